@@ -94,11 +94,34 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     ''
     """
     known = [str(k) for k in known]
+    name = str(name)
     lowered = {k.lower(): k for k in known}
-    if str(name).lower() in lowered:
-        return f" (did you mean '{lowered[str(name).lower()]}'?)"
-    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    if name.lower() in lowered:
+        return f" (did you mean '{lowered[name.lower()]}'?)"
+    # fewest edits first (a swap of two letters counts as one), then difflib's ratio
+    scored = sorted(
+        (_edits(name.lower(), k.lower()), -difflib.SequenceMatcher(None, name, k).ratio(), k) for k in known
+    )
+    if scored:
+        edits, neg_ratio, best = scored[0]
+        if edits <= max(1, min(len(name), len(best)) // 3) or -neg_ratio >= 0.75:
+            return f" (did you mean '{best}'?)"
+    return ""
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def allowed_list(known: Iterable[str], limit: int = 12) -> str:

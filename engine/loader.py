@@ -289,7 +289,10 @@ class _Loader:
         return doc
 
     def add(self, doc: Located, path: tuple[Any, ...], message: str, *, key: bool = False) -> None:
-        self.problems.append(doc.problem(path, message, key=key))
+        """Record a problem, unless one is already reported at the same place (one message a spot)."""
+        problem = doc.problem(path, message, key=key)
+        if not any((p.file, p.line, p.column) == (problem.file, problem.line, problem.column) for p in self.problems):
+            self.problems.append(problem)
 
     def unique(self, doc: Located, items: list[Any], path: str, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
         """Items (index, mapping) with valid, first-seen ids; report duplicates."""
@@ -362,31 +365,34 @@ class _Loader:
         )
 
     def issue(self, doc: Located, i: int, raw: dict[str, Any]) -> Issue | None:
+        """Build an issue; secondary problems are reported but the issue stays usable.
+
+        Only an issue that cannot be built at all (no valid scale, fewer than two
+        options, unusable min/max) returns ``None``; positions on it are then
+        not checked further, so one mistake gives one message.
+        """
         path: tuple[Any, ...] = ("issues", i)
         scale = raw.get("scale")
         if scale not in ("ordinal", "nominal", "interval"):
             return None
-        ok = True
+        name, description = str(raw.get("name", "")), str(raw.get("description", "") or "")
         if scale == "interval":
             for key in ("options", "distances"):
                 if key in raw:
                     self.add(doc, (*path, key), f"'{key}' only applies to ordinal and nominal scales; interval scales have unit, min and max", key=True)
-                    ok = False
             lo, hi = raw.get("min"), raw.get("max")
             if not (is_number(lo) and is_number(hi)):
                 return None
             if lo >= hi:
                 self.add(doc, (*path, "max"), f"max ({hi:g}) must be greater than min ({lo:g})")
                 return None
-            issue = Issue(raw["id"], str(raw.get("name", "")), scale, (), str(raw.get("unit", "")), float(lo), float(hi), None, str(raw.get("description", "") or ""))
+            issue = Issue(raw["id"], name, scale, (), str(raw.get("unit", "")), float(lo), float(hi), description=description)
         else:
             for key in ("unit", "min", "max"):
                 if key in raw:
                     self.add(doc, (*path, key), f"'{key}' only applies to interval scales; {scale} scales have options", key=True)
-                    ok = False
             if scale == "ordinal" and "distances" in raw:
                 self.add(doc, (*path, "distances"), "a distance table only applies to nominal scales; ordinal distances follow the option order", key=True)
-                ok = False
             raw_opts = raw.get("options")
             if not isinstance(raw_opts, list):
                 return None
@@ -394,53 +400,50 @@ class _Loader:
             seen: dict[str, int] = {}
             for j, o in enumerate(raw_opts):
                 if not isinstance(o, dict) or not is_slug(o.get("id")):
-                    ok = False
                     continue
                 if o["id"] in seen:
                     line = doc.where((*path, "options", seen[o["id"]], "id"))[0]
                     self.add(doc, (*path, "options", j, "id"), f"duplicate option id '{o['id']}' (first at line {line}); option ids must be unique within an issue")
-                    ok = False
                     continue
                 seen[o["id"]] = j
                 options.append(Option(o["id"], str(o.get("label", o["id"])), str(o.get("description", "") or "")))
             if len(options) < 2:
                 return None
-            issue = Issue(raw["id"], str(raw.get("name", "")), scale, tuple(options), description=str(raw.get("description", "") or ""))
-            distances = []
-            pairs: set[frozenset[str]] = set()
-            for j, entry in enumerate(raw.get("distances") or []):
-                if not isinstance(entry, dict):
-                    continue
-                between, dist = entry.get("between"), entry.get("distance")
-                if not (isinstance(between, list) and len(between) == 2 and is_number(dist)):
-                    continue
-                bad = False
-                for m, o in enumerate(between):
-                    if o not in issue.option_ids:
-                        self.add(doc, (*path, "distances", j, "between", m), _unknown("option of issue '%s'" % issue.id, o, issue.option_ids))
-                        bad = True
-                if bad:
-                    ok = False
-                    continue
-                if between[0] == between[1]:
-                    self.add(doc, (*path, "distances", j, "between"), "an option's distance to itself is always 0; name two different options")
-                    ok = False
-                    continue
-                if frozenset(between) in pairs:
-                    self.add(doc, (*path, "distances", j, "between"), f"the pair {between[0]}–{between[1]} is given twice")
-                    ok = False
-                    continue
-                pairs.add(frozenset(between))
-                distances.append((between[0], between[1], float(dist)))
-            issue = Issue(issue.id, issue.name, scale, issue.options, description=issue.description, distances=tuple(distances))
+            issue = Issue(raw["id"], name, scale, tuple(options), description=description)
+            if scale == "nominal":
+                issue = dataclasses.replace(issue, distances=self.distances(doc, path, issue, raw.get("distances") or []))
         if "status_quo" in raw:
             sq, err = parse_outcome(issue, raw["status_quo"])
             if err:
                 self.add(doc, (*path, "status_quo"), err)
-                ok = False
             else:
-                issue = Issue(issue.id, issue.name, issue.scale, issue.options, issue.unit, issue.min, issue.max, sq, issue.description, issue.distances)
-        return issue if ok else None
+                issue = dataclasses.replace(issue, status_quo=sq)
+        return issue
+
+    def distances(self, doc: Located, path: tuple[Any, ...], issue: Issue, entries: list[Any]) -> tuple[tuple[str, str, float], ...]:
+        """The nominal distance table; bad entries are reported and left out."""
+        out = []
+        pairs: set[frozenset[str]] = set()
+        for j, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            between, dist = entry.get("between"), entry.get("distance")
+            if not (isinstance(between, list) and len(between) == 2 and is_number(dist)):
+                continue
+            epath = (*path, "distances", j, "between")
+            unknown = [m for m, o in enumerate(between) if o not in issue.option_ids]
+            for m in unknown:
+                self.add(doc, (*epath, m), _unknown(f"option of issue '{issue.id}'", between[m], issue.option_ids))
+            if unknown:
+                continue
+            if between[0] == between[1]:
+                self.add(doc, epath, "an option's distance to itself is always 0; name two different options")
+            elif frozenset(between) in pairs:
+                self.add(doc, epath, f"the pair {between[0]}–{between[1]} is given twice")
+            else:
+                pairs.add(frozenset(between))
+                out.append((between[0], between[1], float(dist)))
+        return tuple(out)
 
     def source(self, doc: Located, i: int, raw: dict[str, Any]) -> Source | None:
         if "date" not in raw:
@@ -482,15 +485,15 @@ class _Loader:
             party = doc.data.get("party")
             if not is_slug(party):
                 continue
+            if party not in reg.parties:
+                self.add(doc, ("party",), _unknown("party", party, reg.parties))
+                continue
             if party != path.stem:
                 self.add(doc, ("party",), f"party '{party}' is in a file named '{path.name}'; name the file {party}.yaml")
             if party in seen:
                 self.add(doc, ("party",), f"party '{party}' already has a file: {seen[party]}; keep one file a party")
                 continue
             seen[party] = path
-            if party not in reg.parties:
-                self.add(doc, ("party",), _unknown("party", party, reg.parties))
-                continue
             statements += self.statements(doc, party, reg)
         return statements
 

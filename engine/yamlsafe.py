@@ -89,6 +89,43 @@ _CoreLoader.add_implicit_resolver(
 )
 
 
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CoreCLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """libyaml's parser with the same core-schema resolvers (much faster)."""
+
+        yaml_implicit_resolvers = _CoreLoader.yaml_implicit_resolvers
+
+    _FAST: type | None = _CoreCLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FAST = None
+
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _check_depth(text: str) -> None:
+    """Reject deep nesting from the event stream (iterative), before composing.
+
+    libyaml's composer recurses on the C stack, so depth must be bounded
+    before it runs; the event parser itself is a state machine.
+    """
+    assert _FAST is not None
+    loader = _FAST(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH + 1:
+                    raise _TooDeep(event.start_mark)
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
 class YamlProblems(Exception):
     """Internal: problems found while reading one file (gathered by the loader)."""
 
@@ -172,8 +209,13 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
         line = raw[: exc.start].count(b"\n") + 1
         raise fail(f"not valid UTF-8 text (byte {exc.start}); save the file as UTF-8", line) from None
 
-    loader = _CoreLoader(text)
+    loader: Any = None
     try:
+        if _FAST is not None:
+            _check_depth(text)
+            loader = _FAST(text)
+        else:
+            loader = _CoreLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -194,7 +236,8 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
     except RecursionError:
         raise fail(f"nesting is too deep; at most {MAX_DEPTH} levels are allowed") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise fail("file is empty; expected a YAML mapping (key: value lines)")
 
@@ -240,7 +283,7 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
                     )
                     continue
                 key = knode.value
-                if key == "<<" and knode.style is None:
+                if key == "<<" and not knode.style:  # plain (unquoted) <<
                     problems.append(
                         Problem(
                             shown,
