@@ -68,7 +68,7 @@ class CaseError(ZopaError, ValueError):
         head = f"{n} problem{'s' if n != 1 else ''} found"
         super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self):  # keep picklable despite the custom __init__
+    def __reduce__(self) -> tuple[type[CaseError], tuple[tuple[Problem, ...]]]:  # picklable
         return (type(self), (self.problems,))
 
 
@@ -100,7 +100,8 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
         return f" (did you mean '{lowered[name.lower()]}'?)"
     # fewest edits first (a swap of two letters counts as one), then difflib's ratio
     scored = sorted(
-        (_edits(name.lower(), k.lower()), -difflib.SequenceMatcher(None, name, k).ratio(), k) for k in known
+        (_edits(name.lower(), k.lower()), -difflib.SequenceMatcher(None, name, k).ratio(), k)
+        for k in known
     )
     if scored:
         edits, neg_ratio, best = scored[0]

@@ -44,7 +44,7 @@ from .parse import (
 from .schema import schemas
 from .yamlsafe import Located, YamlProblems, format_path, read_yaml
 
-__all__ = ["case_folder", "load_case", "shipped_cases"]
+__all__ = ["case_folder", "load_case", "load_scenario", "shipped_cases"]
 
 _YAML = (".yaml", ".yml")
 
@@ -101,7 +101,7 @@ def case_folder(path_or_id: str | os.PathLike[str]) -> Path:
 def _validator(name: str) -> jsonschema.protocols.Validator:
     schema = schemas()[name]
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)  # type: ignore[no-any-return]
+    return cls(schema)
 
 
 def _kind(x: Any) -> str:
@@ -134,12 +134,16 @@ _TYPE_WORDS = {
 def _explain(err: jsonschema.ValidationError, doc: Located) -> Iterator[Problem]:
     """Plain-words problems for one JSON Schema error."""
     path = tuple(err.absolute_path)
-    v, val, inst, schema = err.validator, err.validator_value, err.instance, err.schema
+    v, inst = err.validator, err.instance
+    val: Any = err.validator_value
+    schema: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
     if v == "required" and isinstance(inst, dict):
         for name in val:
             if name not in inst:
                 line, col = doc.where(path)
-                yield Problem(doc.file, line, col, format_path(path), f"missing required field '{name}'")
+                yield Problem(
+                    doc.file, line, col, format_path(path), f"missing required field '{name}'"
+                )
         return
     if v == "additionalProperties" and isinstance(inst, dict) and val is False:
         allowed = list(schema.get("properties", {}))
@@ -168,7 +172,11 @@ def _explain(err: jsonschema.ValidationError, doc: Located) -> Iterator[Problem]
         elif isinstance(inst, dict) and {"min", "max"} & set(inst):
             pick = 2
         if pick is not None and pick < len(alts):
-            subs = [e for e in err.context or () if e.relative_schema_path and e.relative_schema_path[0] == pick]
+            subs = [
+                e
+                for e in err.context or ()
+                if e.relative_schema_path and e.relative_schema_path[0] == pick
+            ]
             if subs:
                 for e in subs:
                     yield from _explain(e, doc)
@@ -183,14 +191,17 @@ def _explain(err: jsonschema.ValidationError, doc: Located) -> Iterator[Problem]
     if v == "enum":
         allowed = [str(a) for a in val]
         yield doc.problem(
-            path, f"'{inst}' is not allowed{did_you_mean(str(inst), allowed)}; allowed: {', '.join(allowed)}"
+            path,
+            f"'{inst}' is not allowed{did_you_mean(str(inst), allowed)}; allowed: {', '.join(allowed)}",
         )
         return
     if v == "pattern":
         if "https?" in val:
             msg = f"'{inst}' is not a web address; give a full http:// or https:// URL"
         elif "[0-9]{4}" in val:
-            msg = f"'{inst}' is not a date; use " + ("YYYY-MM-DD, YYYY-MM or YYYY" if "?" in val else "YYYY-MM-DD")
+            msg = f"'{inst}' is not a date; use " + (
+                "YYYY-MM-DD, YYYY-MM or YYYY" if "?" in val else "YYYY-MM-DD"
+            )
         else:
             msg = f"'{inst}' is not a valid id: use lower-case letters, digits, '_' and '-', starting with a letter"
         yield doc.problem(path, msg)
@@ -261,6 +272,52 @@ def load_case(path_or_id: str | os.PathLike[str]) -> Case:
     return _Loader(folder).load()
 
 
+def load_scenario(case: Case, path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario file written for a case (docs/format.md, "scenarios").
+
+    The file is checked exactly as the loader checks ``scenarios/*.yaml``
+    inside a case folder: structure, party/issue/option/source ids, and that
+    the changes apply to the case.
+
+    Parameters
+    ----------
+    case : Case
+        The case the scenario changes.
+    path : str or path
+        The YAML file; its name (without ``.yaml``) is the scenario id.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    CaseError
+        Listing every problem as ``FILE:LINE:COLUMN: field: message``.
+
+    Examples
+    --------
+    >>> case = load_case("tests/cases/tiny")
+    >>> sc = load_scenario(case, "tests/cases/tiny/scenarios/b-softens.yaml")
+    >>> sc == case.scenario("b-softens")
+    True
+    """
+    p = Path(path)
+    loader = _Loader(p.parent)
+    reg = _Registry(
+        {x.id: x for x in case.parties},
+        {x.id: x for x in case.issues},
+        {x.id: x for x in case.sources},
+        set(),
+    )
+    scenario = loader.scenario_file(p, reg, case)
+    if loader.problems or scenario is None:
+        raise CaseError(
+            loader.problems or [Problem(str(p), 1, 1, "", "scenario could not be read")]
+        )
+    return scenario
+
+
 class _Loader:
     def __init__(self, folder: Path):
         self.folder = folder
@@ -285,16 +342,23 @@ class _Loader:
             )
             return None
         flagged = {(p.line, p.column) for p in doc.problems}  # don't report a refused tag twice
-        self.problems += [p for p in _schema_problems(doc, schema_name) if (p.line, p.column) not in flagged]
+        self.problems += [
+            p for p in _schema_problems(doc, schema_name) if (p.line, p.column) not in flagged
+        ]
         return doc
 
     def add(self, doc: Located, path: tuple[Any, ...], message: str, *, key: bool = False) -> None:
         """Record a problem, unless one is already reported at the same place (one message a spot)."""
         problem = doc.problem(path, message, key=key)
-        if not any((p.file, p.line, p.column) == (problem.file, problem.line, problem.column) for p in self.problems):
+        if not any(
+            (p.file, p.line, p.column) == (problem.file, problem.line, problem.column)
+            for p in self.problems
+        ):
             self.problems.append(problem)
 
-    def unique(self, doc: Located, items: list[Any], path: str, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    def unique(
+        self, doc: Located, items: list[Any], path: str, kind: str
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
         """Items (index, mapping) with valid, first-seen ids; report duplicates."""
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
@@ -302,7 +366,11 @@ class _Loader:
                 continue
             if item["id"] in seen:
                 line = doc.where((path, seen[item["id"]], "id"))[0]
-                self.add(doc, (path, i, "id"), f"duplicate {kind} id '{item['id']}' (first at line {line}); ids must be unique")
+                self.add(
+                    doc,
+                    (path, i, "id"),
+                    f"duplicate {kind} id '{item['id']}' (first at line {line}); ids must be unique",
+                )
                 continue
             seen[item["id"]] = i
             yield i, item
@@ -313,27 +381,50 @@ class _Loader:
         if not case_path.is_file() and (self.folder / "case.yml").is_file():
             case_path = self.folder / "case.yml"
         if not case_path.is_file():
-            raise CaseError([Problem(str(self.folder), 0, 0, "", "no case.yaml in this folder; a case folder holds case.yaml, parties/ and scenarios/")])
+            raise CaseError(
+                [
+                    Problem(
+                        str(self.folder),
+                        0,
+                        0,
+                        "",
+                        "no case.yaml in this folder; a case folder holds case.yaml, parties/ and scenarios/",
+                    )
+                ]
+            )
         doc = self.read(case_path, "case.schema.json", "title, as_of, parties, issues, sources")
         data: dict[str, Any] = doc.data if doc else {}
 
-        parties = [self.party(doc, i, p) for i, p in self.unique(doc, _list(data, "parties"), "parties", "party")] if doc else []
+        parties: list[Party] = []
         issues: list[Issue] = []
+        sources: list[Source] = []
+        snapshots: list[Snapshot] = []
         broken: set[str] = set()  # issues with problems: positions on them are not checked further
-        for i, raw in self.unique(doc, _list(data, "issues"), "issues", "issue") if doc else []:
-            if (x := self.issue(doc, i, raw)) is not None:
-                issues.append(x)
-            else:
-                broken.add(raw["id"])
-        sources = [x for i, raw in (self.unique(doc, _list(data, "sources"), "sources", "source") if doc else []) if (x := self.source(doc, i, raw))]
-        snapshots = [x for i, raw in (self.unique(doc, _list(data, "snapshots"), "snapshots", "snapshot") if doc else []) if (x := self.snapshot(doc, i, raw))]
+        if doc is not None:
+            for _, raw in self.unique(doc, _list(data, "parties"), "parties", "party"):
+                parties.append(self.party(raw))
+            for i, raw in self.unique(doc, _list(data, "issues"), "issues", "issue"):
+                if (issue := self.issue(doc, i, raw)) is not None:
+                    issues.append(issue)
+                else:
+                    broken.add(raw["id"])
+            for i, raw in self.unique(doc, _list(data, "sources"), "sources", "source"):
+                sources.append(self.source(doc, i, raw))
+            for i, raw in self.unique(doc, _list(data, "snapshots"), "snapshots", "snapshot"):
+                if (snap := self.snapshot(doc, i, raw)) is not None:
+                    snapshots.append(snap)
         as_of = None
         if doc and "as_of" in data:
             as_of, err = parse_date(data["as_of"])
             if err:
                 self.add(doc, ("as_of",), err)
 
-        reg = _Registry({p.id: p for p in parties}, {i.id: i for i in issues}, {s.id: s for s in sources}, broken)
+        reg = _Registry(
+            {p.id: p for p in parties},
+            {i.id: i for i in issues},
+            {s.id: s for s in sources},
+            broken,
+        )
         statements = self.party_files(reg)
         case: Case | None = None
         if doc and as_of is not None and not self.problems:
@@ -351,10 +442,12 @@ class _Loader:
             )
         scenarios = self.scenario_files(reg, case)
         if self.problems or case is None:
-            raise CaseError(self.problems or [Problem(str(case_path), 1, 1, "", "case could not be read")])
+            raise CaseError(
+                self.problems or [Problem(str(case_path), 1, 1, "", "case could not be read")]
+            )
         return dataclasses.replace(case, scenarios=tuple(scenarios))
 
-    def party(self, doc: Located, i: int, raw: dict[str, Any]) -> Party:
+    def party(self, raw: dict[str, Any]) -> Party:
         weight = raw.get("weight")
         return Party(
             id=raw["id"],
@@ -379,20 +472,44 @@ class _Loader:
         if scale == "interval":
             for key in ("options", "distances"):
                 if key in raw:
-                    self.add(doc, (*path, key), f"'{key}' only applies to ordinal and nominal scales; interval scales have unit, min and max", key=True)
+                    self.add(
+                        doc,
+                        (*path, key),
+                        f"'{key}' only applies to ordinal and nominal scales; interval scales have unit, min and max",
+                        key=True,
+                    )
             lo, hi = raw.get("min"), raw.get("max")
             if not (is_number(lo) and is_number(hi)):
                 return None
             if lo >= hi:
                 self.add(doc, (*path, "max"), f"max ({hi:g}) must be greater than min ({lo:g})")
                 return None
-            issue = Issue(raw["id"], name, scale, (), str(raw.get("unit", "")), float(lo), float(hi), description=description)
+            issue = Issue(
+                raw["id"],
+                name,
+                scale,
+                (),
+                str(raw.get("unit", "")),
+                float(lo),
+                float(hi),
+                description=description,
+            )
         else:
             for key in ("unit", "min", "max"):
                 if key in raw:
-                    self.add(doc, (*path, key), f"'{key}' only applies to interval scales; {scale} scales have options", key=True)
+                    self.add(
+                        doc,
+                        (*path, key),
+                        f"'{key}' only applies to interval scales; {scale} scales have options",
+                        key=True,
+                    )
             if scale == "ordinal" and "distances" in raw:
-                self.add(doc, (*path, "distances"), "a distance table only applies to nominal scales; ordinal distances follow the option order", key=True)
+                self.add(
+                    doc,
+                    (*path, "distances"),
+                    "a distance table only applies to nominal scales; ordinal distances follow the option order",
+                    key=True,
+                )
             raw_opts = raw.get("options")
             if not isinstance(raw_opts, list):
                 return None
@@ -403,15 +520,25 @@ class _Loader:
                     continue
                 if o["id"] in seen:
                     line = doc.where((*path, "options", seen[o["id"]], "id"))[0]
-                    self.add(doc, (*path, "options", j, "id"), f"duplicate option id '{o['id']}' (first at line {line}); option ids must be unique within an issue")
+                    self.add(
+                        doc,
+                        (*path, "options", j, "id"),
+                        f"duplicate option id '{o['id']}' (first at line {line}); option ids must be unique within an issue",
+                    )
                     continue
                 seen[o["id"]] = j
-                options.append(Option(o["id"], str(o.get("label", o["id"])), str(o.get("description", "") or "")))
+                options.append(
+                    Option(
+                        o["id"], str(o.get("label", o["id"])), str(o.get("description", "") or "")
+                    )
+                )
             if len(options) < 2:
                 return None
             issue = Issue(raw["id"], name, scale, tuple(options), description=description)
             if scale == "nominal":
-                issue = dataclasses.replace(issue, distances=self.distances(doc, path, issue, raw.get("distances") or []))
+                issue = dataclasses.replace(
+                    issue, distances=self.distances(doc, path, issue, raw.get("distances") or [])
+                )
         if "status_quo" in raw:
             sq, err = parse_outcome(issue, raw["status_quo"])
             if err:
@@ -420,7 +547,9 @@ class _Loader:
                 issue = dataclasses.replace(issue, status_quo=sq)
         return issue
 
-    def distances(self, doc: Located, path: tuple[Any, ...], issue: Issue, entries: list[Any]) -> tuple[tuple[str, str, float], ...]:
+    def distances(
+        self, doc: Located, path: tuple[Any, ...], issue: Issue, entries: list[Any]
+    ) -> tuple[tuple[str, str, float], ...]:
         """The nominal distance table; bad entries are reported and left out."""
         out = []
         pairs: set[frozenset[str]] = set()
@@ -433,11 +562,19 @@ class _Loader:
             epath = (*path, "distances", j, "between")
             unknown = [m for m, o in enumerate(between) if o not in issue.option_ids]
             for m in unknown:
-                self.add(doc, (*epath, m), _unknown(f"option of issue '{issue.id}'", between[m], issue.option_ids))
+                self.add(
+                    doc,
+                    (*epath, m),
+                    _unknown(f"option of issue '{issue.id}'", between[m], issue.option_ids),
+                )
             if unknown:
                 continue
             if between[0] == between[1]:
-                self.add(doc, epath, "an option's distance to itself is always 0; name two different options")
+                self.add(
+                    doc,
+                    epath,
+                    "an option's distance to itself is always 0; name two different options",
+                )
             elif frozenset(between) in pairs:
                 self.add(doc, epath, f"the pair {between[0]}–{between[1]} is given twice")
             else:
@@ -445,7 +582,7 @@ class _Loader:
                 out.append((between[0], between[1], float(dist)))
         return tuple(out)
 
-    def source(self, doc: Located, i: int, raw: dict[str, Any]) -> Source | None:
+    def source(self, doc: Located, i: int, raw: dict[str, Any]) -> Source:
         if "date" not in raw:
             raw = {**raw, "date": ""}
         date, err = parse_partial_date(raw["date"])
@@ -489,9 +626,17 @@ class _Loader:
                 self.add(doc, ("party",), _unknown("party", party, reg.parties))
                 continue
             if party != path.stem:
-                self.add(doc, ("party",), f"party '{party}' is in a file named '{path.name}'; name the file {party}.yaml")
+                self.add(
+                    doc,
+                    ("party",),
+                    f"party '{party}' is in a file named '{path.name}'; name the file {party}.yaml",
+                )
             if party in seen:
-                self.add(doc, ("party",), f"party '{party}' already has a file: {seen[party]}; keep one file a party")
+                self.add(
+                    doc,
+                    ("party",),
+                    f"party '{party}' already has a file: {seen[party]}; keep one file a party",
+                )
                 continue
             seen[party] = path
             statements += self.statements(doc, party, reg)
@@ -542,7 +687,7 @@ class _Loader:
                     continue
                 if not isinstance(praw, dict):
                     continue
-                line, col = doc.where_key(ppath)
+                line, _ = doc.where_key(ppath)
                 pos, errs = parse_position(
                     reg.issues,
                     reg.issues[issue_id],
@@ -556,7 +701,11 @@ class _Loader:
                 for sub, msg in errs:
                     if msg.startswith("missing required field"):
                         continue  # reported by the schema
-                    if sub and sub[0] in ("salience", "red_line", "confidence") and _schema_covers(sub, praw):
+                    if (
+                        sub
+                        and sub[0] in ("salience", "red_line", "confidence")
+                        and _schema_covers(sub, praw)
+                    ):
                         continue
                     self.add(doc, (*ppath, *sub), msg)
                 if pos is not None:
@@ -578,63 +727,81 @@ class _Loader:
 
     # -- scenarios/*.yaml ------------------------------------------------
     def scenario_files(self, reg: _Registry, case: Case | None) -> list[Scenario]:
-        from .scenario import apply, parse_change
-
         folder = self.folder / "scenarios"
         if not folder.is_dir():
             return []
         out: list[Scenario] = []
         for path in sorted(p for p in folder.iterdir() if p.suffix in _YAML and p.is_file()):
-            doc = self.read(path, "scenario.schema.json", "title and changes: [...]")
-            if doc is None:
-                continue
-            data = doc.data
-            at = None
-            if "at" in data:
-                at, err = parse_date(data["at"])
-                if err:
-                    self.add(doc, ("at",), err)
-            srcs = data.get("sources") if isinstance(data.get("sources"), list) else []
-            for j, s in enumerate(srcs):
-                if is_slug(s) and s not in reg.sources:
-                    self.add(doc, ("sources", j), _unknown("source", s, reg.sources))
-            changes: list[Change] = []
-            broken = False
-            known: dict[str, Any] = dict(reg.parties)  # parties added earlier in the scenario count
-            for i, raw in enumerate(_list(data, "changes")):
-                if not isinstance(raw, dict):
-                    broken = True
-                    continue
-                line, _ = doc.where(("changes", i))
-                change, errs = parse_change(raw, known, reg.issues, origin=f"{doc.file}:{line}")
-                if change is not None and change.new_party is not None:
-                    known[change.party] = change.new_party
-                for sub, msg in errs:
-                    self.add(doc, ("changes", i, *sub), msg, key=bool(sub) and sub[-1] in raw and len(sub) == 1 and msg.startswith("unknown field"))
-                if change is None:
-                    broken = True
-                else:
-                    changes.append(change)
-            if not is_slug(path.stem):
-                self.add(doc, (), f"scenario file name '{path.stem}' is not a valid id: use lower-case letters, digits, '_' and '-', starting with a letter")
-                continue
-            scenario = Scenario(
-                id=path.stem,
-                title=str(data.get("title", path.stem)),
-                changes=tuple(changes),
-                at=at,
-                description=str(data.get("description", "") or ""),
-                sources=tuple(s for s in srcs if isinstance(s, str)),
-                note=str(data.get("note", "") or ""),
-                origin=str(path),
-            )
-            if case is not None and not broken and not self.problems_in(doc.file):
-                try:
-                    apply(case, scenario)
-                except CaseError as exc:
-                    self.problems += exc.problems
-            out.append(scenario)
+            scenario = self.scenario_file(path, reg, case)
+            if scenario is not None:
+                out.append(scenario)
         return out
+
+    def scenario_file(self, path: Path, reg: _Registry, case: Case | None) -> Scenario | None:
+        """Read one scenario file; problems go to ``self.problems``."""
+        from .scenario import apply, parse_change
+
+        doc = self.read(path, "scenario.schema.json", "title and changes: [...]")
+        if doc is None:
+            return None
+        data = doc.data
+        at = None
+        if "at" in data:
+            at, err = parse_date(data["at"])
+            if err:
+                self.add(doc, ("at",), err)
+        srcs = data.get("sources") if isinstance(data.get("sources"), list) else []
+        for j, s in enumerate(srcs):
+            if is_slug(s) and s not in reg.sources:
+                self.add(doc, ("sources", j), _unknown("source", s, reg.sources))
+        changes: list[Change] = []
+        broken = False
+        known: dict[str, Any] = dict(reg.parties)  # parties added earlier in the scenario count
+        for i, raw in enumerate(_list(data, "changes")):
+            if not isinstance(raw, dict):
+                broken = True
+                continue
+            line, _ = doc.where(("changes", i))
+            change, errs = parse_change(raw, known, reg.issues, origin=f"{doc.file}:{line}")
+            if change is not None and change.new_party is not None:
+                known[change.party] = change.new_party
+            for sub, msg in errs:
+                self.add(
+                    doc,
+                    ("changes", i, *sub),
+                    msg,
+                    key=bool(sub)
+                    and sub[-1] in raw
+                    and len(sub) == 1
+                    and msg.startswith("unknown field"),
+                )
+            if change is None:
+                broken = True
+            else:
+                changes.append(change)
+        if not is_slug(path.stem):
+            self.add(
+                doc,
+                (),
+                f"scenario file name '{path.stem}' is not a valid id: use lower-case letters, digits, '_' and '-', starting with a letter",
+            )
+            return None
+        scenario = Scenario(
+            id=path.stem,
+            title=str(data.get("title", path.stem)),
+            changes=tuple(changes),
+            at=at,
+            description=str(data.get("description", "") or ""),
+            sources=tuple(s for s in srcs if isinstance(s, str)),
+            note=str(data.get("note", "") or ""),
+            origin=str(path),
+        )
+        if case is not None and not broken and not self.problems_in(doc.file):
+            try:
+                apply(case, scenario)
+            except CaseError as exc:
+                self.problems += exc.problems
+        return scenario
 
     def problems_in(self, file: str) -> bool:
         return any(p.file == file for p in self.problems)
@@ -657,7 +824,9 @@ def _list(data: Any, key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _unknown(kind: str, name: object, known: Mapping[str, Any] | tuple[str, ...] | list[str]) -> str:
+def _unknown(
+    kind: str, name: object, known: Mapping[str, Any] | tuple[str, ...] | list[str]
+) -> str:
     names = list(known)
     return f"unknown {kind} '{name}'{did_you_mean(str(name), names)}; known: {allowed_list(names)}"
 

@@ -186,9 +186,7 @@ class Issue:
     )
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "_index", MappingProxyType({o.id: i for i, o in enumerate(self.options)})
-        )
+        object.__setattr__(self, "_index", {o.id: i for i, o in enumerate(self.options)})
 
     # -- options ---------------------------------------------------------
     @property
@@ -215,7 +213,9 @@ class Issue:
         try:
             return self._index[option_id]
         except KeyError:
-            raise UnknownIdError(f"option of issue '{self.id}'", option_id, self.option_ids)
+            raise UnknownIdError(
+                f"option of issue '{self.id}'", option_id, self.option_ids
+            ) from None
 
     def option(self, option_id: str) -> Option:
         return self.options[self.index(option_id)]
@@ -296,9 +296,7 @@ class Issue:
                 else:
                     runs.append([o])
                 last = i
-            parts = [
-                name(r[0]) if len(r) == 1 else f"{name(r[0])} … {name(r[-1])}" for r in runs
-            ]
+            parts = [name(r[0]) if len(r) == 1 else f"{name(r[0])} … {name(r[-1])}" for r in runs]
             return "; ".join(parts)
         return "; ".join(name(o) for o in chosen)
 
@@ -430,6 +428,14 @@ class Case:
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle and deepcopy without the cache (it is rebuilt on demand)."""
+        return {**self.__dict__, "_cache": {}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+
     # -- lookup ----------------------------------------------------------
     @property
     def party_ids(self) -> tuple[str, ...]:
@@ -449,16 +455,16 @@ class Case:
             raise UnknownIdError(kind, str(id_), [x.id for x in items]) from None
 
     def party(self, party_id: str) -> Party:
-        return self._lookup("party", self.parties, party_id)  # type: ignore[no-any-return]
+        return self._lookup("party", self.parties, party_id)
 
     def issue(self, issue_id: str) -> Issue:
-        return self._lookup("issue", self.issues, issue_id)  # type: ignore[no-any-return]
+        return self._lookup("issue", self.issues, issue_id)
 
     def source(self, source_id: str) -> Source:
-        return self._lookup("source", self.sources, source_id)  # type: ignore[no-any-return]
+        return self._lookup("source", self.sources, source_id)
 
     def scenario(self, scenario_id: str) -> Scenario:
-        return self._lookup("scenario", self.scenarios, scenario_id)  # type: ignore[no-any-return]
+        return self._lookup("scenario", self.scenarios, scenario_id)
 
     def resolve_parties(self, parties: Iterable[str] | None) -> tuple[str, ...]:
         """Validate a subset of party ids (``None``: all), keeping the case's order.
@@ -512,7 +518,7 @@ class Case:
                 if (p, i) in state
             }
             self._cache[key] = MappingProxyType(ordered)
-        return self._cache[key]  # type: ignore[no-any-return]
+        return self._cache[key]
 
     @property
     def dates(self) -> tuple[_dt.date, ...]:

@@ -12,7 +12,7 @@ import datetime as _dt
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from .errors import allowed_list, did_you_mean
 from .model import CONFIDENCES, Acceptable, Issue, OptionSet, Outcome, Position, Span
@@ -39,7 +39,7 @@ def is_slug(x: object) -> bool:
     return isinstance(x, str) and bool(_SLUG.match(x))
 
 
-def is_number(x: object) -> bool:
+def is_number(x: object) -> TypeGuard[int | float]:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
@@ -86,7 +86,7 @@ def parse_outcome(issue: Issue, value: object) -> tuple[Outcome | None, str | No
                 f"expected a number on issue '{issue.id}' ({issue.unit}, "
                 f"{issue.min:g} to {issue.max:g}), got {value!r}"
             )
-        x = float(value)  # type: ignore[arg-type]
+        x = float(value)
         if not issue.min <= x <= issue.max:
             return None, (
                 f"{x:g} is outside issue '{issue.id}''s range; allowed: "
@@ -108,7 +108,9 @@ def parse_acceptable(issue: Issue, value: object) -> tuple[Acceptable | None, Er
     if issue.is_interval:
         assert issue.min is not None and issue.max is not None
         if not (isinstance(value, Mapping) and set(value) == {"min", "max"}):
-            return None, [((), f"issue '{issue.id}' is on an interval scale: write {{min: …, max: …}}")]
+            return None, [
+                ((), f"issue '{issue.id}' is on an interval scale: write {{min: …, max: …}}")
+            ]
         lo, hi = value["min"], value["max"]
         for key, x in (("min", lo), ("max", hi)):
             if not is_number(x):
@@ -124,7 +126,9 @@ def parse_acceptable(issue: Issue, value: object) -> tuple[Acceptable | None, Er
         if errors:
             return None, errors
         if lo > hi:
-            return None, [((), f"min ({lo:g}) is greater than max ({hi:g}); write the smaller bound first")]
+            return None, [
+                ((), f"min ({lo:g}) is greater than max ({hi:g}); write the smaller bound first")
+            ]
         return Span(float(lo), float(hi)), []
     if isinstance(value, list):
         for i, v in enumerate(value):
@@ -135,7 +139,12 @@ def parse_acceptable(issue: Issue, value: object) -> tuple[Acceptable | None, Er
         return (None if errors else OptionSet(frozenset(value))), errors
     if isinstance(value, Mapping) and set(value) == {"from", "to"}:
         if issue.scale != "ordinal":
-            return None, [((), f"issue '{issue.id}' is nominal: ranges need an ordinal scale; list the options")]
+            return None, [
+                (
+                    (),
+                    f"issue '{issue.id}' is nominal: ranges need an ordinal scale; list the options",
+                )
+            ]
         for key in ("from", "to"):
             if value[key] not in issue.option_ids:
                 errors.append(((key,), _option_error(issue, value[key])))
@@ -151,8 +160,14 @@ def parse_acceptable(issue: Issue, value: object) -> tuple[Acceptable | None, Er
                 )
             ]
         return OptionSet(frozenset(issue.option_ids[a : b + 1])), []
-    kind = "an interval" if isinstance(value, Mapping) and {"min", "max"} & set(value) else repr(value)
-    return None, [((), f"{kind} does not fit issue '{issue.id}' ({issue.scale}); use {ACCEPTABLE_HELP}")]
+    kind = (
+        "an interval"
+        if isinstance(value, Mapping) and {"min", "max"} & set(value)
+        else repr(value)
+    )
+    return None, [
+        ((), f"{kind} does not fit issue '{issue.id}' ({issue.scale}); use {ACCEPTABLE_HELP}")
+    ]
 
 
 def parse_requires(
@@ -164,10 +179,17 @@ def parse_requires(
     if value is None:
         return (), []
     if not isinstance(value, Mapping):
-        return (), [((), "expected a mapping: issue id -> options, e.g. {security_guarantees: [binding]}")]
+        return (), [
+            ((), "expected a mapping: issue id -> options, e.g. {security_guarantees: [binding]}")
+        ]
     for other, spec in value.items():
         if other == own_issue:
-            errors.append(((other,), f"a position cannot require its own issue '{own_issue}'; name another issue"))
+            errors.append(
+                (
+                    (other,),
+                    f"a position cannot require its own issue '{own_issue}'; name another issue",
+                )
+            )
             continue
         if other not in issues:
             errors.append(
@@ -197,7 +219,9 @@ def position_errors(issue: Issue, pos: Position) -> Errors:
             )
         )
     if not (is_number(pos.salience) and 0 <= pos.salience <= 1):
-        errors.append((("salience",), f"salience must be a number from 0 to 1, got {pos.salience!r}"))
+        errors.append(
+            (("salience",), f"salience must be a number from 0 to 1, got {pos.salience!r}")
+        )
     return errors
 
 
@@ -226,7 +250,11 @@ def parse_position(
         acceptable, errs = parse_acceptable(issue, raw["acceptable"])
         errors += [(("acceptable", *p), m) for p, m in errs]
     elif ideal is not None:
-        acceptable = Span(float(ideal), float(ideal)) if issue.is_interval else OptionSet(frozenset([str(ideal)]))
+        acceptable = (
+            Span(float(ideal), float(ideal))
+            if issue.is_interval
+            else OptionSet(frozenset([str(ideal)]))
+        )
     else:
         acceptable = None
     salience = raw.get("salience", 0.5)
@@ -240,7 +268,10 @@ def parse_position(
     conf = raw.get("confidence", confidence)
     if conf not in CONFIDENCES:
         errors.append(
-            (("confidence",), f"'{conf}' is not a confidence{did_you_mean(str(conf), CONFIDENCES)}; allowed: {', '.join(CONFIDENCES)}")
+            (
+                ("confidence",),
+                f"'{conf}' is not a confidence{did_you_mean(str(conf), CONFIDENCES)}; allowed: {', '.join(CONFIDENCES)}",
+            )
         )
     note = raw.get("note", "")
     if errors or ideal is None or acceptable is None:

@@ -15,7 +15,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import CaseError, Problem, allowed_list, did_you_mean
-from .model import Acceptable, Case, Change, Issue, OptionSet, Party, Position, Scenario, Span, Statement, as_date
+from .model import (
+    Acceptable,
+    Case,
+    Change,
+    Issue,
+    OptionSet,
+    Party,
+    Position,
+    Scenario,
+    Span,
+    Statement,
+    as_date,
+)
 from .parse import (
     Errors,
     is_number,
@@ -27,9 +39,25 @@ from .parse import (
 )
 from .schema import CHANGE_FIELDS
 
-__all__ = ["apply", "change_from_concede", "change_from_set", "parse_change", "scenario_from_changes"]
+__all__ = [
+    "apply",
+    "change_from_concede",
+    "change_from_set",
+    "parse_change",
+    "scenario_from_changes",
+]
 
-_POSITION_FIELDS = ("acceptable", "add", "remove", "ideal", "salience", "red_line", "requires", "note", "withdraw")
+_POSITION_FIELDS = (
+    "acceptable",
+    "add",
+    "remove",
+    "ideal",
+    "salience",
+    "red_line",
+    "requires",
+    "note",
+    "withdraw",
+)
 
 
 def _unknown(kind: str, name: object, known: Sequence[str]) -> str:
@@ -47,26 +75,40 @@ def parse_change(
     errors: Errors = []
     for key in raw:
         if key not in CHANGE_FIELDS:
-            errors.append(((key,), f"unknown field '{key}'{did_you_mean(key, CHANGE_FIELDS)}; allowed: {', '.join(CHANGE_FIELDS)}"))
+            errors.append(
+                (
+                    (key,),
+                    f"unknown field '{key}'{did_you_mean(key, CHANGE_FIELDS)}; allowed: {', '.join(CHANGE_FIELDS)}",
+                )
+            )
     if errors:
         return None, errors
     if "remove_party" in raw:
         extra = sorted(set(raw) - {"remove_party", "note"})
         if extra:
-            return None, [((extra[0],), "a remove_party change takes no other fields (except note)")]
+            return None, [
+                ((extra[0],), "a remove_party change takes no other fields (except note)")
+            ]
         pid = raw["remove_party"]
-        if pid not in parties:
+        if not is_slug(pid) or pid not in parties:
             return None, [(("remove_party",), _unknown("party", pid, list(parties)))]
         return Change("remove_party", party=pid, origin=origin), []
     if "add_party" in raw:
         extra = sorted(set(raw) - {"add_party", "positions", "note"})
         if extra:
-            return None, [((extra[0],), "an add_party change takes only add_party, positions and note")]
+            return None, [
+                ((extra[0],), "an add_party change takes only add_party, positions and note")
+            ]
         spec = raw["add_party"]
         if not isinstance(spec, Mapping) or not is_slug(spec.get("id")):
             return None, [(("add_party",), "expected {id: <slug>, name: <text>, role: <role>}")]
         if spec["id"] in parties:
-            return None, [(("add_party", "id"), f"party '{spec['id']}' already exists; change its positions with party/issue changes")]
+            return None, [
+                (
+                    ("add_party", "id"),
+                    f"party '{spec['id']}' already exists; change its positions with party/issue changes",
+                )
+            ]
         weight = spec.get("weight")
         party = Party(
             spec["id"],
@@ -78,27 +120,45 @@ def parse_change(
         subs: list[tuple[str, Change]] = []
         for issue_id, praw in (raw.get("positions") or {}).items():
             if not isinstance(praw, Mapping):
-                errors.append((("positions", issue_id), "expected a position mapping with at least ideal"))
+                errors.append(
+                    (("positions", issue_id), "expected a position mapping with at least ideal")
+                )
                 continue
             if "ideal" not in praw:
-                errors.append((("positions", issue_id), "a new party's position needs at least 'ideal'"))
+                errors.append(
+                    (("positions", issue_id), "a new party's position needs at least 'ideal'")
+                )
                 continue
-            sub, errs = parse_change({**praw, "party": party.id, "issue": issue_id}, {**parties, party.id: party}, issues, origin=origin)
+            sub, errs = parse_change(
+                {**praw, "party": party.id, "issue": issue_id},
+                {**parties, party.id: party},
+                issues,
+                origin=origin,
+            )
             errors += [(("positions", issue_id, *p), m) for p, m in errs]
             if sub is not None:
                 subs.append((issue_id, sub))
         if errors:
             return None, errors
-        return Change("add_party", party=party.id, new_party=party, positions=tuple(subs), origin=origin), []
+        return Change(
+            "add_party", party=party.id, new_party=party, positions=tuple(subs), origin=origin
+        ), []
 
     for key in ("party", "issue"):
         if key not in raw:
-            errors.append(((), f"missing required field '{key}' (or use remove_party / add_party)"))
+            errors.append(
+                ((), f"missing required field '{key}' (or use remove_party / add_party)")
+            )
     if "positions" in raw:
         errors.append((("positions",), "'positions' belongs to an add_party change"))
     if errors:
         return None, errors
     pid, iid = raw["party"], raw["issue"]
+    for key, value in (("party", pid), ("issue", iid)):
+        if not is_slug(value):
+            errors.append(((key,), f"expected a {key} id (lower-case text), got {value!r}"))
+    if errors:
+        return None, errors
     if pid not in parties:
         errors.append((("party",), _unknown("party", pid, list(parties))))
     if iid not in issues:
@@ -112,7 +172,12 @@ def parse_change(
     kw: dict[str, Any] = {}
     if raw.get("withdraw") is True:
         if len(given) > 1:
-            return None, [(("withdraw",), "withdraw: true removes the position; give no other change with it")]
+            return None, [
+                (
+                    ("withdraw",),
+                    "withdraw: true removes the position; give no other change with it",
+                )
+            ]
         return Change("position", party=pid, issue=iid, withdraw=True, origin=origin), []
     if "withdraw" in raw and raw["withdraw"] is not False:
         errors.append((("withdraw",), f"expected true or false, got {raw['withdraw']!r}"))
@@ -123,7 +188,12 @@ def parse_change(
             kw[key] = acc
     if "remove" in raw:
         if issue.is_interval:
-            errors.append((("remove",), f"issue '{iid}' is on an interval scale: narrow it with acceptable: {{min, max}}"))
+            errors.append(
+                (
+                    ("remove",),
+                    f"issue '{iid}' is on an interval scale: narrow it with acceptable: {{min, max}}",
+                )
+            )
         else:
             acc, errs = parse_acceptable(issue, raw["remove"])
             errors += [(("remove", *p), m) for p, m in errs]
@@ -171,7 +241,11 @@ def _widen(issue: Issue, acc: Acceptable, add: Acceptable) -> Acceptable:
 
 
 def _point(issue: Issue, outcome: Any) -> Acceptable:
-    return Span(float(outcome), float(outcome)) if issue.is_interval else OptionSet(frozenset([outcome]))
+    return (
+        Span(float(outcome), float(outcome))
+        if issue.is_interval
+        else OptionSet(frozenset([outcome]))
+    )
 
 
 def apply(case: Case, scenario: Scenario, at: Any = None) -> Case:
@@ -230,13 +304,21 @@ def apply(case: Case, scenario: Scenario, at: Any = None) -> Case:
         issue = issues[ch.issue]
         if ch.party not in parties:
             why = " (removed earlier in this scenario)" if ch.party in removed else ""
-            problems.append(_locate(ch.origin, "party", _unknown("party", ch.party, list(parties)) + why))
+            problems.append(
+                _locate(ch.origin, "party", _unknown("party", ch.party, list(parties)) + why)
+            )
             return
         base = state.get(key)
         touched[key] = ch
         if ch.withdraw:
             if base is None:
-                problems.append(_locate(ch.origin, f"{ch.party}:{ch.issue}", f"party '{ch.party}' has no position on '{ch.issue}' on {date} to withdraw"))
+                problems.append(
+                    _locate(
+                        ch.origin,
+                        f"{ch.party}:{ch.issue}",
+                        f"party '{ch.party}' has no position on '{ch.issue}' on {date} to withdraw",
+                    )
+                )
             state[key] = None
             return
         if base is None and ch.ideal is None:
@@ -261,7 +343,13 @@ def apply(case: Case, scenario: Scenario, at: Any = None) -> Case:
             assert isinstance(acceptable, OptionSet)
             left = acceptable.ids - ch.remove.ids
             if not left:
-                problems.append(_locate(ch.origin, f"{ch.party}:{ch.issue}.remove", "removing these options leaves nothing acceptable; keep at least the ideal"))
+                problems.append(
+                    _locate(
+                        ch.origin,
+                        f"{ch.party}:{ch.issue}.remove",
+                        "removing these options leaves nothing acceptable; keep at least the ideal",
+                    )
+                )
                 return
             acceptable = OptionSet(left)
         state[key] = Position(
@@ -270,9 +358,14 @@ def apply(case: Case, scenario: Scenario, at: Any = None) -> Case:
             ideal=ideal,
             acceptable=acceptable,
             salience=ch.salience if ch.salience is not None else (base.salience if base else 0.5),
-            red_line=ch.red_line if ch.red_line is not None else (base.red_line if base else False),
+            red_line=ch.red_line
+            if ch.red_line is not None
+            else (base.red_line if base else False),
             requires=ch.requires if ch.requires_given else (base.requires if base else ()),
-            note=ch.note if ch.note is not None else f"Scenario '{scenario.title}'" + (f" (was: {base.note})" if base and base.note else ""),
+            note=ch.note
+            if ch.note is not None
+            else f"Scenario '{scenario.title}'"
+            + (f" (was: {base.note})" if base and base.note else ""),
             confidence="inferred",
             sources=scenario.sources or (base.sources if base else ()),
             as_of=date,
@@ -282,7 +375,9 @@ def apply(case: Case, scenario: Scenario, at: Any = None) -> Case:
     for ch in scenario.changes:
         if ch.kind == "remove_party":
             if ch.party not in parties:
-                problems.append(_locate(ch.origin, "remove_party", _unknown("party", ch.party, list(parties))))
+                problems.append(
+                    _locate(ch.origin, "remove_party", _unknown("party", ch.party, list(parties)))
+                )
                 continue
             del parties[ch.party]
             removed.add(ch.party)
@@ -293,7 +388,9 @@ def apply(case: Case, scenario: Scenario, at: Any = None) -> Case:
         elif ch.kind == "add_party":
             assert ch.new_party is not None
             if ch.party in parties:
-                problems.append(_locate(ch.origin, "add_party.id", f"party '{ch.party}' already exists"))
+                problems.append(
+                    _locate(ch.origin, "add_party.id", f"party '{ch.party}' already exists")
+                )
                 continue
             parties[ch.party] = ch.new_party
             removed.discard(ch.party)
@@ -301,21 +398,25 @@ def apply(case: Case, scenario: Scenario, at: Any = None) -> Case:
                 change_position(sub)
         else:
             if ch.issue not in issues:
-                problems.append(_locate(ch.origin, "issue", _unknown("issue", ch.issue, list(issues))))
+                problems.append(
+                    _locate(ch.origin, "issue", _unknown("issue", ch.issue, list(issues)))
+                )
                 continue
             change_position(ch)
 
     for (pid, iid), ch in touched.items():
         pos = state.get((pid, iid))
         if pos is not None:
-            for sub, msg in position_errors(issues[iid], pos):
-                problems.append(_locate(ch.origin, f"{pid}:{iid}." + ".".join(map(str, sub)), msg))
+            for where, msg in position_errors(issues[iid], pos):
+                problems.append(
+                    _locate(ch.origin, f"{pid}:{iid}." + ".".join(map(str, where)), msg)
+                )
     if problems:
         raise CaseError(problems)
 
     seq = max((s.seq for s in case.statements), default=0) + 1
     by_party: dict[str, list[tuple[str, Position | None]]] = {}
-    for (pid, iid) in touched:
+    for pid, iid in touched:
         by_party.setdefault(pid, []).append((iid, state.get((pid, iid))))
     added = tuple(
         Statement(
@@ -341,7 +442,9 @@ def apply(case: Case, scenario: Scenario, at: Any = None) -> Case:
     )
 
 
-def scenario_from_changes(changes: Sequence[Change], title: str = "command-line changes", at: Any = None) -> Scenario:
+def scenario_from_changes(
+    changes: Sequence[Change], title: str = "command-line changes", at: Any = None
+) -> Scenario:
     """Wrap changes (e.g. from ``--concede``/``--set``) into a scenario."""
     return Scenario(
         id="command-line",
@@ -381,7 +484,9 @@ def _value_for(issue: Issue, text: str, field: str) -> Any:
         return _num(text)
     if field in ("red_line", "withdraw"):
         low = text.lower()
-        return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}.get(low, text)
+        return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}.get(
+            low, text
+        )
     return text
 
 
@@ -394,9 +499,12 @@ def _num(text: str) -> Any:
 
 def _change_from(case: Case, spec: str, flag: str, raw: dict[str, Any]) -> Change:
     issues = {i.id: i for i in case.issues}
-    change, errs = parse_change(raw, {p.id: p for p in case.parties}, issues, origin=f"{flag} {spec}")
+    change, errs = parse_change(
+        raw, {p.id: p for p in case.parties}, issues, origin=f"{flag} {spec}"
+    )
     if errs:
-        raise CaseError([Problem("", 0, 0, f"{flag} {spec}" + ("." + ".".join(map(str, p)) if p else ""), m) for p, m in errs])
+        # the spec itself is the location; the message names the offending value
+        raise CaseError([Problem("", 0, 0, f"{flag} {spec}", m) for _, m in errs])
     assert change is not None
     return change
 
@@ -411,15 +519,22 @@ def change_from_concede(case: Case, spec: str) -> Change:
     --------
     >>> from engine import load_case
     >>> case = load_case("ukraine-russia")
-    >>> ch = change_from_concede(case, "ukraine:nato=neutral_guaranteed")
+    >>> ch = change_from_concede(case, "ukraine:nato=permanent_neutrality")
     >>> ch.party, ch.issue, sorted(ch.add.ids)
-    ('ukraine', 'nato', ['neutral_guaranteed'])
+    ('ukraine', 'nato', ['permanent_neutrality'])
     """
     party, issue_id, _, value = _split_spec(spec, "--concede", with_field=False)
     issue = case.issue(issue_id) if issue_id in case.issue_ids else None
     if issue is None:
-        raise CaseError([Problem("", 0, 0, f"--concede {spec}", _unknown("issue", issue_id, case.issue_ids))])
-    return _change_from(case, spec, "--concede", {"party": party, "issue": issue_id, "add": _value_for(issue, value, "add")})
+        raise CaseError(
+            [Problem("", 0, 0, f"--concede {spec}", _unknown("issue", issue_id, case.issue_ids))]
+        )
+    return _change_from(
+        case,
+        spec,
+        "--concede",
+        {"party": party, "issue": issue_id, "add": _value_for(issue, value, "add")},
+    )
 
 
 def change_from_set(case: Case, spec: str) -> Change:
@@ -432,8 +547,25 @@ def change_from_set(case: Case, spec: str) -> Change:
     party, issue_id, field, value = _split_spec(spec, "--set", with_field=True)
     allowed = ("ideal", "acceptable", "add", "remove", "salience", "red_line", "note", "withdraw")
     if field not in allowed:
-        raise CaseError([Problem("", 0, 0, f"--set {spec}", f"unknown field '{field}'{did_you_mean(str(field), allowed)}; allowed: {', '.join(allowed)}")])
+        raise CaseError(
+            [
+                Problem(
+                    "",
+                    0,
+                    0,
+                    f"--set {spec}",
+                    f"unknown field '{field}'{did_you_mean(str(field), allowed)}; allowed: {', '.join(allowed)}",
+                )
+            ]
+        )
     if issue_id not in case.issue_ids:
-        raise CaseError([Problem("", 0, 0, f"--set {spec}", _unknown("issue", issue_id, case.issue_ids))])
+        raise CaseError(
+            [Problem("", 0, 0, f"--set {spec}", _unknown("issue", issue_id, case.issue_ids))]
+        )
     assert field is not None
-    return _change_from(case, spec, "--set", {"party": party, "issue": issue_id, field: _value_for(case.issue(issue_id), value, field)})
+    return _change_from(
+        case,
+        spec,
+        "--set",
+        {"party": party, "issue": issue_id, field: _value_for(case.issue(issue_id), value, field)},
+    )

@@ -18,7 +18,7 @@ from typing import Any
 
 from .model import CONFIDENCES, ROLES, SCALES
 
-__all__ = ["SLUG", "case_schema", "party_schema", "scenario_schema", "schemas", "schema_json"]
+__all__ = ["SLUG", "case_schema", "party_schema", "scenario_schema", "schema_json", "schemas"]
 
 SLUG = r"^[a-z][a-z0-9_-]{0,63}$"
 _BASE = "https://zopa.invalid/schemas/"
@@ -126,7 +126,11 @@ def _party() -> dict[str, Any]:
             "id": _ID,
             "name": _TEXT,
             "role": {"enum": list(ROLES)},
-            "weight": {"type": "number", "minimum": 0, "description": "Capability or weight, >= 0."},
+            "weight": {
+                "type": "number",
+                "minimum": 0,
+                "description": "Capability or weight, >= 0.",
+            },
             "note": _TEXT,
         },
     }

@@ -62,7 +62,7 @@ class _CoreLoader(yaml.SafeLoader):
     limit is anywhere near.
     """
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (PyYAML's own class attribute)
     _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -78,7 +78,9 @@ class _CoreLoader(yaml.SafeLoader):
 _CoreLoader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_CoreLoader.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_CoreLoader.add_implicit_resolver(
+    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
 _CoreLoader.add_implicit_resolver(
     _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
 )
@@ -91,7 +93,7 @@ _CoreLoader.add_implicit_resolver(
 
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _CoreCLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+    class _CoreCLoader(yaml.CSafeLoader):
         """libyaml's parser with the same core-schema resolvers (much faster)."""
 
         yaml_implicit_resolvers = _CoreLoader.yaml_implicit_resolvers
@@ -207,7 +209,9 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise fail(f"not valid UTF-8 text (byte {exc.start}); save the file as UTF-8", line) from None
+        raise fail(
+            f"not valid UTF-8 text (byte {exc.start}); save the file as UTF-8", line
+        ) from None
 
     loader: Any = None
     try:
@@ -224,7 +228,9 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
         raise fail(f"YAML syntax error: {what}", line, col) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
-        raise fail(f"YAML syntax error: character {exc.character!r} is not allowed", line, col) from None
+        raise fail(
+            f"YAML syntax error: character {exc.character!r} is not allowed", line, col
+        ) from None
     except yaml.YAMLError as exc:
         raise fail(f"YAML syntax error: {exc}") from None
     except _TooDeep as exc:
@@ -277,9 +283,21 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
                 return [convert(c, (*path, i), depth + 1, active) for i, c in enumerate(n.value)]
             out: dict[str, Any] = {}
             for knode, vnode in n.value:
-                if not isinstance(knode, yaml.ScalarNode) or knode.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL, _TS):
+                if not isinstance(knode, yaml.ScalarNode) or knode.tag not in (
+                    _STR,
+                    _INT,
+                    _FLOAT,
+                    _BOOL,
+                    _NULL,
+                    _TS,
+                ):
                     problems.append(
-                        Problem(shown, *_mark(knode), format_path(path), "mapping keys must be plain text")
+                        Problem(
+                            shown,
+                            *_mark(knode),
+                            format_path(path),
+                            "mapping keys must be plain text",
+                        )
                     )
                     continue
                 key = knode.value

@@ -31,6 +31,7 @@ __all__ = ["build_parser", "main"]
 COMMAND_MODULES = (
     "reports.cmd_case",
     "reports.cmd_analysis",
+    "reports.cmd_settle",
     "reports.cmd_whatif",
     "reports.cmd_report",
 )

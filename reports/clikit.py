@@ -56,7 +56,9 @@ def add_case(p: argparse.ArgumentParser) -> None:
 
 
 def add_at(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--at", metavar="DATE", help="evaluation date YYYY-MM-DD (default: the case's as_of)")
+    p.add_argument(
+        "--at", metavar="DATE", help="evaluation date YYYY-MM-DD (default: the case's as_of)"
+    )
 
 
 def add_parties(p: argparse.ArgumentParser, required: bool = False) -> None:
@@ -68,7 +70,9 @@ def add_parties(p: argparse.ArgumentParser, required: bool = False) -> None:
     )
 
 
-def add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("table", "csv", "json")) -> None:
+def add_format(
+    p: argparse.ArgumentParser, choices: Sequence[str] = ("table", "csv", "json")
+) -> None:
     p.add_argument(
         "--format",
         choices=list(choices),
@@ -124,7 +128,10 @@ def rounded(x: Any, digits: int = 6) -> Any:
 
 def json_text(data: Any) -> str:
     """Stable JSON: sorted keys, 2-space indent, UTF-8, floats to 6 decimals, final newline."""
-    return json.dumps(rounded(data), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    return (
+        json.dumps(rounded(data), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        + "\n"
+    )
 
 
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -132,7 +139,12 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(headers)
     for row in rows:
-        w.writerow(["" if v is None else (f"{v:.6g}" if isinstance(v, float) else v) for v in rounded(list(row))])
+        w.writerow(
+            [
+                "" if v is None else (f"{v:.6g}" if isinstance(v, float) else v)
+                for v in rounded(list(row))
+            ]
+        )
     return buf.getvalue()
 
 
@@ -161,7 +173,10 @@ def format_table(
         )
 
     def line(cells: Sequence[str]) -> str:
-        parts = [c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(cells, widths, align, strict=False)]
+        parts = [
+            c.rjust(w) if a == "r" else c.ljust(w)
+            for c, w, a in zip(cells, widths, align, strict=False)
+        ]
         return (indent + "  ".join(parts)).rstrip()
 
     out = [line(headers), indent + "  ".join("-" * w for w in widths)]

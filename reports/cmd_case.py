@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import engine
-from engine import Case, CaseError, Position
+from engine import Case, CaseError, Issue, Position, Span
+from engine.model import Acceptable
 from engine.schema import schema_json, schemas
 
 from .clikit import (
-    UsageError,
     add_at,
     add_case,
     add_format,
@@ -30,7 +30,9 @@ __all__ = ["position_rows", "register"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("cases", help="list the shipped cases", description="List the cases shipped with zopa.")
+    p = sub.add_parser(
+        "cases", help="list the shipped cases", description="List the cases shipped with zopa."
+    )
     add_format(p)
     p.set_defaults(func=cmd_cases)
 
@@ -55,6 +57,13 @@ def register(sub: argparse._SubParsersAction) -> None:
             "issue has no position there."
         ),
     )
+    p.epilog = (
+        "CSV: one row per issue and party (issue, party, ideal, acceptable as ids 'a|b' or 'lo..hi', salience, "
+        "red_line, requires as 'issue=a|b; ...', confidence, as_of, sources space-separated, note); empty cells "
+        "for 'no position'. JSON: {case, title, at, positions: [...]} with the same fields, acceptable as a list "
+        "of ids or {min, max}, requires as {issue: ids or {min, max}}, sources as a list, plus acceptable_label; "
+        "null for 'no position'."
+    )
     add_case(p)
     add_at(p)
     add_parties(p)
@@ -66,7 +75,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="write the JSON Schemas of the case format",
         description="Write case.schema.json, party.schema.json and scenario.schema.json to a folder, for editors (see docs/format.md).",
     )
-    p.add_argument("folder", metavar="DIR", help="folder to write the schemas into (created if needed)")
+    p.add_argument(
+        "folder", metavar="DIR", help="folder to write the schemas into (created if needed)"
+    )
     p.add_argument("--force", action="store_true", help="overwrite existing schema files")
     p.set_defaults(func=cmd_schema)
 
@@ -92,7 +103,17 @@ def cmd_cases(args: argparse.Namespace) -> int:
                 "as_of": case.as_of.isoformat(),
             }
         )
-    headers = ["id", "title", "parties", "issues", "statements", "scenarios", "from", "to", "as_of"]
+    headers = [
+        "id",
+        "title",
+        "parties",
+        "issues",
+        "statements",
+        "scenarios",
+        "from",
+        "to",
+        "as_of",
+    ]
     if args.format == "json":
         emit(json_text({"cases": rows}))
     elif args.format == "csv":
@@ -128,7 +149,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------ show
 
 
-def position_rows(case: Case, at: Any = None, parties: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+def position_rows(
+    case: Case, at: Any = None, parties: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
     """One row per (issue, party) in case order; ``ideal`` is None for "no position"."""
     chosen = case.resolve_parties(parties)
     state = case.at(at)
@@ -138,22 +161,65 @@ def position_rows(case: Case, at: Any = None, parties: tuple[str, ...] | None = 
             pos: Position | None = state.get((pid, issue.id))
             row: dict[str, Any] = {"issue": issue.id, "party": pid}
             if pos is None:
-                row.update(ideal=None, acceptable=None, salience=None, red_line=None, requires=None,
-                           confidence=None, as_of=None, sources=None, note=None)
+                row.update(
+                    ideal=None,
+                    acceptable=None,
+                    acceptable_label=None,
+                    salience=None,
+                    red_line=None,
+                    requires=None,
+                    confidence=None,
+                    as_of=None,
+                    sources=None,
+                    note=None,
+                )
             else:
                 row.update(
                     ideal=pos.ideal,
-                    acceptable=issue.describe(pos.acceptable, ids=True),
+                    acceptable=acceptable_data(issue, pos.acceptable),
+                    acceptable_label=issue.describe(pos.acceptable, ids=True),
                     salience=pos.salience,
                     red_line=pos.red_line,
-                    requires="; ".join(f"{i}: {case.issue(i).describe(a, ids=True)}" for i, a in pos.requires) or None,
+                    requires={i: acceptable_data(case.issue(i), a) for i, a in pos.requires}
+                    or None,
                     confidence=pos.confidence,
                     as_of=pos.as_of.isoformat() if pos.as_of else None,
-                    sources=" ".join(pos.sources),
+                    sources=list(pos.sources),
                     note=pos.note or None,
                 )
             rows.append(row)
     return rows
+
+
+def acceptable_data(issue: Issue, acceptable: Acceptable) -> Any:
+    """An acceptable set as data: ordered option ids, or ``{"min": lo, "max": hi}``."""
+    if isinstance(acceptable, Span):
+        return {"min": acceptable.lo, "max": acceptable.hi}
+    return list(issue.ordered(acceptable))
+
+
+def acceptable_cell(value: Any) -> str:
+    """An acceptable set in a CSV cell: ``a|b|c`` or ``lo..hi``."""
+    if isinstance(value, dict):
+        return f"{value['min']:g}..{value['max']:g}"
+    return "|".join(value)
+
+
+def requires_cell(value: Any) -> str:
+    """A ``requires`` mapping in a cell: ``issue=a|b; other=lo..hi``."""
+    return "; ".join(f"{i}={acceptable_cell(v)}" for i, v in value.items())
+
+
+def _cell(header: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if header == "acceptable":
+        return acceptable_cell(value)
+    if header == "requires":
+        return requires_cell(value)
+    if header == "sources":
+        return " ".join(value)
+    return value
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -165,13 +231,27 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(json_text({"case": case.id, "title": case.title, "at": date, "positions": rows}))
         return 0
-    headers = ["issue", "party", "ideal", "acceptable", "salience", "red_line", "requires", "confidence", "as_of", "sources", "note"]
+    headers = [
+        "issue",
+        "party",
+        "ideal",
+        "acceptable",
+        "salience",
+        "red_line",
+        "requires",
+        "confidence",
+        "as_of",
+        "sources",
+        "note",
+    ]
     if args.format == "csv":
-        emit(csv_text(headers, ([r[h] for h in headers] for r in rows)))
+        emit(csv_text(headers, ([_cell(h, r[h]) for h in headers] for r in rows)))
         return 0
     out = [f"Positions in force on {date} — {case.title} ({case.id})\n"]
     for issue in case.issues:
-        kind = issue.scale + (f", {issue.unit} {issue.min:g}–{issue.max:g}" if issue.is_interval else "")
+        kind = issue.scale + (
+            f", {issue.unit} {issue.min:g}–{issue.max:g}" if issue.is_interval else ""
+        )
         out.append(f"\n{issue.id} — {issue.name} ({kind})\n")
         body = []
         for r in rows:
@@ -181,10 +261,31 @@ def cmd_show(args: argparse.Namespace) -> int:
                 body.append([r["party"], "(no position)", "", None, "", ""])
             else:
                 ideal = f"{r['ideal']:g}" if isinstance(r["ideal"], float) else r["ideal"]
-                acc = r["acceptable"] + (f"  [if {r['requires']}]" if r["requires"] else "")
-                body.append([r["party"], ideal, acc, r["salience"], "RED LINE" if r["red_line"] else "", r["confidence"]])
-        out.append(format_table(["party", "ideal", "acceptable", "salience", "", "confidence"], body, align="lllrll", max_width=60, indent="  "))
-    out.append("\n'(no position)': no statement of the party names the issue on or before this date.\n")
+                acc = r["acceptable_label"] + (
+                    f"  [if {requires_cell(r['requires'])}]" if r["requires"] else ""
+                )
+                body.append(
+                    [
+                        r["party"],
+                        ideal,
+                        acc,
+                        r["salience"],
+                        "RED LINE" if r["red_line"] else "",
+                        r["confidence"],
+                    ]
+                )
+        out.append(
+            format_table(
+                ["party", "ideal", "acceptable", "salience", "", "confidence"],
+                body,
+                align="lllrll",
+                max_width=60,
+                indent="  ",
+            )
+        )
+    out.append(
+        "\n'(no position)': no statement of the party names the issue on or before this date.\n"
+    )
     emit("".join(out))
     return 0
 

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -48,10 +49,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -88,10 +87,14 @@ def write_bundle(
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise OutputExistsError(f"{folder} exists and is not a folder; choose another output folder")
+        raise OutputExistsError(
+            f"{folder} exists and is not a folder; choose another output folder"
+        )
     manifest_path = folder / MANIFEST
     try:
-        manifest: dict[str, str] = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
+        manifest: dict[str, str] = (
+            json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
+        )
         if not isinstance(manifest, dict):
             manifest = {}
     except (OSError, ValueError):
@@ -124,5 +127,8 @@ def write_bundle(
         if status[name] != "unchanged":
             _atomic_write(folder / name, data)
         manifest[name] = _digest(data)
-    _atomic_write(manifest_path, (json.dumps(dict(sorted(manifest.items())), indent=2) + "\n").encode("utf-8"))
+    _atomic_write(
+        manifest_path,
+        (json.dumps(dict(sorted(manifest.items())), indent=2) + "\n").encode("utf-8"),
+    )
     return status

@@ -28,13 +28,23 @@ SALIENCE = st.integers(0, 20).map(lambda k: k / 20)
 
 
 @st.composite
-def issues(draw: st.DrawFn, issue_id: str = "i0", scales: Sequence[str] = SCALES, max_options: int = 6) -> Issue:
+def issues(
+    draw: st.DrawFn, issue_id: str = "i0", scales: Sequence[str] = SCALES, max_options: int = 6
+) -> Issue:
     """One issue on a random scale (ordinal, nominal or interval)."""
     scale = draw(st.sampled_from(list(scales)))
     if scale == "interval":
         hi = draw(st.sampled_from([10, 20, 100]))
         sq = draw(st.none() | st.integers(0, hi).map(float))
-        return Issue(issue_id, f"Issue {issue_id}", "interval", unit="units", min=0.0, max=float(hi), status_quo=sq)
+        return Issue(
+            issue_id,
+            f"Issue {issue_id}",
+            "interval",
+            unit="units",
+            min=0.0,
+            max=float(hi),
+            status_quo=sq,
+        )
     k = draw(st.integers(2, max(2, max_options)))
     options = tuple(Option(f"o{j}", f"Option {j}") for j in range(k))
     distances: tuple[tuple[str, str, float], ...] = ()
@@ -198,7 +208,8 @@ def case_files(case: Case) -> dict[str, str]:
         "parties": [{"id": p.id, "name": p.name, "role": p.role} for p in case.parties],
         "issues": [],
         "sources": [
-            {"id": s.id, "title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url} for s in case.sources
+            {"id": s.id, "title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url}
+            for s in case.sources
         ],
     }
     if case.description:
@@ -210,12 +221,16 @@ def case_files(case: Case) -> dict[str, str]:
         else:
             entry["options"] = [{"id": o.id, "label": o.label} for o in issue.options]
         if issue.distances:
-            entry["distances"] = [{"between": [a, b], "distance": d} for a, b, d in issue.distances]
+            entry["distances"] = [
+                {"between": [a, b], "distance": d} for a, b, d in issue.distances
+            ]
         if issue.status_quo is not None:
             entry["status_quo"] = _num(issue.status_quo) if issue.is_interval else issue.status_quo  # type: ignore[arg-type]
         doc["issues"].append(entry)
     if case.snapshots:
-        doc["snapshots"] = [{"id": s.id, "date": s.date.isoformat(), "label": s.label} for s in case.snapshots]
+        doc["snapshots"] = [
+            {"id": s.id, "date": s.date.isoformat(), "label": s.label} for s in case.snapshots
+        ]
     files = {"case.yaml": _dump(doc)}
     for party in case.parties:
         sts = [s for s in case.statements if s.party == party.id]
@@ -237,9 +252,13 @@ def case_files(case: Case) -> dict[str, str]:
                 if p.red_line:
                     e["red_line"] = True
                 if p.requires:
-                    e["requires"] = {i: _acceptable_data(issues_by_id[i], a) for i, a in p.requires}
+                    e["requires"] = {
+                        i: _acceptable_data(issues_by_id[i], a) for i, a in p.requires
+                    }
                 pos[issue_id] = e
-            out.append({"as_of": s.as_of.isoformat(), "sources": list(s.sources), "positions": pos})
+            out.append(
+                {"as_of": s.as_of.isoformat(), "sources": list(s.sources), "positions": pos}
+            )
         files[f"parties/{party.id}.yaml"] = _dump({"party": party.id, "statements": out})
     return files
 
