@@ -455,6 +455,7 @@ class _Loader:
             role=str(raw.get("role", "observer")),
             weight=float(weight) if is_number(weight) else None,
             note=str(raw.get("note", "") or ""),
+            short=str(raw.get("short", "") or ""),
         )
 
     def issue(self, doc: Located, i: int, raw: dict[str, Any]) -> Issue | None:
@@ -469,6 +470,7 @@ class _Loader:
         if scale not in ("ordinal", "nominal", "interval"):
             return None
         name, description = str(raw.get("name", "")), str(raw.get("description", "") or "")
+        short = str(raw.get("short", "") or "")
         if scale == "interval":
             for key in ("options", "distances"):
                 if key in raw:
@@ -493,6 +495,7 @@ class _Loader:
                 float(lo),
                 float(hi),
                 description=description,
+                short=short,
             )
         else:
             for key in ("unit", "min", "max"):
@@ -534,7 +537,9 @@ class _Loader:
                 )
             if len(options) < 2:
                 return None
-            issue = Issue(raw["id"], name, scale, tuple(options), description=description)
+            issue = Issue(
+                raw["id"], name, scale, tuple(options), description=description, short=short
+            )
             if scale == "nominal":
                 issue = dataclasses.replace(
                     issue, distances=self.distances(doc, path, issue, raw.get("distances") or [])

@@ -120,13 +120,22 @@ Acceptable: TypeAlias = "OptionSet | Span"
 
 @dataclass(frozen=True)
 class Party:
-    """A negotiating party: id (slug), name, role, optional weight (capability)."""
+    """A negotiating party: id (slug), name, role, optional weight (capability).
+
+    ``short`` is an optional short name for figures and running text
+    (``short_name`` falls back to ``name``).
+    """
 
     id: str
     name: str
     role: str = "observer"
     weight: float | None = None
     note: str = ""
+    short: str = ""
+
+    @property
+    def short_name(self) -> str:
+        return self.short or self.name
 
 
 @dataclass(frozen=True)
@@ -181,12 +190,18 @@ class Issue:
     status_quo: str | float | None = None
     description: str = ""
     distances: tuple[tuple[str, str, float], ...] = ()
+    short: str = ""
     _index: Mapping[str, int] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {o.id: i for i, o in enumerate(self.options)})
+
+    @property
+    def short_name(self) -> str:
+        """The short name for figures and running text (falls back to ``name``)."""
+        return self.short or self.name
 
     # -- options ---------------------------------------------------------
     @property

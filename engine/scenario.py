@@ -116,6 +116,7 @@ def parse_change(
             str(spec.get("role", "observer")),
             float(weight) if is_number(weight) else None,
             str(spec.get("note", "") or ""),
+            str(spec.get("short", "") or ""),
         )
         subs: list[tuple[str, Change]] = []
         for issue_id, praw in (raw.get("positions") or {}).items():

@@ -29,6 +29,12 @@ _ID = {
     "description": "An id: lower-case letters, digits, '_' and '-', starting with a letter (at most 64).",
 }
 _TEXT = {"type": "string", "minLength": 1}
+_SHORT = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 24,
+    "description": "A short name for figures and running text (at most 24 characters).",
+}
 _DATE = {
     "type": "string",
     "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
@@ -125,6 +131,7 @@ def _party() -> dict[str, Any]:
         "properties": {
             "id": _ID,
             "name": _TEXT,
+            "short": _SHORT,
             "role": {"enum": list(ROLES)},
             "weight": {
                 "type": "number",
@@ -151,6 +158,7 @@ def case_schema() -> dict[str, Any]:
         "properties": {
             "id": _ID,
             "name": _TEXT,
+            "short": _SHORT,
             "description": _TEXT,
             "scale": {"enum": list(SCALES)},
             "options": {"type": "array", "items": option, "minItems": 2},

@@ -205,7 +205,10 @@ def case_files(case: Case) -> dict[str, str]:
     doc: dict[str, Any] = {
         "title": case.title,
         "as_of": case.as_of.isoformat(),
-        "parties": [{"id": p.id, "name": p.name, "role": p.role} for p in case.parties],
+        "parties": [
+            {"id": p.id, "name": p.name, "role": p.role, **({"short": p.short} if p.short else {})}
+            for p in case.parties
+        ],
         "issues": [],
         "sources": [
             {"id": s.id, "title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url}
@@ -216,6 +219,8 @@ def case_files(case: Case) -> dict[str, str]:
         doc["description"] = case.description
     for issue in case.issues:
         entry: dict[str, Any] = {"id": issue.id, "name": issue.name, "scale": issue.scale}
+        if issue.short:
+            entry["short"] = issue.short
         if issue.is_interval:
             entry.update(unit=issue.unit, min=_num(issue.min or 0), max=_num(issue.max or 0))
         else:
