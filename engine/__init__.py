@@ -5,7 +5,25 @@ command line live in :mod:`reports`.
 """
 
 from .errors import CaseError, Problem, UnknownIdError, ZopaError
-from .loader import case_folder, load_case, shipped_cases
+from .graph import (
+    Relaxation,
+    cheapest_relaxation,
+    conflict_clusters,
+    incompatibility_graph,
+    party_graph,
+    position_centrality,
+)
+from .loader import case_folder, load_case, load_scenario, shipped_cases
+from .measures import (
+    agreement_zones,
+    conflict_matrix,
+    contested_issues,
+    issue_matrices,
+    overlap_matrix,
+    position_records,
+    position_table,
+    total_conflict,
+)
 from .model import (
     Case,
     Change,
@@ -22,6 +40,7 @@ from .model import (
     as_date,
 )
 from .scenario import apply, change_from_concede, change_from_set, scenario_from_changes
+from .timeline import issue_timeline, position_changes, timeline
 
 __version__ = "0.1.0"
 
@@ -35,6 +54,7 @@ __all__ = [
     "Party",
     "Position",
     "Problem",
+    "Relaxation",
     "Scenario",
     "Snapshot",
     "Source",
@@ -43,12 +63,29 @@ __all__ = [
     "UnknownIdError",
     "ZopaError",
     "__version__",
+    "agreement_zones",
     "apply",
     "as_date",
     "case_folder",
     "change_from_concede",
     "change_from_set",
+    "cheapest_relaxation",
+    "conflict_clusters",
+    "conflict_matrix",
+    "contested_issues",
+    "incompatibility_graph",
+    "issue_matrices",
+    "issue_timeline",
     "load_case",
+    "load_scenario",
+    "overlap_matrix",
+    "party_graph",
+    "position_centrality",
+    "position_changes",
+    "position_records",
+    "position_table",
     "scenario_from_changes",
     "shipped_cases",
+    "timeline",
+    "total_conflict",
 ]
