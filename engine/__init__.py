@@ -4,6 +4,15 @@ The engine never imports matplotlib or :mod:`reports`; drawing and the
 command line live in :mod:`reports`.
 """
 
+from .bargaining import (
+    BargainingError,
+    NashPackage,
+    disagreement_point,
+    logrolls,
+    nash_package,
+    package_utilities,
+    pareto_packages,
+)
 from .errors import CaseError, Problem, UnknownIdError, ZopaError
 from .graph import (
     Relaxation,
@@ -40,22 +49,30 @@ from .model import (
     as_date,
 )
 from .scenario import apply, change_from_concede, change_from_set, scenario_from_changes
+from .settle import Concession, RedLineConflict, Settlement, rank_concessions, settle
 from .timeline import issue_timeline, position_changes, timeline
+from .whatif import Comparison, compare
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BargainingError",
     "Case",
     "CaseError",
     "Change",
+    "Comparison",
+    "Concession",
     "Issue",
+    "NashPackage",
     "Option",
     "OptionSet",
     "Party",
     "Position",
     "Problem",
+    "RedLineConflict",
     "Relaxation",
     "Scenario",
+    "Settlement",
     "Snapshot",
     "Source",
     "Span",
@@ -70,21 +87,29 @@ __all__ = [
     "change_from_concede",
     "change_from_set",
     "cheapest_relaxation",
+    "compare",
     "conflict_clusters",
     "conflict_matrix",
     "contested_issues",
+    "disagreement_point",
     "incompatibility_graph",
     "issue_matrices",
     "issue_timeline",
     "load_case",
     "load_scenario",
+    "logrolls",
+    "nash_package",
     "overlap_matrix",
+    "package_utilities",
+    "pareto_packages",
     "party_graph",
     "position_centrality",
     "position_changes",
     "position_records",
     "position_table",
+    "rank_concessions",
     "scenario_from_changes",
+    "settle",
     "shipped_cases",
     "timeline",
     "total_conflict",
