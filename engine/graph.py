@@ -99,7 +99,8 @@ def incompatibility_graph(case: Case, *, at: Any = None, parties: Parties = None
 
         **Nodes** are the stated positions, id ``"party:issue"``, in the
         case's order of issues, then parties, with attributes ``party``,
-        ``issue``, ``party_name``, ``issue_name``, ``role``, ``scale``,
+        ``issue``, ``party_name``, ``issue_name``, ``party_short``, ``issue_short``
+        (short names for figures), ``role``, ``scale``,
         ``label`` (``"party name – issue name"``), ``ideal`` (option id, or
         the number on interval scales), ``ideal_label``, ``acceptable``
         (readable), ``acceptable_ids`` (space-joined option ids, or
@@ -171,6 +172,8 @@ def incompatibility_graph(case: Case, *, at: Any = None, parties: Parties = None
                 issue=issue.id,
                 party_name=party.name,
                 issue_name=issue.name,
+                party_short=party.short_name,
+                issue_short=issue.short_name,
                 role=party.role,
                 scale=issue.scale,
                 label=f"{party.name} – {issue.name}",

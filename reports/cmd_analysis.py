@@ -180,7 +180,10 @@ Output formats, by the extension of -o:
   .graphml  GraphML (yEd, Gephi, Cytoscape; networkx.read_graphml)
   .gexf     GEXF 1.2 (Gephi)
   .json     networkx node-link JSON ({"nodes": […], "edges": […]}, sorted keys)
-Node attributes: party, issue, party_name, issue_name, role, scale, label,
+  .svg .png .pdf  a picture of the graph (the report's figure: issues as rows,
+            parties as columns, conflicts as arcs, linkages dashed)
+Node attributes: party, issue, party_name, issue_name, party_short,
+issue_short, role, scale, label,
 ideal, ideal_label, acceptable, acceptable_ids, salience, red_line, requires,
 confidence, as_of, sources, note. Edge attributes: kind (conflict|linkage),
 weight; conflict edges: issue, conflict, gap, distance, overlap; linkage
@@ -436,12 +439,31 @@ def _node_link(G: nx.Graph) -> bytes:
     return json_text(data).encode("utf-8")
 
 
-#: Graph writers by file extension: ``G -> bytes``. Add ``.svg``/``.png``/``.pdf``
-#: here (from the reports' drawing module) to make ``zopa graph -o g.svg`` work.
+def _picture(fmt: str) -> Callable[[nx.Graph], bytes]:
+    """A writer that draws the graph (the report's figure) as SVG, PNG or PDF."""
+
+    def write(G: nx.Graph) -> bytes:
+        from . import figdata, figures, style  # matplotlib only when a picture is asked for
+
+        data = figdata.graph_data(G)
+        fig, ax = style.new_figure(*figures.size_graph(data))
+        figures.plot_graph(data, ax=ax)
+        if fmt == "svg":
+            return style.to_svg(fig, alt=figures.alt_graph(data)).encode("utf-8")
+        return style.to_png(fig) if fmt == "png" else style.to_pdf(fig)
+
+    return write
+
+
+#: Graph writers by file extension: ``G -> bytes``. Data formats keep every
+#: attribute; picture formats draw the report's figure of the graph.
 GRAPH_WRITERS: dict[str, Callable[[nx.Graph], bytes]] = {
     ".graphml": _graphml,
     ".gexf": _gexf,
     ".json": _node_link,
+    ".svg": _picture("svg"),
+    ".png": _picture("png"),
+    ".pdf": _picture("pdf"),
 }
 
 

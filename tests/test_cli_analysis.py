@@ -93,7 +93,7 @@ def test_matrix_parties_and_at(capsys: pytest.CaptureFixture[str]) -> None:
         (["matrix", TINY, "--parties", "a,zz"], "unknown party 'zz'"),
         (["zones", TINY, "--parties", "b,cc"], "did you mean 'c'"),
         (["zones", TINY, "--at", "2024-13-01"], "not a date"),
-        (["graph", TINY, "-o", "g.svg"], ".gexf, .graphml, .json"),
+        (["graph", TINY, "-o", "g.bmp"], ".gexf, .graphml, .json, .pdf, .png, .svg"),
         (["graph", TINY, "-o", "graph"], "no extension"),
         (["timeline", TINY, "--parties", ","], "at least one party"),
     ],
@@ -162,7 +162,7 @@ def test_graph_gexf_and_json_are_deterministic(
     assert {"nodes", "edges"} <= set(data) and len(data["nodes"]) == 8
     G = nx.node_link_graph(data, edges="edges")
     assert G.nodes["c:num"]["acceptable"] == "50 units"
-    assert sorted(GRAPH_WRITERS) == [".gexf", ".graphml", ".json"]
+    assert sorted(GRAPH_WRITERS) == [".gexf", ".graphml", ".json", ".pdf", ".png", ".svg"]
 
 
 def test_timeline_outputs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -45,7 +45,7 @@ def test_nodes_and_attributes(tiny: Case) -> None:
     a = G.nodes["a:ord"]
     assert a == {
         "party": "a", "issue": "ord", "party_name": "Party A", "issue_name": "Ordinal issue",
-        "role": "belligerent", "scale": "ordinal", "label": "Party A – Ordinal issue",
+        "party_short": "Party A", "issue_short": "Ordinal issue", "role": "belligerent", "scale": "ordinal", "label": "Party A – Ordinal issue",
         "ideal": "o1", "ideal_label": "One", "acceptable": "One … Three",
         "acceptable_ids": "o1 o2 o3", "salience": 0.8, "red_line": False,
         "requires": "nom: x", "confidence": "reported", "as_of": "2023-12-01", "sources": "s2",
