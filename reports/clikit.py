@@ -33,6 +33,7 @@ __all__ = [
     "json_text",
     "parties_of",
     "rounded",
+    "scenario_of",
 ]
 
 DEFAULT_CASE = "ukraine-russia"
@@ -94,6 +95,30 @@ def date_of(args: argparse.Namespace) -> Any:
         return engine.as_date(args.at, "--at")
     except CaseError as exc:
         raise UsageError(str(exc.problems[0]).replace("<input>: ", "")) from None
+
+
+def scenario_of(case: Case, raw: str) -> engine.Scenario:
+    """``--scenario``: a scenario id of the case, or a scenario YAML file.
+
+    An unknown id that is not a file either is a usage error (exit 2) with a
+    did-you-mean; a file with problems is a case error (exit 1).
+    """
+    from pathlib import Path
+
+    from engine.errors import allowed_list, did_you_mean
+
+    ids = [s.id for s in case.scenarios]
+    if raw in ids:
+        return case.scenario(raw)
+    path = Path(raw)
+    if path.is_file():
+        return engine.load_scenario(case, path)
+    if path.suffix in (".yaml", ".yml"):
+        raise UsageError(f"--scenario: no such file '{raw}'")
+    raise UsageError(
+        f"--scenario: '{raw}' is neither a scenario of case '{case.id}'{did_you_mean(raw, ids)} "
+        f"nor a file; scenarios: {allowed_list(ids)}"
+    )
 
 
 def parties_of(args: argparse.Namespace, case: Case) -> tuple[str, ...] | None:

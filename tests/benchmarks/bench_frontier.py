@@ -141,6 +141,15 @@ def same(x: dict[tuple[int, int], int], y: dict[tuple[int, int], int]) -> bool:
     )
 
 
+def _duration(seconds: float) -> str:
+    """Seconds, minutes or hours, whichever reads best."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -172,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             brute = f"{bt:10.2f} s  {bt / ft:7.0f}×  {'equal' if ok else 'DIFFERENT'}"
         else:
             guess = (
-                f"~{per_chunk * K ** (n - 6) / 3600:.0f} h extrapolated" if per_chunk else "hours"
+                f"~{_duration(per_chunk * K ** (n - 6))} extrapolated" if per_chunk else "hours"
             )
             brute = f"{'(not run)':>12}  {'':>8}  {K**n:.1e} packages: {guess}"
         print(f"{'8^' + str(n):>10}  {ft:7.3f} s  {len(fk):6d}  {brute}")

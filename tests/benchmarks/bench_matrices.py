@@ -2,8 +2,8 @@
 
 Run it as a script (pytest does not collect it)::
 
-    /work/venv/bin/python tests/benchmarks/bench_matrices.py           # 200 × 500 × 7
-    /work/venv/bin/python tests/benchmarks/bench_matrices.py --quick   # 60 × 60 × 7
+    python tests/benchmarks/bench_matrices.py           # 200 × 500 × 7
+    python tests/benchmarks/bench_matrices.py --quick   # 60 × 60 × 7
 
 A synthetic case (parties × issues × options, mixed ordinal / nominal /
 interval scales, ~15 % of positions missing) is built directly as engine
