@@ -22,6 +22,7 @@ from .graph import (
     party_graph,
     position_centrality,
 )
+from .history import issue_timeline, position_changes, timeline
 from .loader import case_folder, load_case, load_scenario, shipped_cases
 from .measures import (
     agreement_zones,
@@ -49,8 +50,7 @@ from .model import (
     as_date,
 )
 from .scenario import apply, change_from_concede, change_from_set, scenario_from_changes
-from .settle import Concession, RedLineConflict, Settlement, rank_concessions, settle
-from .timeline import issue_timeline, position_changes, timeline
+from .settlement import Concession, RedLineConflict, Settlement, rank_concessions, settle
 from .whatif import Comparison, compare
 
 __version__ = "0.1.0"

@@ -317,8 +317,8 @@ class Issue:
 
 
 def _num(x: float) -> str:
-    """Format a number without a trailing .0 (``250`` not ``250.0``)."""
-    return f"{x:g}" if math.isfinite(x) else str(x)
+    """A number for labels: at most one decimal, no trailing .0 (``250``, ``303.6``)."""
+    return f"{round(x, 1):g}" if math.isfinite(x) else str(x)
 
 
 @dataclass(frozen=True)

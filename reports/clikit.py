@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import engine
-from engine import Case, CaseError, UnknownIdError, ZopaError
+from engine import Case, CaseError, Scenario, UnknownIdError, ZopaError
 
 __all__ = [
     "DEFAULT_CASE",
@@ -34,6 +34,7 @@ __all__ = [
     "parties_of",
     "rounded",
     "scenario_of",
+    "what_if",
 ]
 
 DEFAULT_CASE = "ukraine-russia"
@@ -113,12 +114,44 @@ def scenario_of(case: Case, raw: str) -> engine.Scenario:
     path = Path(raw)
     if path.is_file():
         return engine.load_scenario(case, path)
-    if path.suffix in (".yaml", ".yml"):
+    if path.suffix in (".yaml", ".yml") or "/" in raw or "\\" in raw:
         raise UsageError(f"--scenario: no such file '{raw}'")
     raise UsageError(
         f"--scenario: '{raw}' is neither a scenario of case '{case.id}'{did_you_mean(raw, ids)} "
         f"nor a file; scenarios: {allowed_list(ids)}"
     )
+
+
+def what_if(
+    case: Case, at: Any, scenario: str | None, changes: list[tuple[str, str]] | None
+) -> tuple[Case, Scenario | None, list[str]]:
+    """Apply ``--scenario`` then the ``--concede``/``--set`` changes, in order.
+
+    Returns the case to analyse (its ``as_of`` is the evaluation date when
+    anything was applied), the scenario, and the change specs as given.
+    Problems with the command-line changes are usage errors (exit 2); problems
+    with a scenario file are case errors (exit 1).
+    """
+    work, sc = case, None
+    if scenario is not None:
+        sc = scenario_of(case, scenario)
+        work = engine.apply(case, sc, at=at)
+        at = work.as_of
+    specs = [spec for _, spec in changes or []]
+    if changes:
+        try:
+            parsed = [
+                engine.change_from_concede(work, spec)
+                if kind == "concede"
+                else engine.change_from_set(work, spec)
+                for kind, spec in changes
+            ]
+            work = engine.apply(work, engine.scenario_from_changes(parsed), at=at)
+        except CaseError as exc:
+            raise UsageError(
+                "; ".join(str(p).replace("<input>: ", "") for p in exc.problems)
+            ) from None
+    return work, sc, specs
 
 
 def parties_of(args: argparse.Namespace, case: Case) -> tuple[str, ...] | None:

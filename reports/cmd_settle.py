@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from pathlib import Path
 from typing import Any
 
 import engine
-from engine import Case, CaseError, Scenario, Settlement
-from engine.errors import allowed_list, did_you_mean
-from engine.settle import OBJECTIVES
+from engine import Case, Scenario, Settlement
+from engine.settlement import OBJECTIVES
 
 from .clikit import (
     UsageError,
@@ -33,9 +31,10 @@ from .clikit import (
     format_table,
     json_text,
     parties_of,
+    what_if,
 )
 
-__all__ = ["register", "settle_text", "what_if"]
+__all__ = ["register", "settle_text"]
 
 _RAW = argparse.RawDescriptionHelpFormatter
 #: Width text is wrapped to (tables are not cut).
@@ -168,53 +167,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # ---------------------------------------------------------------- what-if
-
-
-def _scenario_of(case: Case, raw: str) -> Scenario:
-    ids = [s.id for s in case.scenarios]
-    if raw in ids:
-        return case.scenario(raw)
-    path = Path(raw)
-    if path.is_file():
-        return engine.load_scenario(case, path)
-    if path.suffix in (".yaml", ".yml") or "/" in raw or "\\" in raw:
-        raise UsageError(f"--scenario: no such file '{raw}'")
-    raise UsageError(
-        f"--scenario: '{raw}' is neither a scenario of case '{case.id}'{did_you_mean(raw, ids)} "
-        f"nor a file; scenarios: {allowed_list(ids)}"
-    )
-
-
-def what_if(
-    case: Case, at: Any, scenario: str | None, changes: list[tuple[str, str]] | None
-) -> tuple[Case, Scenario | None, list[str]]:
-    """Apply ``--scenario`` then the ``--concede``/``--set`` changes, in order.
-
-    Returns the case to analyse (its ``as_of`` is the evaluation date when
-    anything was applied), the scenario, and the change specs as given.
-    Problems with the command-line changes are usage errors (exit 2); problems
-    with a scenario file are case errors (exit 1).
-    """
-    work, sc = case, None
-    if scenario is not None:
-        sc = _scenario_of(case, scenario)
-        work = engine.apply(case, sc, at=at)
-        at = work.as_of
-    specs = [spec for _, spec in changes or []]
-    if changes:
-        try:
-            parsed = [
-                engine.change_from_concede(work, spec)
-                if kind == "concede"
-                else engine.change_from_set(work, spec)
-                for kind, spec in changes
-            ]
-            work = engine.apply(work, engine.scenario_from_changes(parsed), at=at)
-        except CaseError as exc:
-            raise UsageError(
-                "; ".join(str(p).replace("<input>: ", "") for p in exc.problems)
-            ) from None
-    return work, sc, specs
 
 
 # ------------------------------------------------------------------ settle

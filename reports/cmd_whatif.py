@@ -37,8 +37,8 @@ from .clikit import (
     format_table,
     json_text,
     parties_of,
+    what_if,
 )
-from .cmd_settle import what_if
 
 __all__ = ["comparison_text", "packages_text", "register"]
 

@@ -37,7 +37,7 @@ import pandas as pd
 import engine
 from engine import Case, Issue, Span
 from engine.errors import UnknownIdError
-from engine.settle import Settlement
+from engine.settlement import Settlement
 from engine.whatif import Comparison
 
 __all__ = [
@@ -1099,7 +1099,7 @@ def graph_data(G: nx.Graph, *, case: Case | None = None) -> GraphData:
 
 #: Zone states of :func:`timeline_data`.
 ZONE_STATES = ("open", "empty", "not compared")
-#: Change kinds counted by :func:`timeline_data` (engine.timeline.CHANGE_KINDS).
+#: Change kinds counted by :func:`timeline_data` (engine.history.CHANGE_KINDS).
 CHANGE_KINDS = ("softened", "hardened", "moved", "new", "withdrawn", "other")
 
 
@@ -1382,7 +1382,7 @@ def settlement_data(
     Examples
     --------
     >>> case = engine.load_case("tests/cases/tiny")
-    >>> from engine.settle import settle
+    >>> from engine.settlement import settle
     >>> d = settlement_data({"total": settle(case)}, case=case)
     >>> d.costs[["party", "cost"]].round(6).values.tolist()
     [['a', 0.2], ['b', 0.2], ['c', 0.02]]

@@ -1766,7 +1766,7 @@ def size_settlement(data: SettlementData) -> tuple[float, float]:
     >>> import engine
     >>> from reports.figdata import settlement_data
     >>> case = engine.load_case("tests/cases/tiny")
-    >>> from engine.settle import settle
+    >>> from engine.settlement import settle
     >>> size_settlement(settlement_data({"total": settle(case)}, case=case))
     (8.0, 4.4)
     """
@@ -1906,7 +1906,7 @@ def alt_settlement(data: SettlementData) -> str:
     >>> import engine
     >>> from reports.figdata import settlement_data
     >>> case = engine.load_case("tests/cases/tiny")
-    >>> from engine.settle import settle
+    >>> from engine.settlement import settle
     >>> print(alt_settlement(settlement_data({"total": settle(case)}, case=case)))
     Concession cost by party. total: total cost 0.42, highest for Party A (0.20).
     """

@@ -25,7 +25,7 @@ import pandas as pd
 
 import engine
 from engine import Case, Scenario
-from engine.settle import Settlement
+from engine.settlement import Settlement
 
 from . import figdata, figures, style
 from .method import METHOD, SCALES

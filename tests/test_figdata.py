@@ -27,7 +27,7 @@ import pytest
 import engine
 from engine import Change, Party, scenario_from_changes
 from engine.errors import UnknownIdError
-from engine.settle import settle
+from engine.settlement import settle
 from engine.whatif import compare
 from reports import figdata as fd
 

@@ -28,7 +28,7 @@ from matplotlib.text import Text
 
 import engine
 from engine import Change, Party, scenario_from_changes
-from engine.settle import settle
+from engine.settlement import settle
 from engine.whatif import compare
 from reports import figdata as fd
 from reports import figures as F

@@ -1,4 +1,4 @@
-"""Tests of engine.settle.rank_concessions: hand-worked steps on the tiny case and
+"""Tests of engine.settlement.rank_concessions: hand-worked steps on the tiny case and
 on small built cases, and properties on random cases.
 
 Conflict arithmetic (engine.measures): conflict = gap × (s_p + s_q) / 2, summed
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 
 import engine
 from engine import Case, Issue, Option, OptionSet, Party, Position, Source, Span, Statement
-from engine.settle import rank_concessions
+from engine.settlement import rank_concessions
 
 from .strategies import cases
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 
 import engine
 from engine import Case, Party, Position, Snapshot, Source, Span, Statement
-from engine.timeline import CHANGE_KINDS, issue_timeline, position_changes, timeline
+from engine.history import CHANGE_KINDS, issue_timeline, position_changes, timeline
 from tests.strategies import cases
 from tests.test_measures import NOM, NUM, ORD, S
 

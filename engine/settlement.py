@@ -125,8 +125,8 @@ class Concession:
         """
         issue = case.issue(self.issue)
         text = (
-            f"{case.party(self.party).name} accepts {issue.label(self.outcome)} instead of "
-            f"{issue.label(self.ideal)} on {issue.name}"
+            f"{case.party(self.party).short_name} accepts {issue.label(self.outcome)} instead of "
+            f"{issue.label(self.ideal)} on {issue.short_name}"
         )
         if self.within_acceptable:
             return text + " (within its acceptable set)"
@@ -796,13 +796,13 @@ def _utilities(prog: _Programme, package: Mapping[str, Outcome] | None) -> dict[
 
 def _describe_red_line(case: Case, pos: Position) -> str:
     issue = case.issue(pos.issue)
-    who = case.party(pos.party).name
+    who = case.party(pos.party).short_name
     text = (
-        f"{who} will not accept anything outside {issue.describe(pos.acceptable)} on {issue.name}"
+        f"{who} will not accept anything outside {issue.describe(pos.acceptable)} on {issue.short_name}"
     )
     if pos.requires:
         cond = " and ".join(
-            f"{case.issue(j).name} is {case.issue(j).describe(s)}" for j, s in pos.requires
+            f"{case.issue(j).short_name} is {case.issue(j).describe(s)}" for j, s in pos.requires
         )
         text += f", and nothing but {issue.label(pos.ideal)} unless {cond}"
     return text
