@@ -88,12 +88,12 @@ def case_of(args: argparse.Namespace) -> Case:
     return engine.load_case(args.case)
 
 
-def date_of(args: argparse.Namespace) -> Any:
-    """The ``--at`` date, validated (``None`` when not given)."""
-    if getattr(args, "at", None) is None:
+def date_of(args: argparse.Namespace, name: str = "at") -> Any:
+    """A date option (``--at`` by default), validated (``None`` when not given)."""
+    if getattr(args, name, None) is None:
         return None
     try:
-        return engine.as_date(args.at, "--at")
+        return engine.as_date(getattr(args, name), "--" + name.replace("_", "-"))
     except CaseError as exc:
         raise UsageError(str(exc.problems[0]).replace("<input>: ", "")) from None
 

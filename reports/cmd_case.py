@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from engine.model import Acceptable
 from engine.schema import schema_json, schemas
 
 from .clikit import (
+    UsageError,
     add_at,
     add_case,
     add_format,
@@ -80,6 +82,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--force", action="store_true", help="overwrite existing schema files")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser(
+        "new",
+        help="scaffold a new case folder (for a class or a new negotiation)",
+        description=(
+            "Write a new case folder that passes 'zopa check': case.yaml with the parties and issues "
+            "named, one file per party with a commented example statement, a scenarios/ folder, the "
+            "JSON Schemas for editors and a README with the next steps. No position is made up: the "
+            "parties start with no statements."
+        ),
+    )
+    p.add_argument("folder", metavar="DIR", help="the new case folder; its name is the case id")
+    p.add_argument("--title", help="the case title (default: from the folder name)")
+    p.add_argument("--as-of", metavar="DATE", help="the case's evaluation date (default: today)")
+    p.add_argument(
+        "--parties",
+        metavar="A,B,…",
+        default="party_a,party_b",
+        help="party ids (default: party_a,party_b)",
+    )
+    p.add_argument(
+        "--issues", metavar="X,Y,…", default="issue_1", help="issue ids (default: issue_1)"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="replace files in DIR that zopa did not write"
+    )
+    p.set_defaults(func=cmd_new)
 
 
 # ----------------------------------------------------------------------- cases
@@ -298,4 +327,125 @@ def cmd_schema(args: argparse.Namespace) -> int:
     status = write_bundle(Path(args.folder), files, force=args.force)
     for name, how in status.items():
         emit(f"{how}: {Path(args.folder) / name}\n")
+    return 0
+
+
+# ------------------------------------------------------------------------- new
+
+
+def _ids(raw: str, what: str) -> list[str]:
+    from engine.parse import is_slug
+
+    ids = list(dict.fromkeys(x.strip() for x in raw.split(",") if x.strip()))
+    bad = [x for x in ids if not is_slug(x)]
+    if bad or not ids:
+        raise UsageError(
+            f"--{what}: {', '.join(repr(b) for b in bad) or 'nothing given'}: ids are lower-case "
+            "letters, digits, '_' and '-', starting with a letter"
+        )
+    return ids
+
+
+def _title(slug: str) -> str:
+    return slug.replace("_", " ").replace("-", " ").strip().capitalize() or slug
+
+
+def scaffold(
+    folder: Path, title: str, parties: list[str], issues: list[str], as_of: str
+) -> dict[str, str]:
+    """The files of a new case: valid as written, every field explained in a comment."""
+    from engine.schema import schema_json, schemas
+
+    today = as_of
+    lines = [
+        "# yaml-language-server: $schema=schemas/case.schema.json",
+        "# The case: its parties, issues (with their scales) and sources. See docs/format.md.",
+        f"title: {json.dumps(title, ensure_ascii=False)}",
+        "description: >-",
+        "  What this case covers, and what it does not (dates, gaps).",
+        f"as_of: {today}            # the default evaluation date",
+        "parties:                  # role: belligerent | mediator | guarantor | supporter | observer",
+    ]
+    lines += [f"  - {{id: {p}, name: {_title(p)}, role: observer}}" for p in parties]
+    lines.append("issues:")
+    for i in issues:
+        lines += [
+            f"  - id: {i}",
+            f"    name: {_title(i)}",
+            "    scale: ordinal          # ordinal (ordered) | nominal (unordered) | interval (numbers)",
+            "    options:                # ordered from one pole to the other; rename them",
+            "      - {id: first_pole, label: One pole}",
+            "      - {id: middle, label: A middle option}",
+            "      - {id: other_pole, label: The other pole}",
+        ]
+    lines += [
+        "sources:                  # every statement cites at least one of these",
+        "  - id: first-source",
+        "    title: Replace with the title of a dated public source",
+        "    publisher: Its publisher",
+        f"    date: {today[:4]}",
+        "    url: https://example.org/replace-with-the-real-address",
+        "snapshots: []             # optional: named dates for the timeline, {id, date, label}",
+        "",
+    ]
+    files = {"case.yaml": "\n".join(lines)}
+    first = issues[0]
+    for p in parties:
+        files[f"parties/{p}.yaml"] = (
+            "# yaml-language-server: $schema=../schemas/party.schema.json\n"
+            f"party: {p}\n"
+            "statements: []\n"
+            "# A statement records what one or more dated sources say this party asks for:\n"
+            "#  - as_of: 2025-01-31              # the date of the event or document\n"
+            "#    sources: [first-source]\n"
+            "#    confidence: official           # official | reported (leaks, drafts) | inferred\n"
+            "#    positions:\n"
+            f"#      {first}:\n"
+            "#        ideal: first_pole           # what it asks for\n"
+            "#        acceptable: {from: first_pole, to: middle}   # what it could live with\n"
+            "#        salience: 0.8               # how much the issue matters to it, 0 to 1\n"
+            "#        red_line: false             # true only if a source says it will not move\n"
+            "#        note: Why this coding; cite the source.\n"
+        )
+    for name, schema in schemas().items():
+        files[f"schemas/{name}"] = schema_json(schema)
+    files["scenarios/README.md"] = (
+        "# Scenarios\n\nOne YAML file per what-if scenario (see docs/format.md, 'scenarios'). "
+        "Example:\n\n```yaml\ntitle: First concession\nchanges:\n"
+        f"  - {{party: {parties[0]}, issue: {first}, add: [middle]}}\n```\n"
+    )
+    files["README.md"] = (
+        f"# {title}\n\nA zopa case. Next steps:\n\n"
+        "1. Name the parties and issues in `case.yaml`; give each issue its options, ordered from "
+        "one pole to the other.\n"
+        "2. Add your sources (publisher, date, URL) to `case.yaml`.\n"
+        "3. In `parties/<party>.yaml`, add one dated statement per source: the party's ideal, what "
+        "it could accept, the salience, red lines. Say why in each `note`.\n"
+        f"4. Check: `zopa check {folder}`. Look: `zopa show {folder}`, `zopa report {folder}`.\n\n"
+        "Editors with the YAML language server validate and complete the files from `schemas/`.\n"
+    )
+    return files
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .output import write_bundle
+
+    folder = Path(args.folder)
+    parties = _ids(args.parties, "parties")
+    issues = _ids(args.issues, "issues")
+    title = args.title or _title(folder.name)
+    if (folder / "case.yaml").exists() and not args.force:
+        raise UsageError(
+            f"{folder} already holds a case (case.yaml); choose a new folder or use --force"
+        )
+    from datetime import date
+
+    as_of = date.today().isoformat() if args.as_of is None else date_of(args, "as_of").isoformat()
+    status = write_bundle(
+        folder, scaffold(folder, title, parties, issues, as_of), force=args.force
+    )
+    engine.load_case(folder)  # what was written is valid
+    emit(
+        f"wrote {folder}/ ({len(status)} files); next: edit case.yaml, then: zopa check {folder}\n"
+    )
     return 0

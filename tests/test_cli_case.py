@@ -150,3 +150,29 @@ def test_python_dash_m_reports():
         cwd=ROOT,
     )
     assert out.returncode == 0 and "ok (3 parties" in out.stdout
+
+
+def test_new_scaffolds_a_valid_case(tmp_path, capsys):
+    folder = tmp_path / "class-case"
+    code, out, _ = run(
+        capsys,
+        "new",
+        str(folder),
+        "--parties",
+        "north,south",
+        "--issues",
+        "border,army",
+        "--as-of",
+        "2026-01-01",
+    )
+    assert code == 0 and "next: edit case.yaml" in out
+    case = __import__("engine").load_case(folder)
+    assert case.party_ids == ("north", "south") and case.issue_ids == ("border", "army")
+    assert not case.statements  # no position is made up
+    assert (folder / "schemas" / "party.schema.json").is_file()
+    # the files are what `zopa check` accepts, and a second `new` refuses to overwrite the case
+    assert run(capsys, "check", str(folder))[0] == 0
+    code, _, err = run(capsys, "new", str(folder))
+    assert code == 2 and "already holds a case" in err
+    code, _, err = run(capsys, "new", str(tmp_path / "x"), "--parties", "North")
+    assert code == 2 and "ids are lower-case" in err
