@@ -18,11 +18,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
     Image,
     KeepTogether,
+    NextPageTemplate,
     PageBreak,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -184,10 +187,21 @@ def render_pdf(rep: Report) -> bytes:
             bits.append(" ".join(f"[{n}]" for n in c["cites"]))
             cells.append(Paragraph("<br/>".join(bits), st["cell"]))
         rows.append(cells)
-    first = 2.6 * cm
-    story.append(
-        _table(rows, st, [first] + [(_TEXT_W - first) / max(1, len(parties))] * len(parties))
-    )
+    # the table gets landscape pages: eight party columns do not fit across portrait A4
+    wide = _H - 2 * _MARGIN
+    first = 3.2 * cm
+    story += [
+        NextPageTemplate("landscape"),
+        PageBreak(),
+        _p(f"Positions in force on {rep.at.isoformat()}", st["h3"]),
+        _p(
+            "Ideal in bold; acceptable set; salience (0–1); red line; sources in brackets. "
+            "“—”: no position.",
+            st["muted"],
+        ),
+        _table(rows, st, [first] + [(wide - first) / max(1, len(parties))] * len(parties)),
+        NextPageTemplate("portrait"),
+    ]
 
     story += [PageBreak(), _p("Agreement zones", st["h2"])]
     for z in s["zones"]:
@@ -364,14 +378,14 @@ def render_pdf(rep: Report) -> bytes:
             1.0 * cm,
             f"zopa {engine.__version__} — {rep.case.title} — positions in force on {rep.at.isoformat()}",
         )
-        canvas.drawRightString(_W - _MARGIN, 1.0 * cm, str(doc.page))
+        canvas.drawRightString(doc.pagesize[0] - _MARGIN, 1.0 * cm, str(doc.page))
         canvas.restoreState()
 
     buf = io.BytesIO()
     old = rl_config.invariant
     rl_config.invariant = 1  # fixed creation date and document id: same input, same bytes
     try:
-        doc = SimpleDocTemplate(
+        doc = BaseDocTemplate(
             buf,
             pagesize=A4,
             leftMargin=_MARGIN,
@@ -383,7 +397,15 @@ def render_pdf(rep: Report) -> bytes:
             creator=f"zopa {engine.__version__}",
             subject=f"Positions in force on {rep.at.isoformat()}",
         )
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+        portrait = Frame(_MARGIN, _MARGIN, _TEXT_W, _H - 2 * _MARGIN, id="portrait")
+        landscape = Frame(_MARGIN, _MARGIN, _H - 2 * _MARGIN, _W - 2 * _MARGIN, id="landscape")
+        doc.addPageTemplates(
+            [
+                PageTemplate("portrait", [portrait], onPage=footer, pagesize=A4),
+                PageTemplate("landscape", [landscape], onPage=footer, pagesize=(_H, _W)),
+            ]
+        )
+        doc.build(story)
     finally:
         rl_config.invariant = old
     return buf.getvalue()
