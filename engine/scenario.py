@@ -37,7 +37,7 @@ from .parse import (
     parse_requires,
     position_errors,
 )
-from .schema import CHANGE_FIELDS
+from .schema import CHANGE_FIELDS, POSITION_CHANGE_FIELDS
 
 __all__ = [
     "apply",
@@ -47,17 +47,7 @@ __all__ = [
     "scenario_from_changes",
 ]
 
-_POSITION_FIELDS = (
-    "acceptable",
-    "add",
-    "remove",
-    "ideal",
-    "salience",
-    "red_line",
-    "requires",
-    "note",
-    "withdraw",
-)
+_POSITION_FIELDS = POSITION_CHANGE_FIELDS
 
 
 def _unknown(kind: str, name: object, known: Sequence[str]) -> str:

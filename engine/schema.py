@@ -247,9 +247,8 @@ def party_schema() -> dict[str, Any]:
     }
 
 
-CHANGE_FIELDS = (
-    "party",
-    "issue",
+#: The fields a scenario change can set on a position.
+POSITION_CHANGE_FIELDS = (
     "acceptable",
     "add",
     "remove",
@@ -259,10 +258,8 @@ CHANGE_FIELDS = (
     "requires",
     "note",
     "withdraw",
-    "remove_party",
-    "add_party",
-    "positions",
 )
+CHANGE_FIELDS = ("party", "issue", *POSITION_CHANGE_FIELDS, "remove_party", "add_party", "positions")
 
 
 def scenario_schema() -> dict[str, Any]:

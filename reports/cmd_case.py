@@ -28,7 +28,7 @@ from .clikit import (
 )
 from .output import write_bundle
 
-__all__ = ["position_rows", "register"]
+__all__ = ["POSITION_COLUMNS", "position_csv_rows", "position_rows", "register"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -239,6 +239,27 @@ def requires_cell(value: Any) -> str:
     return "; ".join(f"{i}={acceptable_cell(v)}" for i, v in value.items())
 
 
+#: The columns of the positions table in CSV (``zopa show``, ``zopa export``).
+POSITION_COLUMNS = [
+    "issue",
+    "party",
+    "ideal",
+    "acceptable",
+    "salience",
+    "red_line",
+    "requires",
+    "confidence",
+    "as_of",
+    "sources",
+    "note",
+]
+
+
+def position_csv_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """:func:`position_rows` as CSV cells (acceptable ``a|b`` or ``lo..hi``, requires ``i=a|b``)."""
+    return [[_cell(h, r[h]) for h in POSITION_COLUMNS] for r in rows]
+
+
 def _cell(header: str, value: Any) -> Any:
     if value is None:
         return None
@@ -260,21 +281,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(json_text({"case": case.id, "title": case.title, "at": date, "positions": rows}))
         return 0
-    headers = [
-        "issue",
-        "party",
-        "ideal",
-        "acceptable",
-        "salience",
-        "red_line",
-        "requires",
-        "confidence",
-        "as_of",
-        "sources",
-        "note",
-    ]
     if args.format == "csv":
-        emit(csv_text(headers, ([_cell(h, r[h]) for h in headers] for r in rows)))
+        emit(csv_text(POSITION_COLUMNS, position_csv_rows(rows)))
         return 0
     out = [f"Positions in force on {date} — {case.title} ({case.id})\n"]
     for issue in case.issues:

@@ -23,7 +23,7 @@ from engine import Case
 
 from .clikit import csv_text, json_text
 from .cmd_analysis import graph_bytes
-from .cmd_case import acceptable_cell, position_rows, requires_cell
+from .cmd_case import POSITION_COLUMNS, position_csv_rows, position_rows
 
 __all__ = ["export_files"]
 
@@ -146,30 +146,7 @@ def export_files(
     chosen = case.resolve_parties(parties)
     date = engine.as_date(at, "at") if at is not None else case.as_of
     rows = position_rows(case, date, chosen)
-    headers = [
-        "issue",
-        "party",
-        "ideal",
-        "acceptable",
-        "salience",
-        "red_line",
-        "requires",
-        "confidence",
-        "as_of",
-        "sources",
-        "note",
-    ]
-
-    def csv_cell(h: str, v: Any) -> Any:
-        if v is None:
-            return None
-        return {"acceptable": acceptable_cell, "requires": requires_cell, "sources": " ".join}.get(
-            h, lambda x: x
-        )(v)
-
-    positions_df = pd.DataFrame(
-        [[csv_cell(h, r[h]) for h in headers] for r in rows], columns=headers
-    )
+    positions_df = pd.DataFrame(position_csv_rows(rows), columns=POSITION_COLUMNS)
     tables: dict[str, pd.DataFrame] = {
         "positions": positions_df,
         "overlap_matrix": engine.overlap_matrix(case, at=date, parties=chosen)
