@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,22 @@ def test_non_editable_install_finds_shipped_cases(tmp_path):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     listed = run("-m", "reports", "cases")
     assert listed.returncode == 0 and "ukraine-russia" in listed.stdout
+    assert (target / "bin" / "zopa").is_file()  # the console script is installed
+
+
+def test_installed_zopa_command_runs_from_anywhere(tmp_path):
+    """Where zopa is installed in this environment (CI installs it with pip), the command works
+    from an empty folder and uses the installed package, not the checkout."""
+    exe = Path(sys.executable).parent / "zopa"
+    if not exe.is_file():
+        pytest.skip("the zopa command is not installed in this environment")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    out = subprocess.run(
+        [str(exe), "show", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("issue,party,ideal,acceptable")
