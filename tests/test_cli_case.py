@@ -176,3 +176,30 @@ def test_new_scaffolds_a_valid_case(tmp_path, capsys):
     assert code == 2 and "already holds a case" in err
     code, _, err = run(capsys, "new", str(tmp_path / "x"), "--parties", "North")
     assert code == 2 and "ids are lower-case" in err
+
+
+def test_internal_errors_are_reported_plainly(capsys, monkeypatch):
+    """A bug gives one line and exit 3 (a traceback only with ZOPA_DEBUG=1)."""
+    import reports.cmd_case as cmd_case
+
+    def boom(args):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(cmd_case, "cmd_cases", boom)
+    code, _, err = run(capsys, "cases")
+    assert code == 3 and "internal error: RuntimeError: kaput" in err and "Traceback" not in err
+    monkeypatch.setenv("ZOPA_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["cases"])
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, _, err = run(capsys, "schema", str(blocker / "sub"))
+    assert code == 1 and "Traceback" not in err and str(blocker) in err
+
+
+def test_no_command_prints_help(capsys):
+    code, out, _ = run(capsys)
+    assert code == 2 and "usage: zopa" in out
