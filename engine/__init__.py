@@ -23,6 +23,7 @@ from .graph import (
     position_centrality,
 )
 from .history import issue_timeline, position_changes, timeline
+from .importers import read_decide, read_genius, read_ktab
 from .loader import case_folder, load_case, load_scenario, shipped_cases
 from .measures import (
     agreement_zones,
@@ -108,6 +109,9 @@ __all__ = [
     "position_records",
     "position_table",
     "rank_concessions",
+    "read_decide",
+    "read_genius",
+    "read_ktab",
     "scenario_from_changes",
     "settle",
     "shipped_cases",

@@ -259,7 +259,14 @@ POSITION_CHANGE_FIELDS = (
     "note",
     "withdraw",
 )
-CHANGE_FIELDS = ("party", "issue", *POSITION_CHANGE_FIELDS, "remove_party", "add_party", "positions")
+CHANGE_FIELDS = (
+    "party",
+    "issue",
+    *POSITION_CHANGE_FIELDS,
+    "remove_party",
+    "add_party",
+    "positions",
+)
 
 
 def scenario_schema() -> dict[str, Any]:

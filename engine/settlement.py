@@ -797,9 +797,7 @@ def _utilities(prog: _Programme, package: Mapping[str, Outcome] | None) -> dict[
 def _describe_red_line(case: Case, pos: Position) -> str:
     issue = case.issue(pos.issue)
     who = case.party(pos.party).short_name
-    text = (
-        f"{who} will not accept anything outside {issue.describe(pos.acceptable)} on {issue.short_name}"
-    )
+    text = f"{who} will not accept anything outside {issue.describe(pos.acceptable)} on {issue.short_name}"
     if pos.requires:
         cond = " and ".join(
             f"{case.issue(j).short_name} is {case.issue(j).describe(s)}" for j, s in pos.requires

@@ -30,6 +30,7 @@ __all__ = ["build_parser", "main"]
 #: Modules that add subcommands, in the order they appear in ``zopa --help``.
 COMMAND_MODULES = (
     "reports.cmd_case",
+    "reports.cmd_import",
     "reports.cmd_analysis",
     "reports.cmd_settle",
     "reports.cmd_whatif",

@@ -1,7 +1,8 @@
 """Hypothesis strategies that build whole, valid zopa cases (Axelrod's style).
 
 ``cases(...)`` draws an :class:`engine.Case` built directly from model objects;
-``case_files(case)`` writes any case back as YAML files, so loader tests can
+``case_files(case)`` and ``write_case(case, folder)`` (from :mod:`reports.caseio`,
+re-exported here) write any case back as YAML files, so loader tests can
 round-trip random cases through the file format.
 
 Numbers are kept on small grids (saliences in steps of 0.05, interval bounds
@@ -12,14 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-import yaml
 from hypothesis import strategies as st
 
 from engine import Case, Issue, Option, OptionSet, Party, Position, Source, Span, Statement
 from engine.model import ROLES, SCALES
+from reports.caseio import case_files, write_case
 
 __all__ = ["case_files", "cases", "issues", "write_case"]
 
@@ -184,98 +184,3 @@ def cases(
         sources=(Source("s0", "Generated", "hypothesis", "2020", "https://example.org/"),),
         statements=tuple(statements),
     )
-
-
-# ------------------------------------------------------------------ to files
-
-
-def _acceptable_data(issue: Issue, acc: Any) -> Any:
-    if isinstance(acc, Span):
-        return {"min": _num(acc.lo), "max": _num(acc.hi)}
-    return list(issue.ordered(acc))
-
-
-def _num(x: float) -> float | int:
-    return int(x) if float(x).is_integer() else float(x)
-
-
-def case_files(case: Case) -> dict[str, str]:
-    """The YAML files of a case: relative path -> text (the inverse of loading)."""
-    issues_by_id = {i.id: i for i in case.issues}
-    doc: dict[str, Any] = {
-        "title": case.title,
-        "as_of": case.as_of.isoformat(),
-        "parties": [
-            {"id": p.id, "name": p.name, "role": p.role, **({"short": p.short} if p.short else {})}
-            for p in case.parties
-        ],
-        "issues": [],
-        "sources": [
-            {"id": s.id, "title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url}
-            for s in case.sources
-        ],
-    }
-    if case.description:
-        doc["description"] = case.description
-    for issue in case.issues:
-        entry: dict[str, Any] = {"id": issue.id, "name": issue.name, "scale": issue.scale}
-        if issue.short:
-            entry["short"] = issue.short
-        if issue.is_interval:
-            entry.update(unit=issue.unit, min=_num(issue.min or 0), max=_num(issue.max or 0))
-        else:
-            entry["options"] = [{"id": o.id, "label": o.label} for o in issue.options]
-        if issue.distances:
-            entry["distances"] = [
-                {"between": [a, b], "distance": d} for a, b, d in issue.distances
-            ]
-        if issue.status_quo is not None:
-            entry["status_quo"] = _num(issue.status_quo) if issue.is_interval else issue.status_quo  # type: ignore[arg-type]
-        doc["issues"].append(entry)
-    if case.snapshots:
-        doc["snapshots"] = [
-            {"id": s.id, "date": s.date.isoformat(), "label": s.label} for s in case.snapshots
-        ]
-    files = {"case.yaml": _dump(doc)}
-    for party in case.parties:
-        sts = [s for s in case.statements if s.party == party.id]
-        if not sts:
-            continue
-        out = []
-        for s in sorted(sts, key=lambda s: (s.as_of, s.seq)):
-            pos: dict[str, Any] = {}
-            for issue_id, p in s.positions:
-                if p is None:
-                    pos[issue_id] = None
-                    continue
-                issue = issues_by_id[issue_id]
-                e: dict[str, Any] = {
-                    "ideal": _num(p.ideal) if issue.is_interval else p.ideal,  # type: ignore[arg-type]
-                    "acceptable": _acceptable_data(issue, p.acceptable),
-                    "salience": p.salience,
-                }
-                if p.red_line:
-                    e["red_line"] = True
-                if p.requires:
-                    e["requires"] = {
-                        i: _acceptable_data(issues_by_id[i], a) for i, a in p.requires
-                    }
-                pos[issue_id] = e
-            out.append(
-                {"as_of": s.as_of.isoformat(), "sources": list(s.sources), "positions": pos}
-            )
-        files[f"parties/{party.id}.yaml"] = _dump({"party": party.id, "statements": out})
-    return files
-
-
-def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-
-
-def write_case(case: Case, folder: Path) -> Path:
-    """Write a case as YAML files under ``folder`` and return the folder."""
-    for rel, text in case_files(case).items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return folder
