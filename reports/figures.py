@@ -101,9 +101,14 @@ def wrap(text: Any, width: int, max_lines: int | None = None) -> str:
     'Special status within\nUkraine (Minsk II)'
     >>> wrap("Ukrainian withdrawal into a DMZ recognised as Russian", 20, max_lines=2)
     'Ukrainian withdrawal\ninto a DMZ…'
+
+    A word is never cut; a slash is a place to break:
+
+    >>> wrap("E3/coalition", 10)
+    'E3/\ncoalition'
     """
     text = " ".join(str(text).split())
-    lines = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    lines = _wrap_words(text, width) or [""]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
@@ -113,11 +118,22 @@ def wrap(text: Any, width: int, max_lines: int | None = None) -> str:
     if n > 1:
         longest = max(len(word) for word in text.split())
         for w in range(max(1, math.ceil(len(text) / n), longest), width):
-            trial = textwrap.wrap(text, w, break_on_hyphens=False, break_long_words=False)
+            trial = _wrap_words(text, w)
             if len(trial) == n:
                 lines = trial
                 break
     return "\n".join(lines)
+
+
+_SLASH = "/\x00 "  # a break opportunity after "/", removed again after wrapping
+
+
+def _wrap_words(text: str, width: int) -> list[str]:
+    """textwrap on word boundaries, never cutting a word; a word too long for the line may
+    break after a slash."""
+    words = [w.replace("/", _SLASH) if len(w) > width else w for w in text.split(" ")]
+    lines = textwrap.wrap(" ".join(words), width, break_on_hyphens=False, break_long_words=False)
+    return [line.replace("\x00 ", "").replace("\x00", "") for line in lines]
 
 
 def _n_lines(text: str) -> int:
