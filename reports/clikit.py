@@ -32,6 +32,7 @@ __all__ = [
     "format_table",
     "json_text",
     "parties_of",
+    "requested_parties",
     "rounded",
     "scenario_of",
     "what_if",
@@ -154,14 +155,22 @@ def what_if(
     return work, sc, specs
 
 
-def parties_of(args: argparse.Namespace, case: Case) -> tuple[str, ...] | None:
-    """The ``--parties`` subset, validated against the case (``None``: all)."""
+def requested_parties(args: argparse.Namespace) -> list[str] | None:
+    """The ids given with ``--parties``, not yet validated (``None`` when the option is absent)."""
     raw = getattr(args, "parties", None)
     if raw is None:
         return None
     wanted = [p.strip() for p in raw.split(",") if p.strip()]
     if not wanted:
         raise UsageError("--parties: give at least one party id, e.g. --parties ukraine,russia")
+    return wanted
+
+
+def parties_of(args: argparse.Namespace, case: Case) -> tuple[str, ...] | None:
+    """The ``--parties`` subset, validated against the case (``None``: all)."""
+    wanted = requested_parties(args)
+    if wanted is None:
+        return None
     try:
         return case.resolve_parties(wanted)
     except UnknownIdError as exc:

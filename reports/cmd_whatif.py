@@ -37,6 +37,7 @@ from .clikit import (
     format_table,
     json_text,
     parties_of,
+    requested_parties,
     what_if,
 )
 
@@ -246,12 +247,9 @@ def _outcome(o: Any) -> str:
 
 
 def _union_parties(args: argparse.Namespace, before: Case, after: Case) -> tuple[str, ...] | None:
-    raw = getattr(args, "parties", None)
-    if raw is None:
+    wanted = requested_parties(args)
+    if wanted is None:
         return None
-    wanted = [p.strip() for p in raw.split(",") if p.strip()]
-    if not wanted:
-        raise UsageError("--parties: give at least one party id, e.g. --parties ukraine,russia")
     known = list(before.party_ids) + [p for p in after.party_ids if p not in before.party_ids]
     for p in wanted:
         if p not in known:
