@@ -1,60 +1,89 @@
 """zopa's engine: the position model, case loading, and every computation.
 
-The engine never imports matplotlib or :mod:`reports`; drawing and the
-command line live in :mod:`reports`.
+Import what you need from here; this is the public API. The sub-packages show the
+architecture (see ``docs/architecture.md``):
+
+- :mod:`engine.model` — the immutable case model, errors, parsing of values;
+- :mod:`engine.io` — reading case folders and other formats;
+- :mod:`engine.analysis` — measures, matrices, zones, the incompatibility graph, history;
+- :mod:`engine.whatif` — scenarios and the comparison of two analyses;
+- :mod:`engine.solve` — settlement search, Pareto frontier, Nash package, logrolls.
+
+Names are imported on first use (PEP 562), so ``import engine`` is cheap and a
+command that never computes a matrix never loads pandas or scipy. The engine never
+imports matplotlib or :mod:`reports`; drawing and the command line live in
+:mod:`reports`.
 """
 
-from .bargaining import (
-    BargainingError,
-    NashPackage,
-    disagreement_point,
-    logrolls,
-    nash_package,
-    package_utilities,
-    pareto_packages,
-)
-from .errors import CaseError, Problem, UnknownIdError, ZopaError
-from .graph import (
-    Relaxation,
-    cheapest_relaxation,
-    conflict_clusters,
-    incompatibility_graph,
-    party_graph,
-    position_centrality,
-)
-from .history import issue_timeline, position_changes, timeline
-from .importers import read_decide, read_genius, read_ktab
-from .loader import case_folder, load_case, load_scenario, shipped_cases
-from .measures import (
-    agreement_zones,
-    conflict_matrix,
-    contested_issues,
-    issue_matrices,
-    overlap_matrix,
-    position_records,
-    position_table,
-    total_conflict,
-)
-from .model import (
-    Case,
-    Change,
-    Issue,
-    Option,
-    OptionSet,
-    Party,
-    Position,
-    Scenario,
-    Snapshot,
-    Source,
-    Span,
-    Statement,
-    as_date,
-)
-from .scenario import apply, change_from_concede, change_from_set, scenario_from_changes
-from .settlement import Concession, RedLineConflict, Settlement, rank_concessions, settle
-from .whatif import Comparison, compare
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+#: Where each public name lives.
+_HOME: dict[str, str] = {
+    "Relaxation": "engine.analysis.graph",
+    "cheapest_relaxation": "engine.analysis.graph",
+    "conflict_clusters": "engine.analysis.graph",
+    "incompatibility_graph": "engine.analysis.graph",
+    "party_graph": "engine.analysis.graph",
+    "position_centrality": "engine.analysis.graph",
+    "issue_timeline": "engine.analysis.history",
+    "position_changes": "engine.analysis.history",
+    "timeline": "engine.analysis.history",
+    "agreement_zones": "engine.analysis.measures",
+    "conflict_matrix": "engine.analysis.measures",
+    "contested_issues": "engine.analysis.measures",
+    "issue_matrices": "engine.analysis.measures",
+    "overlap_matrix": "engine.analysis.measures",
+    "position_records": "engine.analysis.measures",
+    "position_table": "engine.analysis.measures",
+    "total_conflict": "engine.analysis.measures",
+    "read_decide": "engine.io.importers",
+    "read_genius": "engine.io.importers",
+    "read_ktab": "engine.io.importers",
+    "case_folder": "engine.io.loader",
+    "load_case": "engine.io.loader",
+    "load_scenario": "engine.io.loader",
+    "shipped_cases": "engine.io.loader",
+    "Case": "engine.model.case",
+    "Change": "engine.model.case",
+    "Issue": "engine.model.case",
+    "Option": "engine.model.case",
+    "OptionSet": "engine.model.case",
+    "Party": "engine.model.case",
+    "Position": "engine.model.case",
+    "Scenario": "engine.model.case",
+    "Snapshot": "engine.model.case",
+    "Source": "engine.model.case",
+    "Span": "engine.model.case",
+    "Statement": "engine.model.case",
+    "as_date": "engine.model.case",
+    "CaseError": "engine.model.errors",
+    "Problem": "engine.model.errors",
+    "UnknownIdError": "engine.model.errors",
+    "ZopaError": "engine.model.errors",
+    "BargainingError": "engine.solve.bargaining",
+    "NashPackage": "engine.solve.bargaining",
+    "disagreement_point": "engine.solve.bargaining",
+    "logrolls": "engine.solve.bargaining",
+    "nash_package": "engine.solve.bargaining",
+    "package_utilities": "engine.solve.bargaining",
+    "pareto_packages": "engine.solve.bargaining",
+    "Concession": "engine.solve.settlement",
+    "RedLineConflict": "engine.solve.settlement",
+    "Settlement": "engine.solve.settlement",
+    "rank_concessions": "engine.solve.settlement",
+    "settle": "engine.solve.settlement",
+    "Comparison": "engine.whatif.compare",
+    "compare": "engine.whatif.compare",
+    "apply": "engine.whatif.scenario",
+    "change_from_concede": "engine.whatif.scenario",
+    "change_from_set": "engine.whatif.scenario",
+    "scenario_from_changes": "engine.whatif.scenario",
+}
 
 __all__ = [
     "BargainingError",
@@ -118,3 +147,80 @@ __all__ = [
     "timeline",
     "total_conflict",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use, then keep it here."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from engine.analysis.graph import (
+        Relaxation,
+        cheapest_relaxation,
+        conflict_clusters,
+        incompatibility_graph,
+        party_graph,
+        position_centrality,
+    )
+    from engine.analysis.history import issue_timeline, position_changes, timeline
+    from engine.analysis.measures import (
+        agreement_zones,
+        conflict_matrix,
+        contested_issues,
+        issue_matrices,
+        overlap_matrix,
+        position_records,
+        position_table,
+        total_conflict,
+    )
+    from engine.io.importers import read_decide, read_genius, read_ktab
+    from engine.io.loader import case_folder, load_case, load_scenario, shipped_cases
+    from engine.model.case import (
+        Case,
+        Change,
+        Issue,
+        Option,
+        OptionSet,
+        Party,
+        Position,
+        Scenario,
+        Snapshot,
+        Source,
+        Span,
+        Statement,
+        as_date,
+    )
+    from engine.model.errors import CaseError, Problem, UnknownIdError, ZopaError
+    from engine.solve.bargaining import (
+        BargainingError,
+        NashPackage,
+        disagreement_point,
+        logrolls,
+        nash_package,
+        package_utilities,
+        pareto_packages,
+    )
+    from engine.solve.settlement import (
+        Concession,
+        RedLineConflict,
+        Settlement,
+        rank_concessions,
+        settle,
+    )
+    from engine.whatif.compare import Comparison, compare
+    from engine.whatif.scenario import (
+        apply,
+        change_from_concede,
+        change_from_set,
+        scenario_from_changes,
+    )

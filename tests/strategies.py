@@ -1,7 +1,7 @@
 """Hypothesis strategies that build whole, valid zopa cases (Axelrod's style).
 
 ``cases(...)`` draws an :class:`engine.Case` built directly from model objects;
-``case_files(case)`` and ``write_case(case, folder)`` (from :mod:`reports.caseio`,
+``case_files(case)`` and ``write_case(case, folder)`` (from :mod:`reports.export.caseio`,
 re-exported here) write any case back as YAML files, so loader tests can
 round-trip random cases through the file format.
 
@@ -18,8 +18,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from engine import Case, Issue, Option, OptionSet, Party, Position, Source, Span, Statement
-from engine.model import ROLES, SCALES
-from reports.caseio import case_files, write_case
+from engine.model.case import ROLES, SCALES
+from reports.export.caseio import case_files, write_case
 
 __all__ = ["case_files", "cases", "issues", "write_case"]
 

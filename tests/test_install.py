@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 @pytest.mark.slow
@@ -41,7 +41,7 @@ def test_non_editable_install_finds_shipped_cases(tmp_path):
     )
     assert build.returncode == 0, build.stderr[-2000:]
     assert (target / "positions" / "ukraine-russia" / "case.yaml").is_file()
-    assert (target / "engine" / "schemas" / "case.schema.json").is_file()
+    assert (target / "engine" / "io" / "schemas" / "case.schema.json").is_file()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env["PYTHONPATH"] = str(target)
 

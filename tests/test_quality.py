@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def _tool(name: str) -> list[str]:
@@ -40,7 +40,7 @@ def test_mypy_is_clean_on_the_engine():
 def test_engine_never_imports_drawing_or_reports():
     """Arrows point one way: reports imports engine, never the reverse."""
     code = (
-        "import sys, engine, engine.loader, engine.scenario;"
+        "import sys, engine, engine.io.loader, engine.whatif.scenario;"
         "import importlib, pkgutil;"
         "[importlib.import_module('engine.' + m.name) for m in pkgutil.iter_modules(engine.__path__)];"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'reports')];"

@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from engine import Case, Issue, Option, OptionSet, Party, Position, Source, Statement
-from engine.bargaining import COUNT, pareto_packages
+from engine.solve.bargaining import COUNT, pareto_packages
 
 DATE = dt.date(2024, 1, 1)
 K = 8

@@ -1,0 +1,3 @@
+"""Analyses of one case: per-issue arrays, pairwise measures and matrices, agreement zones,
+the incompatibility graph, and history over snapshots.
+"""

@@ -1,0 +1,302 @@
+"""Turning plain data (from YAML or the command line) into model values.
+
+Shared by the case loader, scenarios and the CLI's ``--concede``/``--set``,
+so that one rule gives one message everywhere. Functions return the value
+(or ``None``) and a list of ``(subpath, message)`` errors; callers attach the
+file, line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections.abc import Mapping
+from typing import Any, TypeGuard
+
+from engine.model.case import CONFIDENCES, Acceptable, Issue, OptionSet, Outcome, Position, Span
+from engine.model.errors import allowed_list, did_you_mean
+
+__all__ = [
+    "Errors",
+    "is_number",
+    "is_slug",
+    "parse_acceptable",
+    "parse_date",
+    "parse_outcome",
+    "parse_partial_date",
+    "parse_position",
+    "parse_requires",
+    "position_errors",
+]
+
+Errors = list[tuple[tuple[Any, ...], str]]
+#: The pattern of an id (party, issue, option, source, snapshot, scenario).
+SLUG = r"^[a-z][a-z0-9_-]{0,63}$"
+
+#: How an acceptable set may be written, for messages and the schemas.
+ACCEPTABLE_HELP = (
+    "a list of option ids ([a, b]), an ordinal range ({from: a, to: b}) "
+    "or a numeric interval ({min: 0, max: 100})"
+)
+
+_SLUG = re.compile(SLUG)
+
+
+def is_slug(x: object) -> bool:
+    return isinstance(x, str) and bool(_SLUG.match(x))
+
+
+def is_number(x: object) -> TypeGuard[int | float]:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def parse_date(value: object) -> tuple[_dt.date | None, str | None]:
+    """A full ISO date; the error says what is allowed."""
+    if isinstance(value, _dt.date):
+        return value, None
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value), None
+        except ValueError:
+            pass
+    return None, f"'{value}' is not a valid date; use YYYY-MM-DD (e.g. 2025-11-30)"
+
+
+def parse_partial_date(value: object) -> tuple[str | None, str | None]:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``, checked to be a real (partial) date."""
+    text = str(value)
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return text, None
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            _dt.date.fromisoformat(text + "-01")
+            return text, None
+        _dt.date.fromisoformat(text)
+        return text, None
+    except ValueError:
+        return None, f"'{value}' is not a valid date; use YYYY-MM-DD, YYYY-MM or YYYY"
+
+
+def _option_error(issue: Issue, value: object) -> str:
+    return (
+        f"'{value}' is not an option of issue '{issue.id}'"
+        f"{did_you_mean(str(value), issue.option_ids)}; options: {allowed_list(issue.option_ids)}"
+    )
+
+
+def parse_outcome(issue: Issue, value: object) -> tuple[Outcome | None, str | None]:
+    """An outcome of the issue: an option id, or a number inside [min, max]."""
+    if issue.is_interval:
+        assert issue.min is not None and issue.max is not None
+        if not is_number(value):
+            return None, (
+                f"expected a number on issue '{issue.id}' ({issue.unit}, "
+                f"{issue.min:g} to {issue.max:g}), got {value!r}"
+            )
+        x = float(value)
+        if not issue.min <= x <= issue.max:
+            return None, (
+                f"{x:g} is outside issue '{issue.id}''s range; allowed: "
+                f"{issue.min:g} to {issue.max:g} {issue.unit}"
+            )
+        return x, None
+    if not isinstance(value, str) or value not in issue.option_ids:
+        return None, _option_error(issue, value)
+    return value, None
+
+
+def parse_acceptable(issue: Issue, value: object) -> tuple[Acceptable | None, Errors]:
+    """An acceptable set on the issue's scale.
+
+    Lists of option ids and ``{from, to}`` ranges on ordinal/nominal scales
+    (ranges on ordinal only); ``{min, max}`` intervals on interval scales.
+    """
+    errors: Errors = []
+    if issue.is_interval:
+        assert issue.min is not None and issue.max is not None
+        if not (isinstance(value, Mapping) and set(value) == {"min", "max"}):
+            return None, [
+                ((), f"issue '{issue.id}' is on an interval scale: write {{min: …, max: …}}")
+            ]
+        lo, hi = value["min"], value["max"]
+        for key, x in (("min", lo), ("max", hi)):
+            if not is_number(x):
+                errors.append(((key,), f"expected a number, got {x!r}"))
+            elif not issue.min <= x <= issue.max:
+                errors.append(
+                    (
+                        (key,),
+                        f"{x:g} is outside issue '{issue.id}''s range; allowed: "
+                        f"{issue.min:g} to {issue.max:g} {issue.unit}",
+                    )
+                )
+        if errors:
+            return None, errors
+        if lo > hi:
+            return None, [
+                ((), f"min ({lo:g}) is greater than max ({hi:g}); write the smaller bound first")
+            ]
+        return Span(float(lo), float(hi)), []
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            if v not in issue.option_ids:
+                errors.append(((i,), _option_error(issue, v)))
+        if not value:
+            errors.append(((), "must list at least one option"))
+        return (None if errors else OptionSet(frozenset(value))), errors
+    if isinstance(value, Mapping) and set(value) == {"from", "to"}:
+        if issue.scale != "ordinal":
+            return None, [
+                (
+                    (),
+                    f"issue '{issue.id}' is nominal: ranges need an ordinal scale; list the options",
+                )
+            ]
+        for key in ("from", "to"):
+            if value[key] not in issue.option_ids:
+                errors.append(((key,), _option_error(issue, value[key])))
+        if errors:
+            return None, errors
+        a, b = issue.index(value["from"]), issue.index(value["to"])
+        if a > b:
+            return None, [
+                (
+                    (),
+                    f"range is reversed: '{value['from']}' comes after '{value['to']}' in the "
+                    f"order of issue '{issue.id}' ({', '.join(issue.option_ids)})",
+                )
+            ]
+        return OptionSet(frozenset(issue.option_ids[a : b + 1])), []
+    kind = (
+        "an interval"
+        if isinstance(value, Mapping) and {"min", "max"} & set(value)
+        else repr(value)
+    )
+    return None, [
+        ((), f"{kind} does not fit issue '{issue.id}' ({issue.scale}); use {ACCEPTABLE_HELP}")
+    ]
+
+
+def parse_requires(
+    issues: Mapping[str, Issue], own_issue: str, value: object
+) -> tuple[tuple[tuple[str, Acceptable], ...], Errors]:
+    """The ``requires`` linkage: other issue id -> acceptable set on that issue."""
+    errors: Errors = []
+    out: list[tuple[str, Acceptable]] = []
+    if value is None:
+        return (), []
+    if not isinstance(value, Mapping):
+        return (), [
+            ((), "expected a mapping: issue id -> options, e.g. {security_guarantees: [binding]}")
+        ]
+    for other, spec in value.items():
+        if other == own_issue:
+            errors.append(
+                (
+                    (other,),
+                    f"a position cannot require its own issue '{own_issue}'; name another issue",
+                )
+            )
+            continue
+        if other not in issues:
+            errors.append(
+                (
+                    (other,),
+                    f"unknown issue '{other}'{did_you_mean(other, issues)}; issues: {allowed_list(list(issues))}",
+                )
+            )
+            continue
+        acc, errs = parse_acceptable(issues[other], spec)
+        errors += [((other, *p), m) for p, m in errs]
+        if acc is not None:
+            out.append((other, acc))
+    return tuple(sorted(out, key=lambda kv: kv[0])), errors
+
+
+def position_errors(issue: Issue, pos: Position) -> Errors:
+    """Rules a complete position must satisfy (checked after loading and after scenarios)."""
+    errors: Errors = []
+    if pos.ideal not in pos.acceptable:
+        errors.append(
+            (
+                ("ideal",),
+                f"ideal '{issue.label(pos.ideal) if issue.is_interval else pos.ideal}' is not inside the "
+                f"acceptable set ({issue.describe(pos.acceptable, ids=True)}); the acceptable set must "
+                "contain the ideal",
+            )
+        )
+    if not (is_number(pos.salience) and 0 <= pos.salience <= 1):
+        errors.append(
+            (("salience",), f"salience must be a number from 0 to 1, got {pos.salience!r}")
+        )
+    return errors
+
+
+def parse_position(
+    issues: Mapping[str, Issue],
+    issue: Issue,
+    raw: Mapping[str, Any],
+    *,
+    party: str,
+    as_of: _dt.date | None = None,
+    sources: tuple[str, ...] = (),
+    confidence: str = "official",
+    origin: str = "",
+) -> tuple[Position | None, Errors]:
+    """Build a position from a mapping (keys as in docs/format.md), with defaults.
+
+    Defaults: acceptable = the ideal alone, salience 0.5, red_line false.
+    """
+    errors: Errors = []
+    if "ideal" not in raw:
+        return None, [((), "missing required field 'ideal'")]
+    ideal, err = parse_outcome(issue, raw["ideal"])
+    if err:
+        errors.append((("ideal",), err))
+    if "acceptable" in raw:
+        acceptable, errs = parse_acceptable(issue, raw["acceptable"])
+        errors += [(("acceptable", *p), m) for p, m in errs]
+    elif ideal is not None:
+        acceptable = (
+            Span(float(ideal), float(ideal))
+            if issue.is_interval
+            else OptionSet(frozenset([str(ideal)]))
+        )
+    else:
+        acceptable = None
+    salience = raw.get("salience", 0.5)
+    if not (is_number(salience) and 0 <= salience <= 1):
+        errors.append((("salience",), f"salience must be a number from 0 to 1, got {salience!r}"))
+    red_line = raw.get("red_line", False)
+    if not isinstance(red_line, bool):
+        errors.append((("red_line",), f"expected true or false, got {red_line!r}"))
+    requires, errs = parse_requires(issues, issue.id, raw.get("requires"))
+    errors += [(("requires", *p), m) for p, m in errs]
+    conf = raw.get("confidence", confidence)
+    if conf not in CONFIDENCES:
+        errors.append(
+            (
+                ("confidence",),
+                f"'{conf}' is not a confidence{did_you_mean(str(conf), CONFIDENCES)}; allowed: {', '.join(CONFIDENCES)}",
+            )
+        )
+    note = raw.get("note", "")
+    if errors or ideal is None or acceptable is None:
+        return None, errors
+    pos = Position(
+        party=party,
+        issue=issue.id,
+        ideal=ideal,
+        acceptable=acceptable,
+        salience=float(salience),
+        red_line=red_line,
+        requires=requires,
+        note=str(note) if note is not None else "",
+        confidence=str(conf),
+        sources=sources,
+        as_of=as_of,
+        origin=origin,
+    )
+    errors += position_errors(issue, pos)
+    return (None if errors else pos), errors

@@ -1,0 +1,2 @@
+"""Optimisation: the settlement search, the Pareto frontier, the Nash package and logrolls.
+"""

@@ -1,0 +1,2 @@
+"""What-if: scenarios (parse, apply) and the comparison of two analyses.
+"""

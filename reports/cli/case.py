@@ -1,0 +1,458 @@
+"""Commands about cases themselves: ``cases``, ``check``, ``show``, ``schema``, ``new``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import engine
+from engine import Case, CaseError, Issue, Position, Span
+from engine.io.schema import schema_json, schemas
+from engine.model.case import Acceptable
+from reports.cli.kit import (
+    UsageError,
+    add_at,
+    add_case,
+    add_format,
+    add_parties,
+    case_of,
+    csv_text,
+    date_of,
+    emit,
+    format_table,
+    json_text,
+    parties_of,
+)
+from reports.export.output import write_bundle
+
+__all__ = ["POSITION_COLUMNS", "position_csv_rows", "position_rows", "register"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "cases", help="list the shipped cases", description="List the cases shipped with zopa."
+    )
+    add_format(p)
+    p.set_defaults(func=cmd_cases)
+
+    p = sub.add_parser(
+        "check",
+        help="validate case folders",
+        description=(
+            "Validate case folders (case.yaml, parties/*.yaml, scenarios/*.yaml). Exit code 0 when "
+            "every case is valid; 1 with every problem listed as FILE:LINE:COLUMN: field: message; "
+            "2 for a usage error."
+        ),
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="case folders (or shipped case ids)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "show",
+        help="the positions in force on a date",
+        description=(
+            "Show the issue × party table of positions in force on a date: each party's ideal, "
+            "acceptable set, salience, red line and confidence. A party with no statement on an "
+            "issue has no position there."
+        ),
+    )
+    p.epilog = (
+        "CSV: one row per issue and party (issue, party, ideal, acceptable as ids 'a|b' or 'lo..hi', salience, "
+        "red_line, requires as 'issue=a|b; ...', confidence, as_of, sources space-separated, note); empty cells "
+        "for 'no position'. JSON: {case, title, at, positions: [...]} with the same fields, acceptable as a list "
+        "of ids or {min, max}, requires as {issue: ids or {min, max}}, sources as a list, plus acceptable_label; "
+        "null for 'no position'."
+    )
+    add_case(p)
+    add_at(p)
+    add_parties(p)
+    add_format(p)
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser(
+        "schema",
+        help="write the JSON Schemas of the case format",
+        description="Write case.schema.json, party.schema.json and scenario.schema.json to a folder, for editors (see docs/format.md).",
+    )
+    p.add_argument(
+        "folder", metavar="DIR", help="folder to write the schemas into (created if needed)"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite existing schema files")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser(
+        "new",
+        help="scaffold a new case folder (for a class or a new negotiation)",
+        description=(
+            "Write a new case folder that passes 'zopa check': case.yaml with the parties and issues "
+            "named, one file per party with a commented example statement, a scenarios/ folder, the "
+            "JSON Schemas for editors and a README with the next steps. No position is made up: the "
+            "parties start with no statements."
+        ),
+    )
+    p.add_argument("folder", metavar="DIR", help="the new case folder; its name is the case id")
+    p.add_argument("--title", help="the case title (default: from the folder name)")
+    p.add_argument("--as-of", metavar="DATE", help="the case's evaluation date (default: today)")
+    p.add_argument(
+        "--parties",
+        metavar="A,B,…",
+        default="party_a,party_b",
+        help="party ids (default: party_a,party_b)",
+    )
+    p.add_argument(
+        "--issues", metavar="X,Y,…", default="issue_1", help="issue ids (default: issue_1)"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="replace files in DIR that zopa did not write"
+    )
+    p.set_defaults(func=cmd_new)
+
+
+# ----------------------------------------------------------------------- cases
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    rows = []
+    for cid in engine.shipped_cases():
+        case = engine.load_case(cid)
+        span = case.date_span
+        rows.append(
+            {
+                "id": cid,
+                "title": case.title,
+                "parties": len(case.parties),
+                "issues": len(case.issues),
+                "statements": len(case.statements),
+                "scenarios": len(case.scenarios),
+                "from": span[0].isoformat() if span else None,
+                "to": span[1].isoformat() if span else None,
+                "as_of": case.as_of.isoformat(),
+            }
+        )
+    headers = [
+        "id",
+        "title",
+        "parties",
+        "issues",
+        "statements",
+        "scenarios",
+        "from",
+        "to",
+        "as_of",
+    ]
+    if args.format == "json":
+        emit(json_text({"cases": rows}))
+    elif args.format == "csv":
+        emit(csv_text(headers, ([r[h] for h in headers] for r in rows)))
+    else:
+        emit(format_table(headers, ([r[h] for h in headers] for r in rows), max_width=40))
+    return 0
+
+
+# ----------------------------------------------------------------------- check
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    bad = 0
+    for path in args.paths:
+        try:
+            case = engine.load_case(path)
+        except CaseError as exc:
+            bad += 1
+            for problem in exc.problems:
+                emit(f"{problem}\n")
+            n = len(exc.problems)
+            emit(f"{path}: {n} problem{'s' if n != 1 else ''}\n")
+            continue
+        emit(
+            f"{path}: ok ({len(case.parties)} parties, {len(case.issues)} issues, "
+            f"{len(case.statements)} statements, {len(case.sources)} sources, "
+            f"{len(case.scenarios)} scenarios)\n"
+        )
+    return 1 if bad else 0
+
+
+# ------------------------------------------------------------------------ show
+
+
+def position_rows(
+    case: Case, at: Any = None, parties: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
+    """One row per (issue, party) in case order; ``ideal`` is None for "no position"."""
+    chosen = case.resolve_parties(parties)
+    state = case.at(at)
+    rows = []
+    for issue in case.issues:
+        for pid in chosen:
+            pos: Position | None = state.get((pid, issue.id))
+            row: dict[str, Any] = {"issue": issue.id, "party": pid}
+            if pos is None:
+                row.update(
+                    ideal=None,
+                    acceptable=None,
+                    acceptable_label=None,
+                    salience=None,
+                    red_line=None,
+                    requires=None,
+                    confidence=None,
+                    as_of=None,
+                    sources=None,
+                    note=None,
+                )
+            else:
+                row.update(
+                    ideal=pos.ideal,
+                    acceptable=acceptable_data(issue, pos.acceptable),
+                    acceptable_label=issue.describe(pos.acceptable, ids=True),
+                    salience=pos.salience,
+                    red_line=pos.red_line,
+                    requires={i: acceptable_data(case.issue(i), a) for i, a in pos.requires}
+                    or None,
+                    confidence=pos.confidence,
+                    as_of=pos.as_of.isoformat() if pos.as_of else None,
+                    sources=list(pos.sources),
+                    note=pos.note or None,
+                )
+            rows.append(row)
+    return rows
+
+
+def acceptable_data(issue: Issue, acceptable: Acceptable) -> Any:
+    """An acceptable set as data: ordered option ids, or ``{"min": lo, "max": hi}``."""
+    if isinstance(acceptable, Span):
+        return {"min": acceptable.lo, "max": acceptable.hi}
+    return list(issue.ordered(acceptable))
+
+
+def acceptable_cell(value: Any) -> str:
+    """An acceptable set in a CSV cell: ``a|b|c`` or ``lo..hi``."""
+    if isinstance(value, dict):
+        return f"{value['min']:g}..{value['max']:g}"
+    return "|".join(value)
+
+
+def requires_cell(value: Any) -> str:
+    """A ``requires`` mapping in a cell: ``issue=a|b; other=lo..hi``."""
+    return "; ".join(f"{i}={acceptable_cell(v)}" for i, v in value.items())
+
+
+#: The columns of the positions table in CSV (``zopa show``, ``zopa export``).
+POSITION_COLUMNS = [
+    "issue",
+    "party",
+    "ideal",
+    "acceptable",
+    "salience",
+    "red_line",
+    "requires",
+    "confidence",
+    "as_of",
+    "sources",
+    "note",
+]
+
+
+def position_csv_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """:func:`position_rows` as CSV cells (acceptable ``a|b`` or ``lo..hi``, requires ``i=a|b``)."""
+    return [[_cell(h, r[h]) for h in POSITION_COLUMNS] for r in rows]
+
+
+def _cell(header: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if header == "acceptable":
+        return acceptable_cell(value)
+    if header == "requires":
+        return requires_cell(value)
+    if header == "sources":
+        return " ".join(value)
+    return value
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    case = case_of(args)
+    at = date_of(args)
+    parties = parties_of(args, case)
+    rows = position_rows(case, at, parties)
+    date = (at or case.as_of).isoformat()
+    if args.format == "json":
+        emit(json_text({"case": case.id, "title": case.title, "at": date, "positions": rows}))
+        return 0
+    if args.format == "csv":
+        emit(csv_text(POSITION_COLUMNS, position_csv_rows(rows)))
+        return 0
+    out = [f"Positions in force on {date} — {case.title} ({case.id})\n"]
+    for issue in case.issues:
+        kind = issue.scale + (
+            f", {issue.unit} {issue.min:g}–{issue.max:g}" if issue.is_interval else ""
+        )
+        out.append(f"\n{issue.id} — {issue.name} ({kind})\n")
+        body = []
+        for r in rows:
+            if r["issue"] != issue.id:
+                continue
+            if r["ideal"] is None:
+                body.append([r["party"], "(no position)", "", None, "", ""])
+            else:
+                ideal = f"{r['ideal']:g}" if isinstance(r["ideal"], float) else r["ideal"]
+                acc = r["acceptable_label"] + (
+                    f"  [if {requires_cell(r['requires'])}]" if r["requires"] else ""
+                )
+                body.append(
+                    [
+                        r["party"],
+                        ideal,
+                        acc,
+                        r["salience"],
+                        "RED LINE" if r["red_line"] else "",
+                        r["confidence"],
+                    ]
+                )
+        out.append(
+            format_table(
+                ["party", "ideal", "acceptable", "salience", "", "confidence"],
+                body,
+                align="lllrll",
+                max_width=60,
+                indent="  ",
+            )
+        )
+    out.append(
+        "\n'(no position)': no statement of the party names the issue on or before this date.\n"
+    )
+    emit("".join(out))
+    return 0
+
+
+# ---------------------------------------------------------------------- schema
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    files = {name: schema_json(schema) for name, schema in schemas().items()}
+    status = write_bundle(Path(args.folder), files, force=args.force)
+    for name, how in status.items():
+        emit(f"{how}: {Path(args.folder) / name}\n")
+    return 0
+
+
+# ------------------------------------------------------------------------- new
+
+
+def _ids(raw: str, what: str) -> list[str]:
+    from engine.model.parse import is_slug
+
+    ids = list(dict.fromkeys(x.strip() for x in raw.split(",") if x.strip()))
+    bad = [x for x in ids if not is_slug(x)]
+    if bad or not ids:
+        raise UsageError(
+            f"--{what}: {', '.join(repr(b) for b in bad) or 'nothing given'}: ids are lower-case "
+            "letters, digits, '_' and '-', starting with a letter"
+        )
+    return ids
+
+
+def _title(slug: str) -> str:
+    return slug.replace("_", " ").replace("-", " ").strip().capitalize() or slug
+
+
+def scaffold(
+    folder: Path, title: str, parties: list[str], issues: list[str], as_of: str
+) -> dict[str, str]:
+    """The files of a new case: valid as written, every field explained in a comment."""
+    from engine.io.schema import schema_json, schemas
+
+    today = as_of
+    lines = [
+        "# yaml-language-server: $schema=schemas/case.schema.json",
+        "# The case: its parties, issues (with their scales) and sources. See docs/format.md.",
+        f"title: {json.dumps(title, ensure_ascii=False)}",
+        "description: >-",
+        "  What this case covers, and what it does not (dates, gaps).",
+        f"as_of: {today}            # the default evaluation date",
+        "parties:                  # role: belligerent | mediator | guarantor | supporter | observer",
+    ]
+    lines += [f"  - {{id: {p}, name: {_title(p)}, role: observer}}" for p in parties]
+    lines.append("issues:")
+    for i in issues:
+        lines += [
+            f"  - id: {i}",
+            f"    name: {_title(i)}",
+            "    scale: ordinal          # ordinal (ordered) | nominal (unordered) | interval (numbers)",
+            "    options:                # ordered from one pole to the other; rename them",
+            "      - {id: first_pole, label: One pole}",
+            "      - {id: middle, label: A middle option}",
+            "      - {id: other_pole, label: The other pole}",
+        ]
+    lines += [
+        "sources:                  # every statement cites at least one of these",
+        "  - id: first-source",
+        "    title: Replace with the title of a dated public source",
+        "    publisher: Its publisher",
+        f"    date: {today[:4]}",
+        "    url: https://example.org/replace-with-the-real-address",
+        "snapshots: []             # optional: named dates for the timeline, {id, date, label}",
+        "",
+    ]
+    files = {"case.yaml": "\n".join(lines)}
+    first = issues[0]
+    for p in parties:
+        files[f"parties/{p}.yaml"] = (
+            "# yaml-language-server: $schema=../schemas/party.schema.json\n"
+            f"party: {p}\n"
+            "statements: []\n"
+            "# A statement records what one or more dated sources say this party asks for:\n"
+            "#  - as_of: 2025-01-31              # the date of the event or document\n"
+            "#    sources: [first-source]\n"
+            "#    confidence: official           # official | reported (leaks, drafts) | inferred\n"
+            "#    positions:\n"
+            f"#      {first}:\n"
+            "#        ideal: first_pole           # what it asks for\n"
+            "#        acceptable: {from: first_pole, to: middle}   # what it could live with\n"
+            "#        salience: 0.8               # how much the issue matters to it, 0 to 1\n"
+            "#        red_line: false             # true only if a source says it will not move\n"
+            "#        note: Why this coding; cite the source.\n"
+        )
+    for name, schema in schemas().items():
+        files[f"schemas/{name}"] = schema_json(schema)
+    files["scenarios/README.md"] = (
+        "# Scenarios\n\nOne YAML file per what-if scenario (see docs/format.md, 'scenarios'). "
+        "Example:\n\n```yaml\ntitle: First concession\nchanges:\n"
+        f"  - {{party: {parties[0]}, issue: {first}, add: [middle]}}\n```\n"
+    )
+    files["README.md"] = (
+        f"# {title}\n\nA zopa case. Next steps:\n\n"
+        "1. Name the parties and issues in `case.yaml`; give each issue its options, ordered from "
+        "one pole to the other.\n"
+        "2. Add your sources (publisher, date, URL) to `case.yaml`.\n"
+        "3. In `parties/<party>.yaml`, add one dated statement per source: the party's ideal, what "
+        "it could accept, the salience, red lines. Say why in each `note`.\n"
+        f"4. Check: `zopa check {folder}`. Look: `zopa show {folder}`, `zopa report {folder}`.\n\n"
+        "Editors with the YAML language server validate and complete the files from `schemas/`.\n"
+    )
+    return files
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from reports.export.output import write_bundle
+
+    folder = Path(args.folder)
+    parties = _ids(args.parties, "parties")
+    issues = _ids(args.issues, "issues")
+    title = args.title or _title(folder.name)
+    if (folder / "case.yaml").exists() and not args.force:
+        raise UsageError(
+            f"{folder} already holds a case (case.yaml); choose a new folder or use --force"
+        )
+    from datetime import date
+
+    as_of = date.today().isoformat() if args.as_of is None else date_of(args, "as_of").isoformat()
+    status = write_bundle(
+        folder, scaffold(folder, title, parties, issues, as_of), force=args.force
+    )
+    engine.load_case(folder)  # what was written is valid
+    emit(
+        f"wrote {folder}/ ({len(status)} files); next: edit case.yaml, then: zopa check {folder}\n"
+    )
+    return 0

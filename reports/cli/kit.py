@@ -1,0 +1,279 @@
+"""Shared pieces of the ``zopa`` command line: common arguments, output, errors.
+
+Commands only load a case, call the engine and print (SALib's rule: the CLI
+holds no analysis). Output is deterministic: sorted where order is not
+meaningful, fixed float formats, no timestamps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import engine
+from engine import Case, CaseError, Scenario, UnknownIdError, ZopaError
+
+__all__ = [
+    "DEFAULT_CASE",
+    "UsageError",
+    "add_at",
+    "add_case",
+    "add_format",
+    "add_parties",
+    "case_of",
+    "date_of",
+    "emit",
+    "format_table",
+    "json_text",
+    "parties_of",
+    "requested_parties",
+    "rounded",
+    "scenario_of",
+    "what_if",
+]
+
+DEFAULT_CASE = "ukraine-russia"
+
+
+class UsageError(ZopaError):
+    """A command-line argument is wrong (exit code 2)."""
+
+
+# ------------------------------------------------------------------ arguments
+
+
+def add_case(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "case",
+        nargs="?",
+        default=DEFAULT_CASE,
+        metavar="CASE",
+        help=f"a shipped case id or a case folder (default: {DEFAULT_CASE}; see 'zopa cases')",
+    )
+
+
+def add_at(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--at", metavar="DATE", help="evaluation date YYYY-MM-DD (default: the case's as_of)"
+    )
+
+
+def add_parties(p: argparse.ArgumentParser, required: bool = False) -> None:
+    p.add_argument(
+        "--parties",
+        metavar="A,B,…",
+        required=required,
+        help="comma-separated party ids to include" + ("" if required else " (default: all)"),
+    )
+
+
+def add_format(
+    p: argparse.ArgumentParser, choices: Sequence[str] = ("table", "csv", "json")
+) -> None:
+    p.add_argument(
+        "--format",
+        choices=list(choices),
+        default=choices[0],
+        help=f"output format (default: {choices[0]})",
+    )
+
+
+def case_of(args: argparse.Namespace) -> Case:
+    """Load the case named on the command line (CaseError propagates: exit 1)."""
+    return engine.load_case(args.case)
+
+
+def date_of(args: argparse.Namespace, name: str = "at") -> Any:
+    """A date option (``--at`` by default), validated (``None`` when not given)."""
+    if getattr(args, name, None) is None:
+        return None
+    try:
+        return engine.as_date(getattr(args, name), "--" + name.replace("_", "-"))
+    except CaseError as exc:
+        raise UsageError(str(exc.problems[0]).replace("<input>: ", "")) from None
+
+
+def scenario_of(case: Case, raw: str) -> engine.Scenario:
+    """``--scenario``: a scenario id of the case, or a scenario YAML file.
+
+    An unknown id that is not a file either is a usage error (exit 2) with a
+    did-you-mean; a file with problems is a case error (exit 1).
+    """
+    from pathlib import Path
+
+    from engine.model.errors import allowed_list, did_you_mean
+
+    ids = [s.id for s in case.scenarios]
+    if raw in ids:
+        return case.scenario(raw)
+    path = Path(raw)
+    if path.is_file():
+        return engine.load_scenario(case, path)
+    if path.suffix in (".yaml", ".yml") or "/" in raw or "\\" in raw:
+        raise UsageError(f"--scenario: no such file '{raw}'")
+    raise UsageError(
+        f"--scenario: '{raw}' is neither a scenario of case '{case.id}'{did_you_mean(raw, ids)} "
+        f"nor a file; scenarios: {allowed_list(ids)}"
+    )
+
+
+def what_if(
+    case: Case, at: Any, scenario: str | None, changes: list[tuple[str, str]] | None
+) -> tuple[Case, Scenario | None, list[str]]:
+    """Apply ``--scenario`` then the ``--concede``/``--set`` changes, in order.
+
+    Returns the case to analyse (its ``as_of`` is the evaluation date when
+    anything was applied), the scenario, and the change specs as given.
+    Problems with the command-line changes are usage errors (exit 2); problems
+    with a scenario file are case errors (exit 1).
+    """
+    work, sc = case, None
+    if scenario is not None:
+        sc = scenario_of(case, scenario)
+        work = engine.apply(case, sc, at=at)
+        at = work.as_of
+    specs = [spec for _, spec in changes or []]
+    if changes:
+        try:
+            parsed = [
+                engine.change_from_concede(work, spec)
+                if kind == "concede"
+                else engine.change_from_set(work, spec)
+                for kind, spec in changes
+            ]
+            work = engine.apply(work, engine.scenario_from_changes(parsed), at=at)
+        except CaseError as exc:
+            raise UsageError(
+                "; ".join(str(p).replace("<input>: ", "") for p in exc.problems)
+            ) from None
+    return work, sc, specs
+
+
+def requested_parties(args: argparse.Namespace) -> list[str] | None:
+    """The ids given with ``--parties``, not yet validated (``None`` when the option is absent)."""
+    raw = getattr(args, "parties", None)
+    if raw is None:
+        return None
+    wanted = [p.strip() for p in raw.split(",") if p.strip()]
+    if not wanted:
+        raise UsageError("--parties: give at least one party id, e.g. --parties ukraine,russia")
+    return wanted
+
+
+def parties_of(args: argparse.Namespace, case: Case) -> tuple[str, ...] | None:
+    """The ``--parties`` subset, validated against the case (``None``: all)."""
+    wanted = requested_parties(args)
+    if wanted is None:
+        return None
+    try:
+        return case.resolve_parties(wanted)
+    except UnknownIdError as exc:
+        raise UsageError(f"--parties: {exc}") from None
+
+
+# --------------------------------------------------------------------- output
+
+
+def rounded(x: Any, digits: int = 6) -> Any:
+    """Round floats for CSV/JSON (NaN → None); leave other values alone."""
+    if isinstance(x, float):
+        return None if math.isnan(x) else round(x, digits) + 0.0
+    if hasattr(x, "item") and not isinstance(x, str | bytes):  # numpy scalars
+        return rounded(x.item(), digits)
+    if isinstance(x, dict):
+        return {str(k): rounded(v, digits) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [rounded(v, digits) for v in x]
+    return x
+
+
+def json_text(data: Any) -> str:
+    """Stable JSON: sorted keys, 2-space indent, UTF-8, floats to 6 decimals, final newline."""
+    return (
+        json.dumps(rounded(data), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        + "\n"
+    )
+
+
+def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(headers)
+    for row in rows:
+        w.writerow(
+            [
+                "" if v is None else (f"{v:.6g}" if isinstance(v, float) else v)
+                for v in rounded(list(row))
+            ]
+        )
+    return buf.getvalue()
+
+
+def format_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    align: str | None = None,
+    max_width: int = 48,
+    indent: str = "",
+) -> str:
+    """A plain-text table for terminals: padded columns, long cells cut with '…'.
+
+    ``align`` gives one letter per column, ``l`` or ``r`` (default: numbers
+    right, text left). Widths do not depend on the terminal, so output is
+    the same everywhere.
+    """
+    rows = [[_cell(v) for v in row] for row in rows]
+    headers = [str(h) for h in headers]
+    cut = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cut]) for i, h in enumerate(headers)]
+    if align is None:
+        align = "".join(
+            "r" if rows and all(_is_num(r[i]) or r[i] in ("", "–") for r in rows) else "l"
+            for i in range(len(headers))
+        )
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            c.rjust(w) if a == "r" else c.ljust(w)
+            for c, w, a in zip(cells, widths, align, strict=False)
+        ]
+        return (indent + "  ".join(parts)).rstrip()
+
+    out = [line(headers), indent + "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cut]
+    return "\n".join(out) + "\n"
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return "–" if math.isnan(v) else f"{v:.2f}"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
+
+
+def _is_num(s: str) -> bool:
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+def emit(text: str) -> None:
+    """Write command output to stdout (UTF-8 whatever the locale)."""
+    out = sys.stdout
+    try:
+        out.write(text)
+    except UnicodeEncodeError:
+        out.buffer.write(text.encode("utf-8"))
+    out.flush()

@@ -1,0 +1,184 @@
+"""``zopa report`` and ``zopa export``: the files people read, cite and reuse."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from reports.cli.kit import (
+    UsageError,
+    add_at,
+    add_case,
+    add_parties,
+    case_of,
+    date_of,
+    emit,
+    parties_of,
+    scenario_of,
+)
+from reports.export.output import write_bundle
+
+__all__ = ["register"]
+
+FORMATS = ("html", "md", "pdf")
+
+REPORT_EPILOG = """\
+With no arguments, writes the report on the shipped Ukraine–Russia case to
+./zopa-report/report.html and prints the path.
+
+Files: report.html (one self-contained file: CSS and figures inline, no
+script, nothing fetched), report.md with its figures in figures/ (SVG and
+PNG), report.pdf. The output folder keeps a manifest of the files zopa wrote:
+a later run replaces them, but never a file you made or edited there (it
+stops and names the file; --force overrides). Same input, same bytes.
+
+Contents: headline findings; position map; an agreement-zone chart per
+issue; overlap and conflict heatmaps; the incompatibility graph; settlement
+packages (total, fair, Nash) with each party's concessions; the timeline
+across the case's snapshots; with --scenario, a before/after section; every
+source, numbered and linked; and the method (every definition used).
+
+examples:
+  zopa report
+  zopa report --format html,md,pdf -o out/
+  zopa report --at 2022-04-15 --parties ukraine,russia,turkey
+  zopa report --scenario neutrality-for-guarantees
+  zopa report my-case/ --scenario my-case/scenarios/what-if.yaml
+"""
+
+EXPORT_EPILOG = """\
+Writes positions.csv/json, overlap_matrix.csv, conflict_matrix.csv, pairs.csv
+(every measure per issue and pair), zones.csv, contested_issues.csv,
+timeline.csv, issue_timeline.csv, position_changes.csv, sources.csv,
+graph.graphml, zopa-export.xlsx (all tables, a sheet each) and README.txt
+(what each file holds). Same manifest rule as 'zopa report'.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report",
+        help="write the conflict-matrix report (HTML, Markdown, PDF)",
+        description="Write the conflict-matrix report on a case.",
+        epilog=REPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_case(p)
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        default="zopa-report",
+        help="output folder (default: ./zopa-report)",
+    )
+    p.add_argument(
+        "--format",
+        default="html",
+        metavar="FORMATS",
+        help="comma-separated: html, md, pdf (default: html)",
+    )
+    add_at(p)
+    p.add_argument(
+        "--scenario",
+        metavar="FILE|ID",
+        help="add a before/after section for this scenario (an id of the case, or a YAML file)",
+    )
+    add_parties(p)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files in the output folder that zopa did not write",
+    )
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "export",
+        help="write the matrices and tables as CSV, XLSX, GraphML and JSON",
+        description="Export the analysis of a case for spreadsheets, notebooks and graph tools.",
+        epilog=EXPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_case(p)
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        default="zopa-export",
+        help="output folder (default: ./zopa-export)",
+    )
+    add_at(p)
+    p.add_argument(
+        "--scenario",
+        metavar="FILE|ID",
+        help="apply this scenario first (an id of the case, or a YAML file)",
+    )
+    add_parties(p)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files in the output folder that zopa did not write",
+    )
+    p.set_defaults(func=cmd_export)
+
+
+def _formats(raw: str) -> tuple[str, ...]:
+    wanted = tuple(dict.fromkeys(f.strip().lower() for f in raw.split(",") if f.strip()))
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad or not wanted:
+        raise UsageError(
+            f"--format: {', '.join(bad) or 'nothing given'} is not a report format; allowed: {', '.join(FORMATS)} (comma-separated)"
+        )
+    return wanted
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from reports.render.content import build_report, render_html, render_markdown
+    from reports.render.pdf import render_pdf
+
+    formats = _formats(args.format)
+    case = case_of(args)
+    at = date_of(args)
+    parties = parties_of(args, case)
+    scenario = scenario_of(case, args.scenario) if args.scenario else None
+    rep = build_report(case, at=at, parties=parties, scenario=scenario)
+    files: dict[str, bytes | str] = {}
+    if "html" in formats:
+        files["report.html"] = render_html(rep)
+    if "md" in formats:
+        text, figs = render_markdown(rep)
+        files["report.md"] = text
+        files.update(figs)
+    if "pdf" in formats:
+        files["report.pdf"] = render_pdf(rep)
+    out = Path(args.output)
+    status = write_bundle(out, files, force=args.force)
+    _say(out, status)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reports.export.files import export_files
+
+    case = case_of(args)
+    at = date_of(args)
+    parties = parties_of(args, case)
+    scenario = scenario_of(case, args.scenario) if args.scenario else None
+    files = export_files(case, at=at, parties=parties, scenario=scenario)
+    out = Path(args.output)
+    status = write_bundle(out, files, force=args.force)
+    _say(out, status)
+    return 0
+
+
+def _say(out: Path, status: dict[str, str]) -> None:
+    replaced = [n for n, s in status.items() if s == "replaced"]
+    main = [n for n in status if n.startswith("report.")] or sorted(status)[:1]
+    counts = {
+        k: sum(1 for s in status.values() if s == k) for k in ("new", "replaced", "unchanged")
+    }
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+    emit(f"wrote {out}/ ({summary})\n")
+    if replaced:
+        emit("replaced files zopa wrote before: " + ", ".join(replaced) + "\n")
+    for name in main:
+        emit(f"{(out / name)}\n")

@@ -1,0 +1,333 @@
+"""Settlement commands: ``settle`` (the best package) and ``rank`` (single concessions).
+
+Each command loads a case, optionally applies a scenario and command-line
+changes, calls :func:`engine.settle` or :func:`engine.rank_concessions`, and
+prints (SALib's rule: no analysis here). Tables are plain text for 80–120
+column terminals; JSON is stable (sorted keys, lists in the case's order,
+floats rounded to 6 decimals). Layouts are documented in each command's
+``--help`` and in docs/cli.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from typing import Any
+
+import engine
+from engine import Case, Scenario, Settlement
+from engine.solve.settlement import OBJECTIVES
+from reports.cli.kit import (
+    UsageError,
+    add_at,
+    add_case,
+    add_format,
+    add_parties,
+    case_of,
+    csv_text,
+    date_of,
+    emit,
+    format_table,
+    json_text,
+    parties_of,
+    what_if,
+)
+
+__all__ = ["register", "settle_text"]
+
+_RAW = argparse.RawDescriptionHelpFormatter
+#: Width text is wrapped to (tables are not cut).
+WIDTH = 100
+
+SETTLE_HELP = """\
+The package of outcomes, one per issue, that settles the case at the lowest
+concession cost without crossing any red line — found exactly by an integer
+programme (HiGHS), with the solver's proof (bound and gap).
+
+Concession cost of party p on issue i: salience × distance from the outcome
+to p's acceptable set, or to its ideal alone where a 'requires' condition of
+the position fails. A red line forces the outcome into the acceptable set
+(onto the ideal when its condition fails).
+
+Objectives:
+  total  minimise the sum of the parties' costs (default)
+  fair   minimise the largest party's cost, then the sum
+  nash   maximise the Nash product Π (U_p − d_p) of utility gains over the
+         status quo; U_p = Σ s·(1 − distance to the ideal) / Σ s, and an issue
+         without a status quo counts 0 in d_p
+
+When the red lines collide, prints a minimal set of colliding red lines:
+relaxing any one of them makes a package possible.
+
+What-if: --scenario applies a scenario of the case (by id) or a scenario
+file; --concede and --set apply further changes, in the order given."""
+
+SETTLE_EPILOG = """\
+Table: the status line with the proof, the package (issue, outcome, label),
+  each party's cost (nash: utility U, status quo d and gain U − d), and the
+  concessions: one sentence per party and issue where the outcome is not its
+  ideal. Infeasible: the colliding red lines (party, issue, description).
+JSON: {"case", "title", "objective", "at", "parties", "issues", "feasible",
+  "status", "objective_value", "total_cost", "max_cost",
+  "package": [{"issue", "outcome", "label"}],
+  "party_costs": [{"party", "cost", "utility", "status_quo_utility"}],
+  "concessions": [{"party", "issue", "ideal", "outcome", "within_acceptable",
+  "condition_met", "cost", "description"}],
+  "conflicting_red_lines": [{"party", "issue", "description"}],
+  "proof": {"solver", "bound", "gap", "tolerance", "solves"}, "note",
+  "scenario": null or {"id", "title"}, "changes": [the --concede/--set specs]}
+  Lists follow the case's order; numbers are rounded to 6 decimals.
+Exit codes: 0 (also when the red lines collide: that is an answer), 1 invalid
+  case or scenario file, 2 usage error (including a bad --concede/--set).
+
+Examples:
+  zopa settle --objective fair
+  zopa settle --at 2022-04-15 --parties ukraine,russia
+  zopa settle --scenario neutrality-for-guarantees --concede russia:nato=open_door
+  zopa settle --set ukraine:crimea.red_line=false --format json"""
+
+RANK_HELP = """\
+Every single concession — one party widening one acceptable set by one step —
+ranked by how much it lowers the total conflict (Σ over issues and pairs of
+gap × mean salience). A step adds, on an ordinal scale, the option just below
+or just above the run of acceptable options around the ideal; on a nominal
+scale, one option not yet acceptable; on an interval scale, it moves a bound
+to the nearest end of another party's acceptable interval. Its cost is
+salience × the distance the set is stretched. 'opens' marks a step that turns
+an empty agreement zone into a non-empty one."""
+
+RANK_EPILOG = """\
+Table: rank, party, issue, step (lower/higher/add), added, reduction, conflict
+  after, opens (zone opened), cost, red line (the widened position is one).
+  Without --top the table shows the first 20 rows.
+CSV columns: rank, party, issue, direction, added, added_id, red_line,
+  conflict_before, conflict_after, reduction, opens_zone, cost.
+JSON: {"case", "title", "at", "parties", "total_conflict", "concessions":
+  [{rank, party, issue, direction, added, added_id, red_line, conflict_before,
+  conflict_after, reduction, opens_zone, cost}]} best first.
+--top N keeps the first N rows in every format (0: all)."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "settle",
+        help="the cheapest package that crosses no red line (exact)",
+        formatter_class=_RAW,
+        description=SETTLE_HELP,
+        epilog=SETTLE_EPILOG,
+    )
+    add_case(p)
+    p.add_argument(
+        "--objective",
+        choices=list(OBJECTIVES),
+        default="total",
+        help="what the package optimises (default: total)",
+    )
+    add_parties(p)
+    add_at(p)
+    p.add_argument(
+        "--scenario",
+        metavar="FILE|ID",
+        help="apply a scenario first: the id of one of the case's scenarios, or a YAML file",
+    )
+    p.add_argument(
+        "--concede",
+        action="append",
+        dest="changes",
+        type=lambda s: ("concede", s),
+        metavar="PARTY:ISSUE=OPTION[,…]",
+        help="widen an acceptable set (ordinal 'a..b', interval 'lo..hi'); repeatable",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        dest="changes",
+        type=lambda s: ("set", s),
+        metavar="PARTY:ISSUE.FIELD=VALUE",
+        help="change a field: ideal, acceptable, add, remove, salience, red_line, note, "
+        "withdraw; repeatable",
+    )
+    add_format(p, ("table", "json"))
+    p.set_defaults(func=cmd_settle)
+
+    p = sub.add_parser(
+        "rank",
+        help="single concessions ranked by how much conflict they remove",
+        formatter_class=_RAW,
+        description=RANK_HELP,
+        epilog=RANK_EPILOG,
+    )
+    add_case(p)
+    add_at(p)
+    add_parties(p)
+    p.add_argument("--top", type=int, metavar="N", help="keep the first N rows (0: all)")
+    add_format(p)
+    p.set_defaults(func=cmd_rank)
+
+
+# ---------------------------------------------------------------- what-if
+
+
+# ------------------------------------------------------------------ settle
+
+
+def _num(x: float | None) -> str:
+    return "–" if x is None else f"{x:.4f}"
+
+
+def settle_text(
+    case: Case, s: Settlement, scenario: Scenario | None, specs: list[str], case_arg: str = ""
+) -> str:
+    """The table layout of ``zopa settle`` (``case_arg``: the CASE as typed, for the hint)."""
+    names = {"total": "lowest total concession cost", "fair": "fairest (lowest largest cost)",
+             "nash": "Nash bargaining package"}  # fmt: skip
+    out = [f"Settlement — {names[s.objective]} ({s.objective})\n"]
+    out.append(f"Case: {case.title} ({case.id}), positions on {s.at.isoformat()}\n")
+    out.append(f"Parties: {', '.join(s.parties)}\n")
+    if scenario is not None:
+        out.append(f"Scenario: {scenario.title} ({scenario.id})\n")
+    if specs:
+        out.append(f"Changes: {'; '.join(specs)}\n")
+    if not s.feasible:
+        out.append("\nNo package respects every red line.\n")
+        out.append(
+            "These red lines collide (a minimal set: relaxing any one of them makes a package "
+            "possible):\n"
+        )
+        for r in s.conflicting_red_lines:
+            out.append(_wrap(f"- {r.party} on {r.issue}: {r.description}", "  ", "    "))
+        if "Other red lines collide" in s.note:
+            out.append("\nOther red lines collide as well: relaxing one of these is not enough.\n")
+        first = s.conflicting_red_lines[0]
+        cmd = " ".join(x for x in ("zopa settle", case_arg, *(f"--set {sp}" for sp in specs)) if x)
+        out.append(f"\nTry, e.g.: {cmd} --set {first.party}:{first.issue}.red_line=false\n")
+        out.append("\n" + _wrap(f"Proof: {s.proof}."))
+        return "".join(out)
+    gap = 0.0 if s.gap is None or s.gap < 1e-12 else s.gap
+    out.append(
+        f"Status: {s.status}; objective {_num(s.objective_value)}, best bound {_num(s.bound)}, "
+        f"gap {gap:.2g} ({s.solves} MILP solves, HiGHS)\n"
+    )
+    if s.note:
+        out.append(_wrap(f"Note: {s.note}"))
+    out.append("\nPackage\n")
+    rows = [[i, case.issue(i).name, _outcome(o), s.labels[i]] for i, o in s.outcomes.items()]
+    out.append(
+        format_table(["issue", "name", "outcome", "label"], rows, align="llll", indent="  ")
+    )
+    out.append("\nCost by party\n")
+    if s.objective == "nash":
+        headers = ["party", "name", "cost", "U", "d", "gain"]
+        prow = []
+        for p in s.parties:
+            u, d = s.utilities.get(p), s.status_quo_utilities.get(p)
+            gain = None if u is None or d is None else u - d
+            prow.append(
+                [p, case.party(p).name, _num(s.party_costs[p]), _num(u), _num(d), _num(gain)]
+            )
+        prow.append(["total", "", _num(s.total_cost), "", "", ""])
+    else:
+        headers = ["party", "name", "cost"]
+        prow = [[p, case.party(p).name, _num(s.party_costs[p])] for p in s.parties]
+        prow.append(["total", "", _num(s.total_cost)])
+    out.append(format_table(headers, prow, align="ll" + "r" * (len(headers) - 2), indent="  "))
+    out.append("\nConcessions\n")
+    if s.concessions:
+        out.extend(_wrap(f"- {c.describe(case)}", "  ", "    ") for c in s.concessions)
+    else:
+        out.append("  (none: every party gets its ideal)\n")
+    out.append(
+        "\nCost = salience × distance from the outcome to the party's acceptable set (to its "
+        "ideal alone\nwhere a linkage condition fails); red lines are never crossed.\n"
+    )
+    return "".join(out)
+
+
+def _wrap(text: str, first: str = "", rest: str = "  ") -> str:
+    return textwrap.fill(text, width=WIDTH, initial_indent=first, subsequent_indent=rest) + "\n"
+
+
+def _outcome(o: Any) -> str:
+    return f"{o:g}" if isinstance(o, float) else str(o)
+
+
+def cmd_settle(args: argparse.Namespace) -> int:
+    case = case_of(args)
+    at = date_of(args)
+    work, scenario, specs = what_if(case, at, args.scenario, args.changes)
+    parties = parties_of(args, work)
+    s = engine.settle(work, args.objective, parties=parties, at=at if work is case else None)
+    if args.format == "json":
+        data = s.as_dict(work)
+        data["title"] = case.title
+        data["scenario"] = (
+            None if scenario is None else {"id": scenario.id, "title": scenario.title}
+        )
+        data["changes"] = specs
+        emit(json_text(data))
+        return 0
+    emit(settle_text(work, s, scenario, specs, args.case))
+    return 0
+
+
+# -------------------------------------------------------------------- rank
+
+_RANK_COLUMNS = [
+    "rank", "party", "issue", "direction", "added", "added_id", "red_line",
+    "conflict_before", "conflict_after", "reduction", "opens_zone", "cost",
+]  # fmt: skip
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    case = case_of(args)
+    at = date_of(args)
+    parties = parties_of(args, case)
+    if args.top is not None and args.top < 0:
+        raise UsageError("--top: give a number of rows, 0 or more (0: all)")
+    df = engine.rank_concessions(case, at=at, parties=parties)
+    before = float(engine.total_conflict(case, at=at, parties=parties))
+    total_rows = len(df)
+    top = args.top if args.top is not None else (20 if args.format == "table" else 0)
+    if top:
+        df = df.head(top)
+    records = [
+        {"rank": int(r), **{c: _plain(df.loc[r, c]) for c in _RANK_COLUMNS[1:]}} for r in df.index
+    ]
+    date = (at or case.as_of).isoformat()
+    chosen = list(case.resolve_parties(parties))
+    if args.format == "json":
+        emit(json_text({"case": case.id, "title": case.title, "at": date, "parties": chosen,
+                        "total_conflict": before, "concessions": records}))  # fmt: skip
+        return 0
+    if args.format == "csv":
+        emit(csv_text(_RANK_COLUMNS, ([r[c] for c in _RANK_COLUMNS] for r in records)))
+        return 0
+    out = [
+        f"Single concessions ranked by the conflict they remove — {case.title} ({case.id}), "
+        f"positions on {date}\n",
+        f"Total conflict now: {before:.4f}; {total_rows} one-step concessions\n\n",
+    ]
+    rows = [
+        [r["rank"], r["party"], r["issue"], r["direction"], r["added"], f"{r['reduction']:.4f}",
+         f"{r['conflict_after']:.4f}", "yes" if r["opens_zone"] else "",
+         f"{r['cost']:.4f}", "yes" if r["red_line"] else ""]
+        for r in records
+    ]  # fmt: skip
+    headers = ["rank", "party", "issue", "step", "added", "reduction", "after", "opens", "cost",
+               "red line"]  # fmt: skip
+    out.append(format_table(headers, rows, align="rllllrrlrl", max_width=40))
+    if len(records) < total_rows:
+        out.append(f"\n({total_rows - len(records)} more; --top 0 shows all)\n")
+    out.append(
+        "\nreduction = total conflict before − after the step; opens: the issue's agreement zone "
+        "goes\nfrom empty to non-empty; cost = salience × the distance the acceptable set is "
+        "stretched.\n"
+    )
+    emit("".join(out))
+    return 0
+
+
+def _plain(v: Any) -> Any:
+    if hasattr(v, "item") and not isinstance(v, str | bytes):
+        return v.item()
+    return v

@@ -1,0 +1,2 @@
+"""Figures: tidy data functions and the matplotlib drawings made from them.
+"""

@@ -1,0 +1,2 @@
+"""Reports: content assembly, HTML/Markdown templates, PDF, and the method text.
+"""

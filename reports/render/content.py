@@ -1,0 +1,844 @@
+"""The conflict-matrix report: content, figures, and rendering to HTML, Markdown and PDF.
+
+:func:`build_report` computes everything once into a :class:`Report` (plain
+data and rendered figures); :func:`render_html`, :func:`render_markdown` and
+:func:`reports.render.pdf.render_pdf` turn it into files. Every number in the report
+comes from an engine function whose definition the "Method" section states.
+The evaluation date (the case's ``as_of`` unless ``--at`` is given) is the
+only date in the output, so the same input gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+import markupsafe
+import pandas as pd
+
+import engine
+from engine import Case, Scenario
+from engine.solve.settlement import Settlement
+from reports.figures import data as figdata
+from reports.figures import draw as figures
+from reports.figures import style
+from reports.render.method import METHOD, SCALES
+
+__all__ = [
+    "OBJECTIVES",
+    "Figure",
+    "Report",
+    "build_report",
+    "md_escape",
+    "render_html",
+    "render_markdown",
+    "safe_url",
+]
+
+OBJECTIVES = ("total", "fair", "nash")
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("reports.render", "templates"),
+    autoescape=jinja2.select_autoescape(
+        enabled_extensions=("html", "html.j2"), default_for_string=False
+    ),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+# ------------------------------------------------------------------ escaping
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is a plain http(s) address, else ``None`` (never a link).
+
+    Examples
+    --------
+    >>> safe_url("https://example.org/a b")
+    'https://example.org/a%20b'
+    >>> safe_url("javascript:alert(1)") is None
+    True
+    """
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    # percent-encode everything that could end an attribute or start markup (" ' < > ` \\ spaces)
+    return quote(url, safe=":/?#[]@!$&()*+,;=%~-._")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def md_escape(text: Any) -> str:
+    """Escape user text for Markdown: no markup, no raw HTML, no links.
+
+    Examples
+    --------
+    >>> md_escape("<script>alert(1)</script> *bold*")
+    '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*bold\\\\*'
+    """
+    s = html.escape(str(text), quote=False)
+    s = _MD_SPECIAL.sub(
+        r"\\\1", s.replace("&lt;", "\0lt").replace("&gt;", "\0gt").replace("&amp;", "\0amp")
+    )
+    s = s.replace("\0lt", "&lt;").replace("\0gt", "&gt;").replace("\0amp", "&amp;")
+    return " ".join(s.split())  # newlines would break tables and lists
+
+
+def md_link(title: str, url: str) -> str:
+    """A Markdown link when the URL is safe, else the escaped title and the URL as inert text."""
+    target = safe_url(url)
+    if target is None:
+        return f"{md_escape(title)} ({md_escape(url)})"
+    return f"[{md_escape(title)}](<{target.replace('>', '%3E')}>)"
+
+
+def num(x: Any, digits: int = 2) -> str:
+    """A number for people: fixed decimals, '–' for missing."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if isinstance(x, int | float):
+        return f"{x:.{digits}f}"
+    return str(x)
+
+
+# ------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure: SVG (for HTML), PNG (for Markdown and PDF), alt text and caption."""
+
+    name: str
+    title: str
+    alt: str
+    caption: str
+    svg: str
+    png: bytes
+    width: float
+    height: float
+
+
+def _figure(
+    name: str,
+    title: str,
+    caption: str,
+    data: Any,
+    plot: Callable[..., Any],
+    size: Callable[[Any], tuple[float, float]],
+    alt: Callable[[Any], str],
+    **kw: Any,
+) -> Figure:
+    width, height = size(data)
+    text = alt(data)
+    fig, ax = style.new_figure(width, height)
+    plot(data, ax=ax, **kw)
+    svg = style.to_svg(fig, close=False, alt=text)
+    png = style.to_png(fig)  # closes the figure
+    return Figure(name, title, text, caption, svg, png, width, height)
+
+
+# -------------------------------------------------------------------- report
+
+
+@dataclass
+class Report:
+    """Everything the report shows, computed once."""
+
+    case: Case
+    at: Any
+    parties: tuple[str, ...]
+    negotiators: tuple[str, ...]
+    negotiators_label: str
+    scenario: Scenario | None = None
+    scenario_case: Case | None = None
+    headlines: list[str] = field(default_factory=list)
+    figures: dict[str, Figure] = field(default_factory=dict)
+    sections: dict[str, Any] = field(default_factory=dict)
+    sources: list[tuple[int, engine.Source]] = field(default_factory=list)
+    citations: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.case.title
+
+    def cite(self, source_ids: Iterable[str]) -> list[int]:
+        """Source numbers for ids, numbering new ones in order of first citation."""
+        out = []
+        for sid in source_ids:
+            if sid not in self.citations:
+                self.citations[sid] = len(self.citations) + 1
+                self.sources.append((self.citations[sid], self.case.source(sid)))
+            out.append(self.citations[sid])
+        return sorted(set(out))
+
+    def name(self, party: str) -> str:
+        """The party's short name (for prose, tables and figures)."""
+        return self._case_for(party).party(party).short_name
+
+    def full_name(self, party: str) -> str:
+        return self._case_for(party).party(party).name
+
+    def _case_for(self, party: str) -> Case:
+        if party not in self.case.party_ids and self.scenario_case is not None:
+            return self.scenario_case
+        return self.case
+
+
+def _progress(step: str, i: int, n: int) -> None:
+    """Progress on a terminal only (never in files or pipes)."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r  [{i}/{n}] {step:<50}")
+        sys.stderr.flush()
+        if i == n:
+            sys.stderr.write("\n")
+
+
+def build_report(
+    case: Case,
+    *,
+    at: Any = None,
+    parties: Iterable[str] | None = None,
+    scenario: Scenario | None = None,
+    figures_on: bool = True,
+) -> Report:
+    """Compute the report's content and figures.
+
+    Parameters
+    ----------
+    case : Case
+        The case.
+    at : date or str, optional
+        Evaluation date (default: the case's ``as_of``, or the scenario's date).
+    parties : iterable of str, optional
+        Parties to include (default: all).
+    scenario : Scenario, optional
+        Adds a before/after section; the rest of the report describes the case
+        as it is (before the scenario).
+    figures_on : bool
+        Render figures (off only for fast tests of the text).
+
+    Returns
+    -------
+    Report
+    """
+    chosen = case.resolve_parties(parties)
+    date = (
+        engine.as_date(at, "at")
+        if at is not None
+        else (scenario.at if scenario and scenario.at else case.as_of)
+    )
+    belligerents = tuple(p for p in chosen if case.party(p).role == "belligerent")
+    if len(belligerents) >= 2:
+        negotiators, label = belligerents, "the belligerents"
+    else:
+        negotiators, label = chosen, "the selected parties"
+    rep = Report(case, date, chosen, negotiators, label, scenario)
+    steps: list[tuple[str, Callable[[Report], None]]] = [
+        ("positions", _positions),
+        ("agreement zones", _zones),
+        ("matrices", _matrices),
+        ("incompatibility graph", _graph),
+        ("settlement packages", _settlements),
+        ("timeline", _timeline),
+    ]
+    if scenario is not None:
+        steps.append(("scenario", _scenario))
+    steps.append(("headline findings", _headlines))
+    rep.sections["figures_on"] = figures_on
+    for i, (what, step) in enumerate(steps, 1):
+        _progress(what, i, len(steps))
+        step(rep)
+    rep.sections["method"] = {"scales": SCALES, "terms": METHOD}
+    return rep
+
+
+# --------------------------------------------------------------- the sections
+
+
+def _names(rep: Report, ids: Iterable[str]) -> str:
+    names = [rep.name(p) for p in ids]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _only_ideal(issue: engine.Issue, pos: engine.Position) -> bool:
+    acc = pos.acceptable
+    if isinstance(acc, engine.Span):
+        return acc.lo == acc.hi == float(pos.ideal)
+    return acc.ids == frozenset([pos.ideal])
+
+
+def _positions(rep: Report) -> None:
+    case, at = rep.case, rep.at
+    state = case.at(at)
+    rows = []
+    for issue in case.issues:
+        cells = []
+        for pid in rep.parties:
+            pos = state.get((pid, issue.id))
+            if pos is None:
+                cells.append(None)
+                continue
+            cells.append(
+                {
+                    "ideal": issue.label(pos.ideal),
+                    # None when the party accepts only its ideal (said in fewer words)
+                    "acceptable": None
+                    if _only_ideal(issue, pos)
+                    else issue.describe(pos.acceptable),
+                    "salience": num(pos.salience),
+                    "red_line": pos.red_line,
+                    "requires": [
+                        f"{case.issue(i).short_name}: {case.issue(i).describe(a)}"
+                        for i, a in pos.requires
+                    ],
+                    "confidence": pos.confidence,
+                    "as_of": pos.as_of.isoformat() if pos.as_of else "",
+                    "cites": rep.cite(pos.sources),
+                    "note": pos.note,
+                }
+            )
+        rows.append({"issue": issue, "cells": cells})
+    rep.sections["positions"] = {
+        "rows": rows,
+        "parties": [(p, rep.name(p)) for p in rep.parties],
+        "full_names": [rep.full_name(p) for p in rep.parties],
+    }
+    if rep.sections["figures_on"]:
+        data = figdata.position_map_data(case, at=at, parties=rep.parties)
+        rep.figures["position_map"] = _figure(
+            "position-map",
+            "Position map",
+            "Each cell shows a party's position on an issue: the acceptable span on the issue's scale "
+            "and its ideal; red lines are marked; an empty cell means no position.",
+            data,
+            figures.plot_position_map,
+            figures.size_position_map,
+            figures.alt_position_map,
+        )
+
+
+def _zones(rep: Report) -> None:
+    case, at = rep.case, rep.at
+    zones = engine.agreement_zones(case, at=at, parties=rep.parties)
+    rows = []
+    for issue in case.issues:
+        z = zones.loc[issue.id]
+        n = int(z["n_parties"])
+        if n == 0:
+            text = "No party has a position."
+        elif bool(z["empty"]):
+            blockers = ", or without ".join(_names(rep, b) for b in z["blockers"])
+            text = (
+                f"No agreement zone among the {n} parties with positions. A zone would open without "
+                f"{blockers} (the fewest parties whose absence opens one)."
+            )
+        elif n == 1:
+            text = f"Only {_names(rep, z['parties'])} has a position."
+        else:
+            text = f"Agreement zone among all {n} parties with positions: {z['zone']}."
+        fig = None
+        if rep.sections["figures_on"] and n > 1:
+            data = figdata.zone_chart_data(
+                case, issue.id, at=at, parties=rep.parties, show_missing=False
+            )
+            caption = f"No position: {', '.join(data.missing)}." if data.missing else ""
+            fig = _figure(
+                f"zone-{issue.id}",
+                f"Agreement zone: {issue.name}",
+                caption,
+                data,
+                figures.plot_zone_chart,
+                figures.size_zone_chart,
+                figures.alt_zone_chart,
+            )
+            rep.figures[f"zone-{issue.id}"] = fig
+        rows.append(
+            {
+                "issue": issue,
+                "n": n,
+                "empty": bool(z["empty"]) and n > 0,
+                "text": text,
+                "figure": fig,
+            }
+        )
+    rep.sections["zones"] = rows
+
+
+def _matrix_rows(rep: Report, m: pd.DataFrame) -> list[list[str]]:
+    return [[rep.name(p), *[num(m.loc[p, q]) for q in m.columns]] for p in m.index]
+
+
+def _pairs(m: pd.DataFrame) -> list[tuple[str, str, float]]:
+    out = []
+    cols = list(m.columns)
+    for i, p in enumerate(cols):
+        for q in cols[i + 1 :]:
+            v = m.loc[p, q]
+            if not pd.isna(v):
+                out.append((p, q, float(v)))
+    return out
+
+
+def _matrices(rep: Report) -> None:
+    case, at = rep.case, rep.at
+    ov = engine.overlap_matrix(case, at=at, parties=rep.parties)
+    co = engine.conflict_matrix(case, at=at, parties=rep.parties)
+    rep.sections["matrices"] = {
+        "names": [rep.name(p) for p in ov.columns],
+        "overlap": _matrix_rows(rep, ov),
+        "conflict": _matrix_rows(rep, co),
+        "overlap_df": ov,
+        "conflict_df": co,
+    }
+    if rep.sections["figures_on"]:
+        for kind, m in (("overlap", ov), ("conflict", co)):
+            data = figdata.heatmap_data(m, kind=kind, names={p: rep.name(p) for p in m.columns})
+            rep.figures[kind] = _figure(
+                f"{kind}-matrix",
+                f"{kind.capitalize()} matrix",
+                "Salience-weighted mean over the issues both parties have positions on; "
+                + (
+                    "1 = identical acceptable sets, 0 = nothing in common."
+                    if kind == "overlap"
+                    else "0 = compatible everywhere, 1 = as far apart as the scales allow, on issues both care about fully."
+                ),
+                data,
+                figures.plot_heatmap,
+                figures.size_heatmap,
+                figures.alt_heatmap,
+            )
+
+
+def _graph(rep: Report) -> None:
+    case, at = rep.case, rep.at
+    G = engine.incompatibility_graph(case, at=at, parties=rep.parties)
+    cent = engine.position_centrality(G)
+    conflict_edges = [(u, v, d) for u, v, d in G.edges(data=True) if d.get("kind") == "conflict"]
+    relax = engine.cheapest_relaxation(G)
+    clusters = engine.conflict_clusters(G)
+    top = []
+    for node, row in cent.head(8).iterrows():
+        if row["conflict_degree"] == 0:
+            continue
+        top.append(
+            {
+                "party": rep.name(row["party"]),
+                "issue": case.issue(row["issue"]).name,
+                "degree": int(row["conflict_degree"]),
+                "strength": num(row["conflict_strength"]),
+                "node": node,
+            }
+        )
+    by_party: dict[str, list[str]] = {}
+    for node in relax.positions:
+        party, issue = str(node).split(":", 1)
+        by_party.setdefault(party, []).append(case.issue(issue).short_name)
+    rep.sections["graph"] = {
+        "n_positions": G.number_of_nodes(),
+        "n_conflicts": len(conflict_edges),
+        "n_linkages": G.number_of_edges() - len(conflict_edges),
+        "central": top,
+        "n_clusters": len([c for c in clusters if len(c) > 1]),
+        "relaxation": {
+            "size": len(relax.positions),
+            "salience": num(relax.total_salience),
+            "exact": relax.exact,
+            "by_party": [
+                (rep.name(p), sorted(v))
+                for p, v in sorted(
+                    by_party.items(),
+                    key=lambda kv: rep.parties.index(kv[0]) if kv[0] in rep.parties else 99,
+                )
+            ],
+        },
+    }
+    if rep.sections["figures_on"] and G.number_of_nodes():
+        data = figdata.graph_data(G, case=case)
+        rep.figures["graph"] = _figure(
+            "incompatibility-graph",
+            "Incompatibility graph",
+            "Positions (party × issue) as nodes; an arc joins two incompatible positions on the same "
+            "issue, thicker for more conflict; dashed lines are linkages between issues.",
+            data,
+            figures.plot_graph,
+            figures.size_graph,
+            figures.alt_graph,
+        )
+
+
+def _without_red_lines(case: Case, at: Any, parties: Sequence[str]) -> Case:
+    """The case with every red line of the given parties set aside (an explicit what-if)."""
+    changes = [
+        engine.Change("position", party=p, issue=i, red_line=False)
+        for (p, i), pos in case.at(at).items()
+        if pos.red_line and p in parties
+    ]
+    return engine.apply(
+        case,
+        engine.Scenario(
+            "no-red-lines", "red lines set aside", tuple(changes), at=engine.as_date(at)
+        ),
+    )
+
+
+def _settlement_view(rep: Report, s: Settlement) -> dict[str, Any]:
+    case = rep.case
+    outcomes = [
+        {"issue": case.issue(i).name, "outcome": s.labels[i]} for i in s.issues if i in s.outcomes
+    ]
+    concessions = [
+        {
+            "party": rep.name(c.party),
+            "text": c.describe(case),
+            "cost": num(c.cost),
+            "inside": c.within_acceptable,
+        }
+        for c in sorted(
+            s.concessions,
+            key=lambda c: (-c.cost, rep.parties.index(c.party), case.issue_ids.index(c.issue)),
+        )
+    ]
+    return {
+        "objective": s.objective,
+        "feasible": s.feasible,
+        "status": s.status,
+        "total": num(s.total_cost),
+        "max": num(s.max_cost),
+        "value": num(s.objective_value, 4),
+        "gap": num(s.gap, 6),
+        "outcomes": outcomes,
+        "party_costs": [(rep.name(p), num(s.party_costs.get(p))) for p in s.parties],
+        "concessions": concessions,
+        "red_lines": [
+            {"party": rep.name(r.party), "issue": case.issue(r.issue).name, "text": r.description}
+            for r in s.conflicting_red_lines
+        ],
+        "utilities": [
+            (rep.name(p), num(s.utilities.get(p)), num(s.status_quo_utilities.get(p)))
+            for p in s.parties
+            if p in s.utilities
+        ],
+    }
+
+
+def _red_line_collisions(rep: Report) -> list[dict[str, Any]]:
+    """Issues where the negotiators' red-line positions alone leave no common outcome."""
+    state = rep.case.at(rep.at)
+    out = []
+    for issue in rep.case.issues:
+        red = [
+            p for p in rep.negotiators if (p, issue.id) in state and state[(p, issue.id)].red_line
+        ]
+        if len(red) < 2:
+            continue
+        z = engine.agreement_zones(rep.case, at=rep.at, parties=red).loc[issue.id]
+        if bool(z["empty"]):
+            out.append({"issue": issue.short_name, "parties": _names(rep, red)})
+    return out
+
+
+def _settlements(rep: Report) -> None:
+    case, at = rep.case, rep.at
+    views = {}
+    results: dict[str, Settlement] = {}
+    for obj in OBJECTIVES:
+        results[obj] = engine.settle(case, objective=obj, parties=rep.negotiators, at=at)
+        views[obj] = _settlement_view(rep, results[obj])
+    relaxed_views = {}
+    collisions: list[dict[str, Any]] = []
+    if not results["total"].feasible:
+        collisions = _red_line_collisions(rep)
+        relaxed = _without_red_lines(case, at, rep.negotiators)
+        for obj in OBJECTIVES:
+            s = engine.settle(relaxed, objective=obj, parties=rep.negotiators, at=at)
+            results[f"{obj} (red lines set aside)"] = s
+            relaxed_views[obj] = _settlement_view(rep, s)
+    rep.sections["settlement"] = {
+        "negotiators": _names(rep, rep.negotiators),
+        "label": rep.negotiators_label,
+        "views": views,
+        "relaxed": relaxed_views,
+        "collisions": collisions,
+        "results": results,
+    }
+    if rep.sections["figures_on"]:
+        shown = {k: v for k, v in results.items() if v.feasible}
+        if shown:
+            data = figdata.settlement_data(shown, case=case)
+            rep.figures["settlement"] = _figure(
+                "settlement",
+                "Concession cost by party",
+                "Each party's concession cost in each package (salience × distance from the outcome to "
+                "its acceptable set, summed over issues).",
+                data,
+                figures.plot_settlement,
+                figures.size_settlement,
+                figures.alt_settlement,
+            )
+            rep.figures["settlement_outcomes"] = _figure(
+                "settlement-outcomes",
+                "Outcome of each package, issue by issue",
+                "The outcome each package chooses on each issue; the shading and the number give the "
+                "parties' total concession cost on that issue.",
+                data,
+                figures.plot_settlement_outcomes,
+                figures.size_settlement_outcomes,
+                figures.alt_settlement_outcomes,
+            )
+
+
+def _timeline(rep: Report) -> None:
+    case = rep.case
+    tl = engine.timeline(case, parties=rep.parties)
+    pair = rep.negotiators[:2] if len(rep.negotiators) >= 2 else ()
+    rows = []
+    for snap_id, r in tl.iterrows():
+        bell = None
+        if pair:
+            m = engine.conflict_matrix(case, at=r["date"], parties=pair)
+            bell = m.loc[pair[0], pair[1]]
+        rows.append(
+            {
+                "id": snap_id,
+                "date": pd.Timestamp(r["date"]).date().isoformat(),
+                "label": r["label"],
+                "total": num(r["total_conflict"]),
+                "pair": num(bell),
+                "open": int(r["open_zones"]),
+                "compared": int(r["issues_compared"]),
+                "with_positions": int(r["issues_with_positions"]),
+            }
+        )
+    changes = engine.position_changes(case, parties=rep.parties)
+    moves = []
+    for _, c in changes.iterrows():
+        if c["kind"] in (
+            "softened",
+            "hardened",
+            "moved",
+            "softened and moved",
+            "hardened and moved",
+        ):
+            moves.append(
+                {
+                    "party": rep.name(c["party"]),
+                    "issue": case.issue(c["issue"]).name,
+                    "to": c["to_snapshot"],
+                    "date": pd.Timestamp(c["to_date"]).date().isoformat(),
+                    "kind": c["kind"],
+                    "before": c["before"],
+                    "after": c["after"],
+                }
+            )
+    rep.sections["timeline"] = {
+        "rows": rows,
+        "pair": _names(rep, pair) if pair else "",
+        "moves": moves,
+    }
+    if rep.sections["figures_on"] and len(tl):
+        data = figdata.timeline_data(case, parties=rep.parties)
+        rep.figures["timeline"] = _figure(
+            "timeline",
+            "Conflict and agreement zones over time",
+            "Total conflict and the issues with an agreement zone on each snapshot date.",
+            data,
+            figures.plot_timeline,
+            figures.size_timeline,
+            figures.alt_timeline,
+        )
+
+
+def _scenario(rep: Report) -> None:
+    assert rep.scenario is not None
+    after = engine.apply(rep.case, rep.scenario, at=rep.at)
+    rep.scenario_case = after
+    parties = [p for p in rep.parties if p in after.party_ids] + [
+        p for p in after.party_ids if p not in rep.case.party_ids
+    ]
+    cmp = engine.compare(rep.case, after, at_before=rep.at, at_after=rep.at, parties=None)
+    rep.cite(rep.scenario.sources)
+    changed = [
+        {
+            "party": rep.name(ch.party),
+            "issue": rep.case.issue(ch.issue).name if ch.issue else "",
+            "kind": ch.kind,
+        }
+        for ch in rep.scenario.changes
+    ]
+    rep.sections["scenario"] = {
+        "title": rep.scenario.title,
+        "description": rep.scenario.description,
+        "cites": rep.cite(rep.scenario.sources),
+        "summary": cmp.summary(),
+        "changes": changed,
+        "parties": parties,
+        "comparison": cmp,
+    }
+    if rep.sections["figures_on"]:
+        data = figdata.delta_data(cmp, case=after)
+        rep.figures["delta"] = _figure(
+            "scenario-delta",
+            "Change in the conflict matrix",
+            "Conflict after the scenario minus conflict before; negative values (less conflict) mean "
+            "the scenario brings the pair closer. A party the scenario adds or removes has no value "
+            "(no position on one side).",
+            data,
+            figures.plot_delta,
+            figures.size_delta,
+            figures.alt_delta,
+        )
+        rep.figures["delta_issues"] = _figure(
+            "scenario-delta-issues",
+            "Conflict by issue, before and after",
+            "Total conflict on each issue before and after the scenario, with the agreement zones it "
+            "opens or closes.",
+            data,
+            figures.plot_delta_issues,
+            figures.size_delta_issues,
+            figures.alt_delta_issues,
+        )
+
+
+def _headlines(rep: Report) -> None:
+    case, at = rep.case, rep.at
+    out = []
+    neg = rep.negotiators
+    zones = engine.agreement_zones(case, at=at, parties=neg)
+    compared = zones[zones["n_parties"] == len(neg)]
+    open_ = [case.issue(i).short_name for i in compared.index[~compared["empty"]]]
+    out.append(
+        f"Among {rep.negotiators_label} ({_names(rep, neg)}), {len(open_)} of the {len(compared)} issues on "
+        f"which all of them have a position have a non-empty agreement zone"
+        + (f": {', '.join(open_)}." if open_ else ".")
+    )
+    contested = engine.contested_issues(case, at=at, parties=rep.parties)
+    top = contested[contested["total_conflict"] > 0].head(3)
+    if len(top):
+        parts = []
+        for iid, r in top.iterrows():
+            pairs = r["top_pairs"]
+            best = pairs[0][2]
+            tied = [f"{rep.name(p)}–{rep.name(q)}" for p, q, v in pairs if abs(v - best) < 1e-9]
+            who = ", ".join(tied[:4]) + (f" and {len(tied) - 4} more" if len(tied) > 4 else "")
+            parts.append(
+                f"{case.issue(iid).short_name} (total conflict {r['total_conflict']:.2f}; largest pair "
+                f"conflict {best:.2f}: {who})"
+            )
+        out.append(
+            "The most contested issues, by total conflict over all pairs, are "
+            + "; ".join(parts)
+            + "."
+        )
+    ov = rep.sections["matrices"]["overlap_df"]
+    pairs = _pairs(ov)
+    if pairs:
+        hi = max(pairs, key=lambda t: (t[2], -rep.parties.index(t[0]), -rep.parties.index(t[1])))
+        lo = min(pairs, key=lambda t: (t[2], rep.parties.index(t[0]), rep.parties.index(t[1])))
+        out.append(
+            f"The most compatible pair is {rep.name(hi[0])}–{rep.name(hi[1])} (overlap {hi[2]:.2f}); "
+            f"the least compatible is {rep.name(lo[0])}–{rep.name(lo[1])} (overlap {lo[2]:.2f})."
+        )
+    st = rep.sections["settlement"]
+    total = st["results"]["total"]
+    if total.feasible:
+        out.append(_package_sentence(rep, total, "The cheapest settlement package"))
+    else:
+        if st["collisions"]:
+            where = ", ".join(c["issue"] for c in st["collisions"])
+            out.append(
+                f"No package respects every red line of {rep.negotiators_label}: their red lines leave no common "
+                f"outcome on {where}."
+            )
+        else:
+            lines = "; ".join(
+                f"{r['party']} on {r['issue']}" for r in st["views"]["total"]["red_lines"]
+            )
+            out.append(
+                f"No package respects every red line of {rep.negotiators_label}: the red lines of {lines} cannot all hold together."
+            )
+        relaxed = st["results"].get("total (red lines set aside)")
+        if relaxed is not None and relaxed.feasible:
+            out.append(
+                _package_sentence(rep, relaxed, "With red lines set aside, the cheapest package")
+            )
+    rep.headlines = out
+
+
+def _package_sentence(rep: Report, s: Settlement, lead: str) -> str:
+    per_party = []
+    for p in s.parties:
+        costly = sorted(
+            (c for c in s.concessions if c.party == p and c.cost > 0), key=lambda c: -c.cost
+        )
+        if costly:
+            names = ", ".join(rep.case.issue(c.issue).short_name for c in costly[:3])
+            more = f" and {len(costly) - 3} more" if len(costly) > 3 else ""
+            per_party.append(
+                f"{rep.name(p)} concedes on {names}{more} (cost {s.party_costs[p]:.2f})"
+            )
+        else:
+            per_party.append(f"{rep.name(p)} concedes nothing outside its acceptable sets")
+    return f"{lead} (total concession cost {s.total_cost:.2f}): " + "; ".join(per_party) + "."
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def _context(rep: Report, figure_src: Callable[[Figure], str]) -> dict[str, Any]:
+    return {
+        "rep": rep,
+        "case": rep.case,
+        "at": rep.at.isoformat(),
+        "version": engine.__version__,
+        "figure_src": figure_src,
+        "num": num,
+        "safe_url": safe_url,
+        "md": md_escape,
+        "md_link": md_link,
+        "sections": rep.sections,
+        "figures": rep.figures,
+    }
+
+
+def render_html(rep: Report) -> str:
+    """One self-contained HTML file: inline CSS, figures as SVG data URIs, no scripts, no fetches."""
+    import base64
+
+    def src(fig: Figure) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(fig.svg.encode("utf-8")).decode(
+            "ascii"
+        )
+
+    # our own stylesheet, not user text: inserted as is (escaping would break quotes inside <style>)
+    css = markupsafe.Markup(_TEMPLATES.loader.get_source(_TEMPLATES, "report.css")[0])  # type: ignore[union-attr]
+    return _TEMPLATES.get_template("report.html.j2").render(**_context(rep, src), css=css)
+
+
+def render_markdown(rep: Report, figure_dir: str = "figures") -> tuple[str, dict[str, bytes]]:
+    """Markdown text and its figure files (``figure_dir/<name>.svg`` and ``.png``)."""
+    files: dict[str, bytes] = {}
+
+    def src(fig: Figure) -> str:
+        files[f"{figure_dir}/{fig.name}.svg"] = fig.svg.encode("utf-8")
+        files[f"{figure_dir}/{fig.name}.png"] = fig.png
+        return f"{figure_dir}/{fig.name}.svg"
+
+    text = _TEMPLATES.get_template("report.md.j2").render(**_context(rep, src))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text, files

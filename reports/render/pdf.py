@@ -1,0 +1,410 @@
+"""The report as PDF, with reportlab (no browser, nothing downloaded at install time).
+
+The PDF carries the same sections as the HTML report, with the figures as
+high-resolution PNGs. reportlab's *invariant* mode fixes the creation date
+and document id, so the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    Image,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+import engine
+from reports.render.content import Figure, Report, safe_url
+
+__all__ = ["render_pdf"]
+
+_W, _H = A4
+_MARGIN = 1.8 * cm
+_TEXT_W = _W - 2 * _MARGIN
+
+
+def _fonts() -> tuple[str, str, str]:
+    """DejaVu Sans (shipped with matplotlib): it has the glyphs of the formulas and of non-Latin names."""
+    from pathlib import Path
+
+    import matplotlib
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    names = {
+        "ZopaSans": "DejaVuSans.ttf",
+        "ZopaSans-Bold": "DejaVuSans-Bold.ttf",
+        "ZopaSans-Oblique": "DejaVuSans-Oblique.ttf",
+        "ZopaMono": "DejaVuSansMono.ttf",
+    }
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name, file in names.items():
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+    addMapping("ZopaSans", 0, 0, "ZopaSans")
+    addMapping("ZopaSans", 1, 0, "ZopaSans-Bold")
+    addMapping("ZopaSans", 0, 1, "ZopaSans-Oblique")
+    addMapping("ZopaSans", 1, 1, "ZopaSans-Bold")
+    return "ZopaSans", "ZopaSans-Bold", "ZopaMono"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    sans, bold, mono = _fonts()
+    base = getSampleStyleSheet()
+    body = ParagraphStyle(
+        "body", parent=base["BodyText"], fontName=sans, fontSize=9.5, leading=13, alignment=TA_LEFT
+    )
+    return {
+        "title": ParagraphStyle(
+            "title",
+            parent=base["Title"],
+            fontName=bold,
+            fontSize=20,
+            leading=24,
+            alignment=TA_LEFT,
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=base["Heading2"], fontName=bold, fontSize=14, leading=18, spaceBefore=10
+        ),
+        "h3": ParagraphStyle(
+            "h3", parent=base["Heading3"], fontName=bold, fontSize=11, leading=14, spaceBefore=8
+        ),
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10),
+        "muted": ParagraphStyle(
+            "muted", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#55606b")
+        ),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=7, leading=8.5),
+        "formula": ParagraphStyle(
+            "formula", parent=body, fontName=mono, fontSize=8, leading=10, leftIndent=8
+        ),
+    }
+
+
+def _p(text: Any, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of user text: escaped, so it can never be markup."""
+    return Paragraph(escape(str(text)), style)
+
+
+def _link(title: str, url: str, style: ParagraphStyle) -> Paragraph:
+    target = safe_url(url)
+    if target is None:
+        return _p(f"{title} ({url})", style)
+    return Paragraph(
+        f'<link href="{escape(target, {chr(34): "&quot;"})}" color="#0b5394">{escape(title)}</link>',
+        style,
+    )
+
+
+def _figure(fig: Figure, st: dict[str, ParagraphStyle]) -> KeepTogether:
+    width = min(_TEXT_W, fig.width * 72)
+    height = width * fig.height / fig.width
+    max_h = _H - 2 * _MARGIN - 2 * cm
+    if height > max_h:
+        width, height = width * max_h / height, max_h
+    img = Image(io.BytesIO(fig.png), width=width, height=height)
+    return KeepTogether([img, _p(f"{fig.title}. {fig.caption}", st["muted"]), Spacer(1, 6)])
+
+
+def _table(
+    rows: list[list[Any]],
+    st: dict[str, ParagraphStyle],
+    widths: list[float] | None = None,
+    header: bool = True,
+) -> Table:
+    data = [[c if isinstance(c, Paragraph) else _p(c, st["cell"]) for c in row] for row in rows]
+    t = Table(data, colWidths=widths, repeatRows=1 if header else 0)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#d5dbe1")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f5f7f9")))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def render_pdf(rep: Report) -> bytes:
+    """The report as PDF bytes (A4, deterministic)."""
+    st = _styles()
+    s = rep.sections
+    story: list[Any] = []
+    story += [
+        _p("zopa conflict-matrix report", st["muted"]),
+        _p(rep.case.title, st["title"]),
+        _p(
+            f"Positions in force on {rep.at.isoformat()}. Settlement search among {s['settlement']['negotiators']} ({s['settlement']['label']}).",
+            st["body"],
+        ),
+    ]
+    if rep.case.description:
+        story.append(_p(rep.case.description, st["muted"]))
+    story.append(_p("Headline findings", st["h2"]))
+    for line in rep.headlines:
+        story.append(_p(f"• {line}", st["body"]))
+
+    story += [PageBreak(), _p("Position map", st["h2"])]
+    if "position_map" in rep.figures:
+        story.append(_figure(rep.figures["position_map"], st))
+    parties = s["positions"]["parties"]
+    header = [_p("Issue", st["cell"])] + [_p(name, st["cell"]) for _, name in parties]
+    rows: list[list[Any]] = [header]
+    for row in s["positions"]["rows"]:
+        cells: list[Any] = [_p(row["issue"].name, st["cell"])]
+        for c in row["cells"]:
+            if c is None:
+                cells.append(_p("—", st["cell"]))
+                continue
+            accepts = (
+                f"accepts {escape(c['acceptable'])}" if c["acceptable"] else "accepts only this"
+            )
+            bits = [f"<b>{escape(c['ideal'])}</b>", accepts, f"sal. {c['salience']}"]
+            if c["red_line"]:
+                bits.append('<font color="#b2182b"><b>RED LINE</b></font>')
+            bits.append(" ".join(f"[{n}]" for n in c["cites"]))
+            cells.append(Paragraph("<br/>".join(bits), st["cell"]))
+        rows.append(cells)
+    # the table gets landscape pages: eight party columns do not fit across portrait A4
+    wide = _H - 2 * _MARGIN
+    first = 3.2 * cm
+    story += [
+        NextPageTemplate("landscape"),
+        PageBreak(),
+        _p(f"Positions in force on {rep.at.isoformat()}", st["h3"]),
+        _p(
+            "Ideal in bold; acceptable set; salience (0–1); red line; sources in brackets. "
+            "“—”: no position.",
+            st["muted"],
+        ),
+        _table(rows, st, [first] + [(wide - first) / max(1, len(parties))] * len(parties)),
+        NextPageTemplate("portrait"),
+    ]
+
+    story += [PageBreak(), _p("Agreement zones", st["h2"])]
+    for z in s["zones"]:
+        story.append(_p(z["issue"].name, st["h3"]))
+        story.append(_p(z["text"], st["body"]))
+        if z["figure"] is not None:
+            story.append(_figure(z["figure"], st))
+
+    story += [PageBreak(), _p("Overlap and conflict", st["h2"])]
+    for kind in ("overlap", "conflict"):
+        if kind in rep.figures:
+            story.append(_figure(rep.figures[kind], st))
+
+    g = s["graph"]
+    story += [PageBreak(), _p("Incompatibility graph", st["h2"])]
+    story.append(
+        _p(
+            f"{g['n_positions']} stated positions, {g['n_conflicts']} conflict edges and {g['n_linkages']} linkage edges, in {g['n_clusters']} clusters of conflict.",
+            st["body"],
+        )
+    )
+    if "graph" in rep.figures:
+        story.append(_figure(rep.figures["graph"], st))
+    r = g["relaxation"]
+    if r["size"]:
+        story.append(_p("Cheapest relaxation", st["h3"]))
+        story.append(
+            _p(
+                f"Relaxing these {r['size']} positions (total salience {r['salience']}) removes every conflict edge"
+                + (
+                    "; no cheaper set exists (exact)."
+                    if r["exact"]
+                    else "; within a factor 2 of the cheapest (approximation)."
+                ),
+                st["body"],
+            )
+        )
+        for party, issues in r["by_party"]:
+            story.append(_p(f"• {party}: {', '.join(issues)}", st["body"]))
+
+    stl = s["settlement"]
+    story += [PageBreak(), _p("Settlement packages", st["h2"])]
+    if not stl["views"]["total"]["feasible"]:
+        story.append(
+            _p(
+                "No package respects every red line. A minimal set of colliding red lines:",
+                st["body"],
+            )
+        )
+        for rl in stl["views"]["total"]["red_lines"]:
+            story.append(_p(f"• {rl['text']}", st["body"]))
+        if stl["collisions"]:
+            story.append(
+                _p(
+                    "Issues on which red lines alone leave no common outcome: "
+                    + "; ".join(f"{c['issue']} ({c['parties']})" for c in stl["collisions"])
+                    + ".",
+                    st["body"],
+                )
+            )
+        story.append(
+            _p(f"The packages below set every red line of {stl['negotiators']} aside.", st["body"])
+        )
+    for name in ("settlement", "settlement_outcomes"):
+        if name in rep.figures:
+            story.append(_figure(rep.figures[name], st))
+    shown = stl["views"] if stl["views"]["total"]["feasible"] else stl["relaxed"]
+    for obj, v in shown.items():
+        story.append(
+            _p(
+                obj + ("" if stl["views"]["total"]["feasible"] else " (red lines set aside)"),
+                st["h3"],
+            )
+        )
+        if not v["feasible"]:
+            story.append(_p(f"{v['status']}: no package.", st["body"]))
+            continue
+        story.append(
+            _p(
+                f"Total cost {v['total']}; largest party cost {v['max']}; solver status {v['status']} (bound gap {v['gap']}).",
+                st["body"],
+            )
+        )
+        story.append(
+            _table(
+                [["Issue", "Outcome"]] + [[o["issue"], o["outcome"]] for o in v["outcomes"]],
+                st,
+                [6 * cm, _TEXT_W - 6 * cm],
+            )
+        )
+        story.append(
+            _p(
+                "Cost by party: " + "; ".join(f"{p} {c}" for p, c in v["party_costs"]) + ".",
+                st["body"],
+            )
+        )
+        for c in v["concessions"]:
+            story.append(_p(f"• {c['text']}", st["small"]))
+
+    tl = s["timeline"]
+    story += [PageBreak(), _p("Timeline", st["h2"])]
+    if "timeline" in rep.figures:
+        story.append(_figure(rep.figures["timeline"], st))
+    head = [
+        "Date",
+        "Snapshot",
+        "Issues with positions",
+        "Open zones / compared",
+        "Total conflict",
+    ] + ([tl["pair"]] if tl["pair"] else [])
+    body = [
+        [r["date"], r["label"], r["with_positions"], f"{r['open']} / {r['compared']}", r["total"]]
+        + ([r["pair"]] if tl["pair"] else [])
+        for r in tl["rows"]
+    ]
+    story.append(_table([head, *body], st))
+    if tl["moves"]:
+        story.append(_p("Who hardened, who softened", st["h3"]))
+        story.append(
+            _table(
+                [["Date", "Party", "Issue", "Change", "Before", "After"]]
+                + [
+                    [m["date"], m["party"], m["issue"], m["kind"], m["before"], m["after"]]
+                    for m in tl["moves"]
+                ],
+                st,
+                [
+                    1.7 * cm,
+                    2.2 * cm,
+                    2.8 * cm,
+                    1.8 * cm,
+                    (_TEXT_W - 8.5 * cm) / 2,
+                    (_TEXT_W - 8.5 * cm) / 2,
+                ],
+            )
+        )
+
+    if rep.scenario is not None:
+        sc = s["scenario"]
+        story += [PageBreak(), _p(f"Before and after: {sc['title']}", st["h2"])]
+        if sc["description"]:
+            story.append(_p(sc["description"], st["body"]))
+        for line in sc["summary"].splitlines():
+            if line.strip():
+                story.append(_p("• " + line.strip().lstrip("-• "), st["body"]))
+        for name in ("delta", "delta_issues"):
+            if name in rep.figures:
+                story.append(_figure(rep.figures[name], st))
+
+    story += [PageBreak(), _p("Sources", st["h2"])]
+    for n, src in rep.sources:
+        para = _link(src.title, src.url, st["small"])
+        story.append(
+            Paragraph(
+                f"{n}. {escape(src.publisher)}, “{para.text}” ({escape(src.date)})"
+                + (f" [{escape(src.reliability)}]" if src.reliability else ""),
+                st["small"],
+            )
+        )
+
+    story += [PageBreak(), _p("Method", st["h2"])]
+    for term, words, formula in s["method"]["scales"] + s["method"]["terms"]:
+        story.append(_p(term, st["h3"]))
+        story.append(_p(words, st["body"]))
+        if formula:
+            story.append(_p(formula, st["formula"]))
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("ZopaSans", 7.5)
+        canvas.setFillColor(colors.HexColor("#55606b"))
+        canvas.drawString(
+            _MARGIN,
+            1.0 * cm,
+            f"zopa {engine.__version__} — {rep.case.title} — positions in force on {rep.at.isoformat()}",
+        )
+        canvas.drawRightString(doc.pagesize[0] - _MARGIN, 1.0 * cm, str(doc.page))
+        canvas.restoreState()
+
+    buf = io.BytesIO()
+    old = rl_config.invariant
+    rl_config.invariant = 1  # fixed creation date and document id: same input, same bytes
+    try:
+        doc = BaseDocTemplate(
+            buf,
+            pagesize=A4,
+            leftMargin=_MARGIN,
+            rightMargin=_MARGIN,
+            topMargin=_MARGIN,
+            bottomMargin=_MARGIN,
+            title=f"{rep.case.title} — conflict-matrix report",
+            author="zopa",
+            creator=f"zopa {engine.__version__}",
+            subject=f"Positions in force on {rep.at.isoformat()}",
+        )
+        portrait = Frame(_MARGIN, _MARGIN, _TEXT_W, _H - 2 * _MARGIN, id="portrait")
+        landscape = Frame(_MARGIN, _MARGIN, _H - 2 * _MARGIN, _W - 2 * _MARGIN, id="landscape")
+        doc.addPageTemplates(
+            [
+                PageTemplate("portrait", [portrait], onPage=footer, pagesize=A4),
+                PageTemplate("landscape", [landscape], onPage=footer, pagesize=(_H, _W)),
+            ]
+        )
+        doc.build(story)
+    finally:
+        rl_config.invariant = old
+    return buf.getvalue()
