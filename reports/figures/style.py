@@ -37,6 +37,7 @@ when a report renders many figures. In a notebook, ``ax.figure`` displays.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -70,6 +71,7 @@ __all__ = [
     "contrast_text",
     "new_figure",
     "party_style",
+    "renumber_ids",
     "to_pdf",
     "to_png",
     "to_svg",
@@ -274,6 +276,26 @@ def _close(fig: Figure) -> None:
 
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+#: An id and every reference to one: ``id="X"``, ``url(#X)``, ``href="#X"``.
+_ID_OR_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+
+
+def renumber_ids(svg: str) -> str:
+    """Give every id in an SVG document a name that depends only on what is drawn.
+
+    matplotlib names clip paths and markers by hashing their geometry, and a
+    float that differs in its last bit (after other figures were drawn in the
+    same process) changes the name, so the same figure could come out with
+    different bytes. Here the ids are numbered in order of first appearance,
+    behind a prefix hashed from the document with its ids blanked: the same
+    drawing always gets the same ids, and two different figures inlined in one
+    HTML page never share one.
+    """
+    order: dict[str, None] = {}
+    blank = _ID_OR_REF.sub(lambda m: order.setdefault(m.group(2)) or m.group(1), svg)
+    prefix = "z" + hashlib.sha1(blank.encode("utf-8")).hexdigest()[:8]
+    names = {old: f"{prefix}-{n}" for n, old in enumerate(order, start=1)}
+    return _ID_OR_REF.sub(lambda m: m.group(1) + names[m.group(2)], svg)
 
 
 def to_svg(fig: Figure, *, close: bool = True, alt: str | None = None) -> str:
@@ -292,14 +314,14 @@ def to_svg(fig: Figure, *, close: bool = True, alt: str | None = None) -> str:
     -------
     str
         No XML comments, no ``<metadata>`` (date, matplotlib version), ids
-        derived from the fixed ``svg.hashsalt``; text stays text.
+        renumbered by :func:`renumber_ids`; text stays text.
     """
     buf = io.StringIO()
     with zopa_style():
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     if close:
         _close(fig)
-    svg = _METADATA.sub("", _COMMENT.sub("", buf.getvalue()))
+    svg = renumber_ids(_METADATA.sub("", _COMMENT.sub("", buf.getvalue())))
     if alt:
         svg = re.sub(
             r"(<svg\b[^>]*>)",
