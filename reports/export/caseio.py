@@ -40,7 +40,7 @@ from engine import Case, Issue, Position, Span, Statement
 from engine.model.case import Acceptable, Change, Outcome, Scenario
 from reports.export.output import MANIFEST, OutputExistsError, write_bundle, write_file
 
-__all__ = ["case_files", "dump_yaml", "write_case"]
+__all__ = ["case_files", "dump_yaml", "scenario_mapping", "scenario_yaml", "write_case"]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -404,3 +404,13 @@ def write_case(case: Case, folder: str | os.PathLike[str], force: bool = False) 
             manifest.pop(rel, None)
         write_file(manifest_path, json.dumps(dict(sorted(manifest.items())), indent=2) + "\n")
     return folder
+
+
+def scenario_mapping(case: Case, scenario: Scenario) -> dict[str, Any]:
+    """A scenario as the mapping its YAML file holds (title, at, changes, …)."""
+    return _scenario_doc(case, scenario)
+
+
+def scenario_yaml(case: Case, scenario: Scenario) -> str:
+    """A scenario as the text of a scenario file that ``zopa whatif --scenario`` reads."""
+    return dump_yaml(_scenario_doc(case, scenario))

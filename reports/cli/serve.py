@@ -1,0 +1,117 @@
+"""``zopa serve``: the what-if explorer in the browser (a local web server)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import socket
+import sys
+
+from reports.cli.kit import UsageError
+
+__all__ = ["register"]
+
+SERVE_EPILOG = """\
+Opens the explorer at http://HOST:PORT/: the position map of the case on a
+date; click a cell to widen or narrow what a party accepts, move its ideal,
+change its salience, drop or add a red line, or withdraw the position; apply
+a shipped scenario; undo, redo, reset. The pair-conflict and overlap
+heatmaps, the agreement zones and blockers, the cheapest relaxation and the
+settlement packages are shown before and after the changes, computed by the
+same functions as 'zopa report'. The state is in the address (a permalink);
+the changes download as a scenario file that 'zopa whatif --scenario FILE'
+reads, and the changed case as a full report.
+
+The server listens on 127.0.0.1 (this computer only) unless --host says
+otherwise. Nothing is fetched from the network: the page works offline.
+The JSON API (GET /api/health, GET /api/cases, POST /api/whatif) is
+documented in docs/api.md. Stop the server with Ctrl-C.
+
+examples:
+  zopa serve
+  zopa serve my-case/ --port 8080 --open
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="the what-if explorer in the browser (a local web server)",
+        description="Serve the what-if explorer and its JSON API on this computer.",
+        epilog=SERVE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "case",
+        nargs="?",
+        metavar="CASE",
+        help="a shipped case id or a case folder, shown first (default: ukraine-russia); every shipped case is offered",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
+    p.add_argument("--open", action="store_true", help="open the page in the default browser")
+    p.set_defaults(func=run_serve)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket, so that the URL printed is the one served (also with --port 0)."""
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port}: must be between 0 and 65535")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UsageError(
+            f"--host {host}: not an address of this computer ({exc.strerror})"
+        ) from None
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(128)
+    return sock
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from reports.web.app import CaseStore, create_app
+
+    store = CaseStore.from_arguments(args.case)
+    app = create_app(store)
+    sock = _bind(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    if not _is_loopback(args.host):
+        print(
+            f"zopa serve: warning: listening on {args.host}: anyone who can reach this computer "
+            "on the network can use the explorer",
+            file=sys.stderr,
+        )
+    print(f"zopa explorer: {url}  (case {store.default}; Ctrl-C stops it)", flush=True)
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(url)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0
