@@ -80,8 +80,8 @@ _HOME: dict[str, str] = {
     "Comparison": "engine.whatif.compare",
     "compare": "engine.whatif.compare",
     "apply": "engine.whatif.scenario",
-    "change_from_concede": "engine.whatif.scenario",
-    "change_from_set": "engine.whatif.scenario",
+    "change_from_concede": "engine.whatif.changes",
+    "change_from_set": "engine.whatif.changes",
     "scenario_from_changes": "engine.whatif.scenario",
 }
 
