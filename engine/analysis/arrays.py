@@ -25,9 +25,20 @@ from typing import Any
 
 import numpy as np
 
+from engine.analysis.docs import fill_doc
 from engine.model.case import Case, Issue, Position, Span, as_date
 
-__all__ = ["MAX_MASK_OPTIONS", "CaseArrays", "IssueArrays", "case_arrays", "resolve_date"]
+__all__ = [
+    "MAX_MASK_OPTIONS",
+    "CaseArrays",
+    "IssueArrays",
+    "Parties",
+    "case_arrays",
+    "resolve_date",
+]
+
+#: A selection of party ids; None selects every party.
+Parties = Iterable[str] | None
 
 #: Issues with at most this many options also carry their sets as bitmasks.
 MAX_MASK_OPTIONS = 64
@@ -277,16 +288,15 @@ def _build(case: Case, date: _dt.date, chosen: tuple[str, ...]) -> CaseArrays:
     return CaseArrays(date, chosen, issues, state)
 
 
-def case_arrays(case: Case, at: Any = None, parties: Iterable[str] | None = None) -> CaseArrays:
+@fill_doc
+def case_arrays(case: Case, at: Any = None, parties: Parties = None) -> CaseArrays:
     """The arrays of every issue of ``case`` on a date, for the selected parties.
 
     Built once per (case, date, parties) and cached in ``case._cache``.
 
     Parameters
     ----------
-    case : Case
-    at : date or str, optional
-        Evaluation date (default: the case's ``as_of``).
+    {case_at}
     parties : iterable of str, optional
         Party ids to include (default: all); kept in the case's order.
 

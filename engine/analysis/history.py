@@ -8,39 +8,30 @@ evaluated as on that date (each party's latest statement on or before it).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from engine.analysis.arrays import case_arrays
-from engine.analysis.measures import (
-    _compatible,
-    _conflict,
-    _zone_row,
-    describe_position,
-    overlap_matrix,
-    total_conflict,
-)
+from engine.analysis import kernels
+from engine.analysis.arrays import Parties, case_arrays
+from engine.analysis.docs import fill_doc
+from engine.analysis.measures import overlap_matrix, total_conflict
+from engine.analysis.positions import describe_position
+from engine.analysis.zones import zone_row
 from engine.model.case import Acceptable, Case, Position, Span
 
 __all__ = ["CHANGE_KINDS", "issue_timeline", "position_changes", "timeline"]
-
-Parties = Iterable[str] | None
 
 #: The kinds of change :func:`position_changes` reports.
 CHANGE_KINDS = ("new", "withdrawn", "softened", "hardened", "moved", "other")
 
 
+@fill_doc
 def timeline(case: Case, *, parties: Parties = None) -> pd.DataFrame:
     """One row per snapshot: total conflict, agreement zones, mean overlap.
 
-    Parameters
-    ----------
-    case : Case
-    parties : iterable of str, optional
-        Party ids to include (default: all).
+    {parameters_case_parties}
 
     Returns
     -------
@@ -89,7 +80,7 @@ def timeline(case: Case, *, parties: Parties = None) -> pd.DataFrame:
             "total_conflict": total,
             "issues_with_positions": int((counts >= 1).sum()),
             "issues_compared": len(compared),
-            "open_zones": sum(not _zone_row(ia)["empty"] for ia in compared),
+            "open_zones": sum(not zone_row(ia)["empty"] for ia in compared),
             "mean_overlap": float(ov.mean()) if ov.size else float("nan"),
         })  # fmt: skip
     columns = ["date", "label", "total_conflict", "issues_with_positions", "issues_compared",
@@ -100,14 +91,11 @@ def timeline(case: Case, *, parties: Parties = None) -> pd.DataFrame:
     return df.astype(types)
 
 
+@fill_doc
 def issue_timeline(case: Case, *, parties: Parties = None) -> pd.DataFrame:
     """Snapshot × issue: total conflict and whether the agreement zone is empty.
 
-    Parameters
-    ----------
-    case : Case
-    parties : iterable of str, optional
-        Party ids to include (default: all).
+    {parameters_case_parties}
 
     Returns
     -------
@@ -135,10 +123,7 @@ def issue_timeline(case: Case, *, parties: Parties = None) -> pd.DataFrame:
     for snap in case.snapshot_dates():
         arr = case_arrays(case, snap.date, parties)
         for ia in arr.issues:
-            m = ia.n_positions
-            ju = np.triu_indices(m, k=1)
-            conflict = _conflict(ia)[ju] if m else np.zeros(0)
-            compat = _compatible(ia)[ju] if m else np.zeros(0, dtype=bool)
+            _, _, conflict, compat = kernels.upper_pairs(ia)
             rows.append({
                 "snapshot": snap.id,
                 "issue": ia.issue.id,
@@ -146,7 +131,7 @@ def issue_timeline(case: Case, *, parties: Parties = None) -> pd.DataFrame:
                 "n_parties": ia.n_positions,
                 "total_conflict": float(conflict.sum()),
                 "incompatible_pairs": int((~compat).sum()),
-                "zone_empty": bool(_zone_row(ia)["empty"]),
+                "zone_empty": bool(zone_row(ia)["empty"]),
             })  # fmt: skip
     columns = [
         "snapshot",
@@ -206,14 +191,11 @@ def _change_kind(before: Position, after: Position) -> tuple[str, tuple[str, ...
     return "other", changed
 
 
+@fill_doc
 def position_changes(case: Case, *, parties: Parties = None) -> pd.DataFrame:
     """Who changed what between consecutive snapshots.
 
-    Parameters
-    ----------
-    case : Case
-    parties : iterable of str, optional
-        Party ids to include (default: all).
+    {parameters_case_parties}
 
     Returns
     -------

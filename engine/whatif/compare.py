@@ -33,6 +33,7 @@ from engine.analysis.measures import (
 )
 from engine.model.case import Case
 from engine.model.errors import UnknownIdError
+from engine.whatif.summary import conflict_lines, zone_lines
 
 __all__ = ["CONFLICT_CHANGES", "ZONE_CHANGES", "Comparison", "compare"]
 
@@ -258,63 +259,13 @@ class Comparison:
             lines.append(f"Added: {', '.join(self.parties_added)}.")
         if self.parties_removed:
             lines.append(f"Removed: {', '.join(self.parties_removed)}.")
-        words = {
-            "resolved": "Conflicts resolved (the acceptable sets now meet)",
-            "created": "Conflicts created (the acceptable sets no longer meet)",
-            "eased": "Conflicts eased (still apart, but closer)",
-            "worsened": "Conflicts worsened (further apart)",
-            "dropped": "Conflicts no longer compared (a position or party is gone)",
-            "new": "New conflicts (a new position or party)",
-        }
-        for change, title in words.items():
-            rows = self._rows(change)
-            if len(rows):
-                items = [
-                    f"{r.party}–{r.other} on {r.issue} ({_fmt(r.conflict_before)} → {_fmt(r.conflict_after)})"
-                    for r in rows.itertuples()
-                ]
-                lines.append(f"{title}: {len(rows)}: " + "; ".join(items) + ".")
-        z = self.zones
-        for change, title in (
-            ("opened", "Agreement zones opened"),
-            ("closed", "Agreement zones closed"),
-        ):
-            issues = z.index[z["change"] == change]
-            if len(issues):
-                parts = [
-                    f"{i} (now {z.loc[i, 'zone_after']})" if change == "opened" else f"{i}"
-                    for i in issues
-                ]
-                lines.append(f"{title}: " + ", ".join(parts) + ".")
-        changed = z.index[z["change"] == "changed"]
-        if len(changed):
-            lines.append(
-                "Agreement zones changed: "
-                + "; ".join(
-                    f"{i} ({z.loc[i, 'zone_before']} → {z.loc[i, 'zone_after']})" for i in changed
-                )
-                + "."
-            )
-        for i in self.blockers_changed:
-            lines.append(
-                f"Blockers on {i}: {_blockers(z.loc[i, 'blockers_before'])} → {_blockers(z.loc[i, 'blockers_after'])}."
-            )
+        lines += conflict_lines(self) + zone_lines(self)
         delta = self.total_change
         lines.append(
             f"Total conflict {self.total_before:.3f} → {self.total_after:.3f} "
             f"({'+' if delta > 0 else '−' if delta < 0 else '±'}{abs(delta):.3f})."
         )
         return "\n".join(lines) + "\n"
-
-
-def _fmt(x: Any) -> str:
-    return "no position" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
-
-
-def _blockers(b: Any) -> str:
-    if not b:
-        return "none"
-    return " or ".join("+".join(s) for s in b)
 
 
 def _plain(x: Any) -> Any:
@@ -435,118 +386,159 @@ def compare(
     >>> compare(uk, uk, parties=["ukraine", "russia"]).changed
     False
     """
-    date_b, date_a = resolve_date(before, at_before), resolve_date(after, at_after)
+    chosen = _chosen_parties(before, after, parties)
+    b = _Side(before, resolve_date(before, at_before), _present(chosen, before))
+    a = _Side(after, resolve_date(after, at_after), _present(chosen, after))
+    issues = before.issue_ids + tuple(i for i in after.issue_ids if i not in before.issue_ids)
+    tb, ta = b.total_by_issue(), a.total_by_issue()
+    return Comparison(
+        case_before=before.id,
+        case_after=after.id,
+        at_before=b.date,
+        at_after=a.date,
+        parties=chosen,
+        parties_added=tuple(p for p in chosen if p not in before.party_ids),
+        parties_removed=tuple(p for p in chosen if p not in after.party_ids),
+        conflicts=_conflict_table(b, a, issues, chosen),
+        overlap_before=_square(overlap_matrix(before, at=b.date, parties=b.parties), chosen),
+        overlap_after=_square(overlap_matrix(after, at=a.date, parties=a.parties), chosen),
+        conflict_before=_square(conflict_matrix(before, at=b.date, parties=b.parties), chosen),
+        conflict_after=_square(conflict_matrix(after, at=a.date, parties=a.parties), chosen),
+        zones=_zone_table(b.zones(), a.zones(), issues),
+        total_before=float(tb.sum()),
+        total_after=float(ta.sum()),
+        total_by_issue=_by_issue(tb, ta, issues),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Side:
+    """One side of the comparison: a case, its date and the compared parties it has."""
+
+    case: Case
+    date: Any
+    parties: tuple[str, ...]
+
+    def matrices(self, kind: str) -> dict[str, pd.DataFrame]:
+        return issue_matrices(self.case, kind, at=self.date, parties=self.parties)
+
+    def zones(self) -> pd.DataFrame:
+        return agreement_zones(self.case, at=self.date, parties=self.parties)
+
+    def total_by_issue(self) -> pd.Series:
+        t = total_conflict(self.case, at=self.date, parties=self.parties, by_issue=True)
+        assert isinstance(t, pd.Series)
+        return t
+
+
+def _chosen_parties(before: Case, after: Case, parties: Iterable[str] | None) -> tuple[str, ...]:
+    """The parties compared: every party of either case, or those asked for, in that order."""
     union = before.party_ids + tuple(p for p in after.party_ids if p not in before.party_ids)
     if parties is None:
-        chosen = union
-    else:
-        wanted = list(parties)
-        for p in wanted:
-            if p not in union:
-                raise UnknownIdError("party", p, union)
-        chosen = tuple(p for p in union if p in set(wanted))
-    pb, pa = _present(chosen, before), _present(chosen, after)
-    issues = before.issue_ids + tuple(i for i in after.issue_ids if i not in before.issue_ids)
+        return union
+    wanted = list(parties)
+    for p in wanted:
+        if p not in union:
+            raise UnknownIdError("party", p, union)
+    return tuple(p for p in union if p in set(wanted))
 
-    comp_b = issue_matrices(before, "compatible", at=date_b, parties=pb)
-    comp_a = issue_matrices(after, "compatible", at=date_a, parties=pa)
-    conf_b = issue_matrices(before, "conflict", at=date_b, parties=pb)
-    conf_a = issue_matrices(after, "conflict", at=date_a, parties=pa)
 
-    def cell(mats: dict[str, pd.DataFrame], issue: str, p: str, q: str) -> float:
-        m = mats.get(issue)
-        if m is None or p not in m.index or q not in m.index:
-            return math.nan
-        return float(m.loc[p, q])
+def _square(m: pd.DataFrame, chosen: tuple[str, ...]) -> pd.DataFrame:
+    """A party matrix over every compared party (NaN for those the case lacks)."""
+    out = m.reindex(index=list(chosen), columns=list(chosen)).astype(float)
+    out.index.name, out.columns.name = "party", "other"
+    return out
 
+
+def _cell(mats: dict[str, pd.DataFrame], issue: str, p: str, q: str) -> float:
+    m = mats.get(issue)
+    if m is None or p not in m.index or q not in m.index:
+        return math.nan
+    return float(m.loc[p, q])
+
+
+def _pair_change(kb: float, ka: float, cb: float, ca: float) -> str | None:
+    """The ``change`` of a pair from its compatibility and conflict before and after."""
+    has_b, has_a = not math.isnan(kb), not math.isnan(ka)
+    if has_b and has_a:
+        if kb == 0 and ka == 1:
+            return "resolved"
+        if kb == 1 and ka == 0:
+            return "created"
+        if kb == 0 and ka == 0 and abs(ca - cb) > _TOL:
+            return "eased" if ca < cb else "worsened"
+        return None
+    if has_b and kb == 0:
+        return "dropped"
+    if has_a and ka == 0:
+        return "new"
+    return None
+
+
+def _conflict_table(
+    b: _Side, a: _Side, issues: tuple[str, ...], chosen: tuple[str, ...]
+) -> pd.DataFrame:
+    """``Comparison.conflicts``: every issue and pair whose conflict changed."""
+    comp_b, comp_a = b.matrices("compatible"), a.matrices("compatible")
+    conf_b, conf_a = b.matrices("conflict"), a.matrices("conflict")
     rows = []
     for issue in issues:
         for p, q in _pairs(chosen):
-            kb, ka = cell(comp_b, issue, p, q), cell(comp_a, issue, p, q)
-            cb, ca = cell(conf_b, issue, p, q), cell(conf_a, issue, p, q)
-            has_b, has_a = not math.isnan(kb), not math.isnan(ka)
-            change = None
-            if has_b and has_a:
-                if kb == 0 and ka == 1:
-                    change = "resolved"
-                elif kb == 1 and ka == 0:
-                    change = "created"
-                elif kb == 0 and ka == 0 and abs(ca - cb) > _TOL:
-                    change = "eased" if ca < cb else "worsened"
-            elif has_b and kb == 0:
-                change = "dropped"
-            elif has_a and ka == 0:
-                change = "new"
+            kb, ka = _cell(comp_b, issue, p, q), _cell(comp_a, issue, p, q)
+            cb, ca = _cell(conf_b, issue, p, q), _cell(conf_a, issue, p, q)
+            change = _pair_change(kb, ka, cb, ca)
             if change is None:
                 continue
+            has_b, has_a = not math.isnan(kb), not math.isnan(ka)
             rows.append({
                 "issue": issue, "party": p, "other": q, "change": change,
                 "compatible_before": bool(kb) if has_b else None,
                 "compatible_after": bool(ka) if has_a else None,
                 "conflict_before": cb, "conflict_after": ca, "delta": ca - cb,
             })  # fmt: skip
-    conflicts = pd.DataFrame(rows, columns=_CONFLICT_COLUMNS)
+    return pd.DataFrame(rows, columns=_CONFLICT_COLUMNS)
 
-    def square(m: pd.DataFrame) -> pd.DataFrame:
-        out = m.reindex(index=list(chosen), columns=list(chosen)).astype(float)
-        out.index.name, out.columns.name = "party", "other"
-        return out
 
-    zb = agreement_zones(before, at=date_b, parties=pb)
-    za = agreement_zones(after, at=date_a, parties=pa)
-    zone_rows = {}
-    for issue in issues:
-        inb, ina = issue in zb.index, issue in za.index
-        row: dict[str, Any] = {
-            "zone_before": zb.loc[issue, "zone"] if inb else None,
-            "zone_after": za.loc[issue, "zone"] if ina else None,
-            "empty_before": bool(zb.loc[issue, "empty"]) if inb else None,
-            "empty_after": bool(za.loc[issue, "empty"]) if ina else None,
-            "blockers_before": tuple(zb.loc[issue, "blockers"]) if inb else (),
-            "blockers_after": tuple(za.loc[issue, "blockers"]) if ina else (),
-        }
-        if not inb:
-            row["change"] = "new issue"
-        elif not ina:
-            row["change"] = "removed issue"
-        elif row["empty_before"] and not row["empty_after"]:
-            row["change"] = "opened"
-        elif not row["empty_before"] and row["empty_after"]:
-            row["change"] = "closed"
-        elif tuple(zb.loc[issue, "zone_ids"]) != tuple(za.loc[issue, "zone_ids"]):
-            row["change"] = "changed"
-        else:
-            row["change"] = "unchanged"
-        row["blockers_changed"] = inb and ina and row["blockers_before"] != row["blockers_after"]
-        zone_rows[issue] = row
+def _zone_row(zb: pd.DataFrame, za: pd.DataFrame, issue: str) -> dict[str, Any]:
+    """One row of ``Comparison.zones``."""
+    inb, ina = issue in zb.index, issue in za.index
+    row: dict[str, Any] = {
+        "zone_before": zb.loc[issue, "zone"] if inb else None,
+        "zone_after": za.loc[issue, "zone"] if ina else None,
+        "empty_before": bool(zb.loc[issue, "empty"]) if inb else None,
+        "empty_after": bool(za.loc[issue, "empty"]) if ina else None,
+        "blockers_before": tuple(zb.loc[issue, "blockers"]) if inb else (),
+        "blockers_after": tuple(za.loc[issue, "blockers"]) if ina else (),
+    }
+    if not inb:
+        row["change"] = "new issue"
+    elif not ina:
+        row["change"] = "removed issue"
+    elif row["empty_before"] and not row["empty_after"]:
+        row["change"] = "opened"
+    elif not row["empty_before"] and row["empty_after"]:
+        row["change"] = "closed"
+    elif tuple(zb.loc[issue, "zone_ids"]) != tuple(za.loc[issue, "zone_ids"]):
+        row["change"] = "changed"
+    else:
+        row["change"] = "unchanged"
+    row["blockers_changed"] = inb and ina and row["blockers_before"] != row["blockers_after"]
+    return row
+
+
+def _zone_table(zb: pd.DataFrame, za: pd.DataFrame, issues: tuple[str, ...]) -> pd.DataFrame:
+    """``Comparison.zones``: every issue of either case, its zone before and after."""
+    zone_rows = {issue: _zone_row(zb, za, issue) for issue in issues}
     zones = pd.DataFrame.from_dict(zone_rows, orient="index", columns=_ZONE_COLUMNS)
     zones.index.name = "issue"
-    zones = zones.astype({"blockers_changed": bool})
+    return zones.astype({"blockers_changed": bool})
 
-    tb = total_conflict(before, at=date_b, parties=pb, by_issue=True)
-    ta = total_conflict(after, at=date_a, parties=pa, by_issue=True)
-    assert isinstance(tb, pd.Series) and isinstance(ta, pd.Series)
+
+def _by_issue(tb: pd.Series, ta: pd.Series, issues: tuple[str, ...]) -> pd.DataFrame:
+    """``Comparison.total_by_issue``: total conflict per issue before, after and the change."""
     by_issue = pd.DataFrame(
         {"before": tb.reindex(list(issues)), "after": ta.reindex(list(issues))}
     )
     by_issue["delta"] = by_issue["after"] - by_issue["before"]
     by_issue.index.name = "issue"
-
-    return Comparison(
-        case_before=before.id,
-        case_after=after.id,
-        at_before=date_b,
-        at_after=date_a,
-        parties=chosen,
-        parties_added=tuple(p for p in chosen if p not in before.party_ids),
-        parties_removed=tuple(p for p in chosen if p not in after.party_ids),
-        conflicts=conflicts,
-        overlap_before=square(overlap_matrix(before, at=date_b, parties=pb)),
-        overlap_after=square(overlap_matrix(after, at=date_a, parties=pa)),
-        conflict_before=square(conflict_matrix(before, at=date_b, parties=pb)),
-        conflict_after=square(conflict_matrix(after, at=date_a, parties=pa)),
-        zones=zones,
-        total_before=float(tb.sum()),
-        total_after=float(ta.sum()),
-        total_by_issue=by_issue,
-    )
+    return by_issue
