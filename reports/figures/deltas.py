@@ -33,7 +33,7 @@ __all__ = [
 
 @dataclass(frozen=True, eq=False)
 class DeltaData:
-    """What :func:`reports.figures.deltas.plot_delta` draws (see :func:`delta_data`)."""
+    """What :func:`plot_delta` draws (see :func:`delta_data`)."""
 
     conflict: HeatmapData
     overlap: HeatmapData
@@ -185,7 +185,7 @@ def plot_delta(data: DeltaData, *, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     data : DeltaData
-        From :func:`reports.figures.deltas.delta_data`.
+        From :func:`delta_data`.
     ax : Axes, optional
 
     Returns

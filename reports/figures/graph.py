@@ -25,7 +25,7 @@ __all__ = ["GraphData", "alt_graph", "graph_data", "plot_graph", "size_graph"]
 
 @dataclass(frozen=True, eq=False)
 class GraphData:
-    """What :func:`reports.figures.graph.plot_graph` draws (see :func:`graph_data`)."""
+    """What :func:`plot_graph` draws (see :func:`graph_data`)."""
 
     rows: pd.DataFrame
     columns: pd.DataFrame
@@ -354,7 +354,7 @@ def plot_graph(data: GraphData, *, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     data : GraphData
-        From :func:`reports.figures.graph.graph_data`.
+        From :func:`graph_data`.
     ax : Axes, optional
         Where to draw (default: a new figure of :func:`size_graph`).
 

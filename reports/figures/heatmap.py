@@ -42,7 +42,7 @@ HEATMAP_KINDS: dict[str, tuple[float, float] | None] = {
 
 @dataclass(frozen=True, eq=False)
 class HeatmapData:
-    """What :func:`reports.figures.heatmap.plot_heatmap` draws (see :func:`heatmap_data`)."""
+    """What :func:`plot_heatmap` draws (see :func:`heatmap_data`)."""
 
     kind: str
     rows: tuple[str, ...]
@@ -213,7 +213,7 @@ def plot_heatmap(data: HeatmapData, *, ax: Axes | None = None, title: str | None
     Parameters
     ----------
     data : HeatmapData
-        From :func:`reports.figures.heatmap.heatmap_data`.
+        From :func:`heatmap_data`.
     ax : Axes, optional
         Where to draw (default: a new figure of :func:`size_heatmap`).
     title : str, optional

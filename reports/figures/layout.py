@@ -7,21 +7,32 @@ from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import ScaledTranslation
 
 from reports.figures import style
 from reports.figures.labels import wrap
 
 __all__ = [
+    "acceptable_handle",
     "add_title",
+    "color_spines",
+    "frame_tick_labels",
+    "hide_spines",
+    "ideal_handle",
     "legend_below",
     "legend_under_title",
     "line_chars",
+    "line_handle",
+    "marker_handle",
     "new_axes",
     "no_data",
+    "no_position_handle",
     "party_color",
+    "plot_ideal",
     "red_line_handles",
+    "shade_alternate_rows",
+    "ticks_on_top",
 ]
 
 
@@ -133,8 +144,7 @@ def legend_under_title(ax: Axes, handles: list[Any]) -> float:
 def no_data(ax: Axes, title: str, message: str) -> Axes:
     ax.set_xticks([])
     ax.set_yticks([])
-    for s in ax.spines.values():
-        s.set_visible(False)
+    hide_spines(ax)
     add_title(ax, title)
     ax.text(
         0.5,
@@ -160,14 +170,100 @@ def red_line_handles() -> list[Any]:
             linewidth=1.8,
             label="red line (will not move)",
         ),
-        Line2D(
-            [],
-            [],
-            ls="",
-            marker=style.RED_LINE_MARKER,
+        marker_handle(
+            "ideal of a red-line position",
+            style.RED_LINE_MARKER,
             color=style.RED_LINE,
             markeredgecolor="white",
             markersize=9,
-            label="ideal of a red-line position",
         ),
     ]
+
+
+def marker_handle(label: str, marker: str, **kw: Any) -> Line2D:
+    """A legend entry showing a marker alone (no line)."""
+    return Line2D([], [], ls="", marker=marker, label=label, **kw)
+
+
+def line_handle(label: str, **kw: Any) -> Line2D:
+    """A legend entry showing a line."""
+    return Line2D([], [], label=label, **kw)
+
+
+def acceptable_handle(label: str) -> Patch:
+    """The legend entry of what a party accepts (its colour, shown grey)."""
+    return Patch(facecolor="#9A9A9A", edgecolor="white", label=label)
+
+
+def ideal_handle(label: str, markersize: float) -> Line2D:
+    """The legend entry of a party's ideal: a black diamond."""
+    return marker_handle(
+        label, style.IDEAL_MARKER, color="black", markeredgecolor="white", markersize=markersize
+    )
+
+
+def no_position_handle() -> Patch:
+    """The legend entry of "no position": light grey, dashed outline."""
+    return Patch(
+        facecolor=style.NO_POSITION,
+        edgecolor="#9A9A9A",
+        linestyle=(0, (3, 2)),
+        label="no position",
+    )
+
+
+def plot_ideal(
+    ax: Axes, x: float, y: float, *, red: bool, size: float, red_size: float, edge: float
+) -> None:
+    """A party's ideal: a black diamond, or a dark-red ``X`` for a red line."""
+    ax.plot(
+        [x],
+        [y],
+        ls="",
+        marker=style.RED_LINE_MARKER if red else style.IDEAL_MARKER,
+        markersize=red_size if red else size,
+        color=style.RED_LINE if red else "black",
+        markeredgecolor="white",
+        markeredgewidth=edge,
+        zorder=4,
+    )
+
+
+def shade_alternate_rows(
+    ax: Axes, n_rows: int, width: float, *, x: float = -0.5, y: float = -0.5
+) -> None:
+    """A light band behind every other row (rows 1, 3, …), ``width`` wide from ``x``."""
+    for r in range(n_rows):
+        if r % 2:
+            ax.add_patch(
+                Rectangle((x, r + y), width, 1, facecolor="#F4F4F4", edgecolor="none", zorder=0)
+            )
+
+
+def hide_spines(ax: Axes) -> None:
+    for s in ax.spines.values():
+        s.set_visible(False)
+
+
+def color_spines(ax: Axes, color: str = "#BFBFBF") -> None:
+    for s in ax.spines.values():
+        s.set_color(color)
+
+
+def ticks_on_top(ax: Axes) -> None:
+    """The x tick labels and the x label above the Axes."""
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+
+
+def frame_tick_labels(labels: list[Any], color_indices: Any) -> None:
+    """Frame each party's tick label in the party's colour."""
+    for lab, ci in zip(labels, color_indices, strict=True):
+        lab.set_bbox(
+            {
+                "boxstyle": "square,pad=0.15",
+                "facecolor": "white",
+                "edgecolor": party_color(ci),
+                "linewidth": 2.0,
+            }
+        )

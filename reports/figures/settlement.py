@@ -32,7 +32,7 @@ __all__ = [
 
 @dataclass(frozen=True, eq=False)
 class SettlementData:
-    """What :func:`reports.figures.settlement.plot_settlement` draws (see :func:`settlement_data`)."""
+    """What :func:`plot_settlement` draws (see :func:`settlement_data`)."""
 
     objectives: pd.DataFrame
     costs: pd.DataFrame
@@ -281,7 +281,7 @@ def plot_settlement(data: SettlementData, *, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     data : SettlementData
-        From :func:`reports.figures.settlement.settlement_data`.
+        From :func:`settlement_data`.
     ax : Axes, optional
 
     Returns

@@ -279,7 +279,7 @@ def plot_conflict_timeline(
     Parameters
     ----------
     data : TimelineData
-        From :func:`reports.figures.timeline.timeline_data`.
+        From :func:`timeline_data`.
     ax : Axes, optional
     ticks : bool
         Label the x axis with the snapshots (off when a panel below does).

@@ -38,7 +38,7 @@ __all__ = [
 
 @dataclass(frozen=True, eq=False)
 class ZoneChartData:
-    """What :func:`reports.figures.zones.plot_zone_chart` draws (see :func:`zone_chart_data`)."""
+    """What :func:`plot_zone_chart` draws (see :func:`zone_chart_data`)."""
 
     issue: str
     issue_name: str
@@ -346,7 +346,7 @@ def plot_zone_chart(data: ZoneChartData, *, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     data : ZoneChartData
-        From :func:`reports.figures.zones.zone_chart_data`.
+        From :func:`zone_chart_data`.
     ax : Axes, optional
         Where to draw (default: a new figure of :func:`size_zone_chart`).
 
