@@ -9,20 +9,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 import engine
-from engine import Case, Span
+from engine import Case, Issue, Span
 from reports.figures import style
 from reports.figures.frames import requires_text, runs
 from reports.figures.labels import Parties, n_lines, party_label, wrap
 from reports.figures.layout import (
+    acceptable_handle,
     add_title,
+    ideal_handle,
     legend_below,
+    line_handle,
     new_axes,
     no_data,
+    no_position_handle,
     party_color,
+    plot_ideal,
     red_line_handles,
 )
 
@@ -61,6 +65,23 @@ class ZoneChartData:
     status_quo: float
     status_quo_label: str
     missing: tuple[str, ...] = ()
+
+
+_PARTY_COLUMNS = [
+    "party",
+    "party_name",
+    "party_full",
+    "column",
+    "color_index",
+    "has_position",
+    "ideal",
+    "ideal_x",
+    "ideal_label",
+    "acceptable",
+    "red_line",
+    "salience",
+    "requires",
+]
 
 
 def zone_chart_data(
@@ -146,104 +167,29 @@ def zone_chart_data(
     names = {p: party_label(case.party(p)) for p in chosen}
     prow: list[dict[str, Any]] = []
     spans: list[dict[str, Any]] = []
-    holders: list[str] = []
     missing: list[str] = []
-    column = -1
     for color, p in enumerate(chosen):
         pos = state.get((p, issue.id))
         if pos is None and not show_missing:
             missing.append(names[p])
             continue
-        column += 1
-        c = column
-        row: dict[str, Any] = {
-            "party": p,
-            "party_name": names[p],
-            "party_full": case.party(p).name,
-            "column": c,
-            "color_index": color,
-            "has_position": pos is not None,
-            "ideal": None,
-            "ideal_x": np.nan,
-            "ideal_label": "no position",
-            "acceptable": "no position",
-            "red_line": False,
-            "salience": np.nan,
-            "requires": "",
-        }
+        c = len(prow)
+        prow.append(_party_row(case, issue, p, names[p], c, color, pos))
         if pos is not None:
-            holders.append(p)
-            acc = pos.acceptable
-            if issue.is_interval:
-                assert isinstance(acc, Span)
-                ideal: Any = float(pos.ideal)
-                x = float(pos.ideal)
-                spans.append({"party": p, "column": c, "lo": float(acc.lo), "hi": float(acc.hi)})
-            else:
-                ideal = str(pos.ideal)
-                x = float(issue.index(ideal))
-                idx = [issue.index(o) for o in issue.ordered(acc)]  # type: ignore[arg-type]
-                for lo, hi in runs(idx):
-                    spans.append({"party": p, "column": c, "lo": float(lo), "hi": float(hi)})
-            row.update(
-                ideal=ideal,
-                ideal_x=x,
-                ideal_label=issue.label(pos.ideal),
-                acceptable=issue.describe(acc),
-                red_line=bool(pos.red_line),
-                salience=float(pos.salience),
-                requires=requires_text(case, pos),
-            )
-        prow.append(row)
+            spans += [
+                {"party": p, "column": c, "lo": lo, "hi": hi} for lo, hi in _spans(issue, pos)
+            ]
+    holders = [r["party"] for r in prow if r["has_position"]]
     empty = bool(z["empty"])
     zone_ids = tuple(z["zone_ids"])
-    opt_rows: list[dict[str, Any]] = []
     if issue.is_interval:
         zone_spans: tuple[tuple[float, float], ...] = (
             () if empty else ((float(zone_ids[0]), float(zone_ids[1])),)
         )
     else:
-        zone_idx = [issue.index(o) for o in zone_ids]
-        zone_spans = tuple((float(a), float(b)) for a, b in runs(zone_idx))
-        for j, o in enumerate(issue.options):
-            rejected = tuple(
-                p
-                for p in holders
-                if o.id not in state[(p, issue.id)].acceptable  # type: ignore[operator]
-            )
-            opt_rows.append(
-                {
-                    "option": o.id,
-                    "index": j,
-                    "label": o.label,
-                    "n_accept": len(holders) - len(rejected),
-                    "rejected_by": rejected,
-                    "in_zone": (not empty) and o.id in zone_ids,
-                }
-            )
-    sq = issue.status_quo
-    if sq is None:
-        sq_x, sq_label = np.nan, ""
-    elif issue.is_interval:
-        sq_x, sq_label = float(sq), issue.label(float(sq))
-    else:
-        sq_x, sq_label = float(issue.index(str(sq))), issue.label(str(sq))
+        zone_spans = tuple((float(a), float(b)) for a, b in runs(issue.index(o) for o in zone_ids))
+    sq_x, sq_label = _status_quo(issue)
     blockers = tuple(tuple(b) for b in z["blockers"])
-    party_cols = [
-        "party",
-        "party_name",
-        "party_full",
-        "column",
-        "color_index",
-        "has_position",
-        "ideal",
-        "ideal_x",
-        "ideal_label",
-        "acceptable",
-        "red_line",
-        "salience",
-        "requires",
-    ]
     return ZoneChartData(
         issue=issue.id,
         issue_name=issue.name,
@@ -256,10 +202,8 @@ def zone_chart_data(
         if issue.scale == "nominal"
         else "",
         at=date.isoformat(),
-        options=pd.DataFrame(
-            opt_rows, columns=["option", "index", "label", "n_accept", "rejected_by", "in_zone"]
-        ),
-        parties=pd.DataFrame(prow, columns=party_cols).astype(
+        options=_option_table(issue, state, holders, zone_ids, empty),
+        parties=pd.DataFrame(prow, columns=_PARTY_COLUMNS).astype(
             {"has_position": bool, "red_line": bool, "salience": float, "ideal_x": float}
         ),
         spans=pd.DataFrame(spans, columns=["party", "column", "lo", "hi"]).astype(
@@ -275,6 +219,81 @@ def zone_chart_data(
         status_quo_label=sq_label,
         missing=tuple(missing),
     )
+
+
+def _party_row(
+    case: Case, issue: Issue, p: str, name: str, c: int, color: int, pos: Any
+) -> dict[str, Any]:
+    """A party's column: its ideal on the axis, what it accepts, red line and salience."""
+    row: dict[str, Any] = {
+        "party": p,
+        "party_name": name,
+        "party_full": case.party(p).name,
+        "column": c,
+        "color_index": color,
+        "has_position": pos is not None,
+        "ideal": None,
+        "ideal_x": np.nan,
+        "ideal_label": "no position",
+        "acceptable": "no position",
+        "red_line": False,
+        "salience": np.nan,
+        "requires": "",
+    }
+    if pos is not None:
+        ideal = float(pos.ideal) if issue.is_interval else str(pos.ideal)
+        row.update(
+            ideal=ideal,
+            ideal_x=float(pos.ideal) if issue.is_interval else float(issue.index(str(ideal))),
+            ideal_label=issue.label(pos.ideal),
+            acceptable=issue.describe(pos.acceptable),
+            red_line=bool(pos.red_line),
+            salience=float(pos.salience),
+            requires=requires_text(case, pos),
+        )
+    return row
+
+
+def _spans(issue: Issue, pos: Any) -> list[tuple[float, float]]:
+    """A position's contiguous acceptable spans: the interval, or runs of option indices."""
+    acc = pos.acceptable
+    if issue.is_interval:
+        assert isinstance(acc, Span)
+        return [(float(acc.lo), float(acc.hi))]
+    idx = [issue.index(o) for o in issue.ordered(acc)]
+    return [(float(lo), float(hi)) for lo, hi in runs(idx)]
+
+
+def _option_table(
+    issue: Issue, state: Any, holders: list[str], zone_ids: tuple[Any, ...], empty: bool
+) -> pd.DataFrame:
+    """One row per option (none on interval issues): who accepts it, is it in the zone."""
+    rows = []
+    for j, o in enumerate(issue.options if not issue.is_interval else ()):
+        rejected = tuple(p for p in holders if o.id not in state[(p, issue.id)].acceptable)
+        rows.append(
+            {
+                "option": o.id,
+                "index": j,
+                "label": o.label,
+                "n_accept": len(holders) - len(rejected),
+                "rejected_by": rejected,
+                "in_zone": (not empty) and o.id in zone_ids,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["option", "index", "label", "n_accept", "rejected_by", "in_zone"]
+    )
+
+
+def _status_quo(issue: Issue) -> tuple[float, str]:
+    """The status quo's axis coordinate (option index or number; NaN without one) and label."""
+    sq = issue.status_quo
+    if sq is None:
+        return np.nan, ""
+    if issue.is_interval:
+        return float(sq), issue.label(float(sq))
+    return float(issue.index(str(sq))), issue.label(str(sq))
 
 
 def zone_finding(data: ZoneChartData) -> str:
@@ -356,222 +375,196 @@ def plot_zone_chart(data: ZoneChartData, *, ax: Axes | None = None) -> Axes:
     """
     with style.zopa_style():
         ax = new_axes(ax, size_zone_chart(data))
-        n_p = len(data.parties)
         title = f"Agreement zone — {data.issue_name}"
         finding = zone_finding(data)
         if data.note:
             finding += " " + data.note
-        if n_p == 0:
+        if len(data.parties) == 0:
             return no_data(ax, title, "No parties to show.")
-        interval = data.scale == "interval"
-        bar_w = 0.56
-        for c in range(1, n_p):
+        for c in range(1, len(data.parties)):
             ax.axvline(c - 0.5, color="#E6E6E6", lw=0.8, zorder=0)
-        # the zone band
-        zone_edge = "#7A6A00"
-        for lo, hi in data.zone_spans if (data.n_parties and not data.zone_empty) else ():
-            if interval:
-                if hi > lo:
-                    ax.axhspan(
-                        lo, hi, facecolor=style.ZONE, edgecolor=zone_edge, lw=1.0, zorder=0.5
-                    )
-                else:
-                    ax.axhline(lo, color=zone_edge, lw=2.5, zorder=0.5)
-            else:
-                ax.axhspan(
-                    lo - 0.5,
-                    hi + 0.5,
-                    facecolor=style.ZONE,
-                    edgecolor=zone_edge,
-                    lw=1.0,
-                    zorder=0.5,
-                )
-        # status quo
+        _draw_zone_band(ax, data)
         has_sq = not math.isnan(data.status_quo)
         if has_sq:
             ax.axhline(data.status_quo, color="#4D4D4D", lw=1.0, ls=(0, (5, 3)), zorder=0.8)
-        # spans
-        pcols = data.parties.set_index("party")
-        for _, s in data.spans.iterrows():
-            p = pcols.loc[s["party"]]
-            c, red = int(s["column"]), bool(p["red_line"])
-            kw = {
-                "facecolor": party_color(p["color_index"]),
-                "hatch": style.RED_LINE_HATCH if red else None,
-                "hatchcolor": style.RED_LINE,
-                "edgecolor": style.RED_LINE if red else "white",
-                "lw": 1.8 if red else 0.8,
-                "zorder": 2,
-            }
-            lo, hi = float(s["lo"]), float(s["hi"])
-            if interval:
-                height = hi - lo
-                if height <= 0:
-                    ax.plot(
-                        [c - bar_w / 2, c + bar_w / 2],
-                        [lo, lo],
-                        color=party_color(p["color_index"]),
-                        lw=5,
-                        solid_capstyle="butt",
-                        zorder=2,
-                    )
-                    if red:
-                        ax.plot(
-                            [c - bar_w / 2, c + bar_w / 2],
-                            [lo, lo],
-                            color=style.RED_LINE,
-                            lw=1.2,
-                            zorder=2.1,
-                        )
-                else:
-                    ax.add_patch(Rectangle((c - bar_w / 2, lo), bar_w, height, **kw))
-            elif data.ordered:
-                ax.add_patch(Rectangle((c - bar_w / 2, lo - 0.38), bar_w, hi - lo + 0.76, **kw))
-            else:  # nominal: one chip per option, no run implied
-                for j in range(int(lo), int(hi) + 1):
-                    ax.add_patch(Rectangle((c - bar_w / 2, j - 0.36), bar_w, 0.72, **kw))
-        # ideals and empty columns
-        for _, p in data.parties.iterrows():
-            c = int(p["column"])
-            if not p["has_position"]:
-                ax.add_patch(
-                    Rectangle(
-                        (c - bar_w / 2, 0),
-                        bar_w,
-                        1,
-                        transform=ax.get_xaxis_transform(),
-                        facecolor=style.NO_POSITION,
-                        edgecolor="#9A9A9A",
-                        linestyle=(0, (3, 2)),
-                        lw=0.8,
-                        alpha=0.6,
-                        zorder=1,
-                    )
-                )
-                ax.text(
-                    c,
-                    0.5,
-                    "no position",
-                    transform=ax.get_xaxis_transform(),
-                    rotation=90,
-                    ha="center",
-                    va="center",
-                    color=style.TEXT_MUTED,
-                    fontsize=9,
-                    zorder=2,
-                )
-                continue
-            red = bool(p["red_line"])
-            ax.plot(
-                [c],
-                [p["ideal_x"]],
-                ls="",
-                marker=style.RED_LINE_MARKER if red else style.IDEAL_MARKER,
-                markersize=11 if red else 8.5,
-                color=style.RED_LINE if red else "black",
-                markeredgecolor="white",
-                markeredgewidth=1.2,
-                zorder=4,
-            )
-        # axes
-        ax.set_xlim(-0.5, n_p - 0.5)
-        ax.set_xticks(range(n_p))
-        labels = []
-        for _, p in data.parties.iterrows():
-            lab = wrap(p["party_name"], 13, max_lines=3)
-            if p["has_position"]:
-                lab += f"\nsalience {p['salience']:.2f}"
-                if p["red_line"]:
-                    lab += "\n✕ red line"
-            labels.append(lab)
-        ax.set_xticklabels(labels, fontsize=9)
-        ax.set_xlabel("Party", fontweight="bold")
-        if interval:
-            pad = 0.03 * (data.max - data.min)
-            ax.set_ylim(data.min - pad, data.max + pad)
-            ax.set_ylabel(f"{data.issue_name} ({data.unit})" if data.unit else data.issue_name)
-            ax.yaxis.grid(True, color="#EEEEEE", zorder=0)
+        _draw_spans(ax, data)
+        _draw_ideals(ax, data)
+        _label_party_axis(ax, data)
+        if data.scale == "interval":
+            _label_interval_axis(ax, data)
         else:
-            k = len(data.options)
-            ax.set_ylim(k - 0.5, -0.5)
-            ax.set_yticks(range(k))
-            ax.set_yticklabels(
-                [wrap(o, _zone_option_width(data), 3) for o in data.options["label"]], fontsize=9
-            )
-            ax.set_ylabel(
-                "Option (no order)" if not data.ordered else "Option, from one pole to the other"
-            )
-            # right margin: how many accept each option
-            n = data.n_parties
-            trans = ax.get_yaxis_transform()
-            ax.annotate(
-                f"Parties accepting it (of {n})",
-                xy=(1, 0.5),
-                xycoords="axes fraction",
-                xytext=(44, 0),
-                textcoords="offset points",
-                rotation=270,
-                ha="left",
-                va="center",
-                rotation_mode="anchor",
-                fontsize=9,
-                color=style.TEXT,
-            )
-            for _, o in data.options.iterrows():
-                full = bool(o["in_zone"])
-                ax.text(
-                    1.015,
-                    o["index"],
-                    f"{o['n_accept']} of {n}",
-                    transform=trans,
-                    ha="left",
-                    va="center",
-                    fontsize=9,
-                    fontweight="bold" if full else "normal",
-                    color=style.TEXT,
-                    clip_on=False,
-                )
-            for j in range(1, k):
-                ax.axhline(j - 0.5, color="#EEEEEE", lw=0.8, zorder=0.2)
+            _label_option_axis(ax, data)
         ax.tick_params(axis="x", length=0)
         add_title(ax, title, finding)
-        handles: list[Any] = [
-            Patch(facecolor="#9A9A9A", edgecolor="white", label="acceptable to the party"),
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker=style.IDEAL_MARKER,
-                color="black",
-                markeredgecolor="white",
-                markersize=8,
-                label="its ideal",
-            ),
-            *red_line_handles(),
-            Patch(facecolor=style.ZONE, edgecolor=zone_edge, label="agreement zone (all accept)"),
-        ]
-        if has_sq:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color="#4D4D4D",
-                    lw=1.0,
-                    ls=(0, (5, 3)),
-                    label=f"status quo: {wrap(data.status_quo_label, 40, 1)}",
-                )
-            )
-        if (~data.parties["has_position"]).any():
-            handles.append(
-                Patch(
-                    facecolor=style.NO_POSITION,
-                    edgecolor="#9A9A9A",
-                    linestyle=(0, (3, 2)),
-                    label="no position",
-                )
-            )
-        legend_below(ax, handles, ncol=3)
+        _zone_legend(ax, data, has_sq)
         return ax
+
+
+_BAR_W = 0.56
+_ZONE_EDGE = "#7A6A00"
+
+
+def _draw_zone_band(ax: Axes, data: ZoneChartData) -> None:
+    """The agreement zone: a pale band across all columns (a line for a single number)."""
+    for lo, hi in data.zone_spans if (data.n_parties and not data.zone_empty) else ():
+        if data.scale != "interval":
+            lo, hi = lo - 0.5, hi + 0.5
+        elif hi <= lo:
+            ax.axhline(lo, color=_ZONE_EDGE, lw=2.5, zorder=0.5)
+            continue
+        ax.axhspan(lo, hi, facecolor=style.ZONE, edgecolor=_ZONE_EDGE, lw=1.0, zorder=0.5)
+
+
+def _draw_spans(ax: Axes, data: ZoneChartData) -> None:
+    """Each party's acceptable spans as bars in its column (hatched for a red line)."""
+    pcols = data.parties.set_index("party")
+    for _, s in data.spans.iterrows():
+        p = pcols.loc[s["party"]]
+        c, red = int(s["column"]), bool(p["red_line"])
+        kw = {
+            "facecolor": party_color(p["color_index"]),
+            "hatch": style.RED_LINE_HATCH if red else None,
+            "hatchcolor": style.RED_LINE,
+            "edgecolor": style.RED_LINE if red else "white",
+            "lw": 1.8 if red else 0.8,
+            "zorder": 2,
+        }
+        lo, hi, x = float(s["lo"]), float(s["hi"]), c - _BAR_W / 2
+        if data.scale == "interval" and hi <= lo:
+            _draw_point_span(ax, c, lo, party_color(p["color_index"]), red)
+        elif data.scale == "interval":
+            ax.add_patch(Rectangle((x, lo), _BAR_W, hi - lo, **kw))
+        elif data.ordered:
+            ax.add_patch(Rectangle((x, lo - 0.38), _BAR_W, hi - lo + 0.76, **kw))
+        else:  # nominal: one chip per option, no run implied
+            for j in range(int(lo), int(hi) + 1):
+                ax.add_patch(Rectangle((x, j - 0.36), _BAR_W, 0.72, **kw))
+
+
+def _draw_point_span(ax: Axes, c: int, y: float, color: str, red: bool) -> None:
+    """A span of a single number: a thick line across the column."""
+    xs = [c - _BAR_W / 2, c + _BAR_W / 2]
+    ax.plot(xs, [y, y], color=color, lw=5, solid_capstyle="butt", zorder=2)
+    if red:
+        ax.plot(xs, [y, y], color=style.RED_LINE, lw=1.2, zorder=2.1)
+
+
+def _draw_ideals(ax: Axes, data: ZoneChartData) -> None:
+    """Each party's ideal; a grey column reading "no position" for a party without one."""
+    for _, p in data.parties.iterrows():
+        c = int(p["column"])
+        if p["has_position"]:
+            plot_ideal(
+                ax, c, p["ideal_x"], red=bool(p["red_line"]), size=8.5, red_size=11, edge=1.2
+            )
+            continue
+        ax.add_patch(
+            Rectangle(
+                (c - _BAR_W / 2, 0),
+                _BAR_W,
+                1,
+                transform=ax.get_xaxis_transform(),
+                facecolor=style.NO_POSITION,
+                edgecolor="#9A9A9A",
+                linestyle=(0, (3, 2)),
+                lw=0.8,
+                alpha=0.6,
+                zorder=1,
+            )
+        )
+        ax.text(
+            c,
+            0.5,
+            "no position",
+            transform=ax.get_xaxis_transform(),
+            rotation=90,
+            ha="center",
+            va="center",
+            color=style.TEXT_MUTED,
+            fontsize=9,
+            zorder=2,
+        )
+
+
+def _label_party_axis(ax: Axes, data: ZoneChartData) -> None:
+    """Party names with their salience and red line under each column."""
+    n_p = len(data.parties)
+    ax.set_xlim(-0.5, n_p - 0.5)
+    ax.set_xticks(range(n_p))
+    labels = []
+    for _, p in data.parties.iterrows():
+        lab = wrap(p["party_name"], 13, max_lines=3)
+        if p["has_position"]:
+            lab += f"\nsalience {p['salience']:.2f}"
+            if p["red_line"]:
+                lab += "\n✕ red line"
+        labels.append(lab)
+    ax.set_xticklabels(labels, fontsize=9)
+    ax.set_xlabel("Party", fontweight="bold")
+
+
+def _label_interval_axis(ax: Axes, data: ZoneChartData) -> None:
+    pad = 0.03 * (data.max - data.min)
+    ax.set_ylim(data.min - pad, data.max + pad)
+    ax.set_ylabel(f"{data.issue_name} ({data.unit})" if data.unit else data.issue_name)
+    ax.yaxis.grid(True, color="#EEEEEE", zorder=0)
+
+
+def _label_option_axis(ax: Axes, data: ZoneChartData) -> None:
+    """The options down the side; the right margin counts the parties accepting each."""
+    k = len(data.options)
+    ax.set_ylim(k - 0.5, -0.5)
+    ax.set_yticks(range(k))
+    ax.set_yticklabels(
+        [wrap(o, _zone_option_width(data), 3) for o in data.options["label"]], fontsize=9
+    )
+    ax.set_ylabel(
+        "Option (no order)" if not data.ordered else "Option, from one pole to the other"
+    )
+    n = data.n_parties
+    ax.annotate(
+        f"Parties accepting it (of {n})",
+        xy=(1, 0.5),
+        xycoords="axes fraction",
+        xytext=(44, 0),
+        textcoords="offset points",
+        rotation=270,
+        ha="left",
+        va="center",
+        rotation_mode="anchor",
+        fontsize=9,
+        color=style.TEXT,
+    )
+    for _, o in data.options.iterrows():
+        ax.text(
+            1.015,
+            o["index"],
+            f"{o['n_accept']} of {n}",
+            transform=ax.get_yaxis_transform(),
+            ha="left",
+            va="center",
+            fontsize=9,
+            fontweight="bold" if bool(o["in_zone"]) else "normal",
+            color=style.TEXT,
+            clip_on=False,
+        )
+    for j in range(1, k):
+        ax.axhline(j - 0.5, color="#EEEEEE", lw=0.8, zorder=0.2)
+
+
+def _zone_legend(ax: Axes, data: ZoneChartData, has_sq: bool) -> None:
+    handles: list[Any] = [
+        acceptable_handle("acceptable to the party"),
+        ideal_handle("its ideal", 8),
+        *red_line_handles(),
+        Patch(facecolor=style.ZONE, edgecolor=_ZONE_EDGE, label="agreement zone (all accept)"),
+    ]
+    if has_sq:
+        label = f"status quo: {wrap(data.status_quo_label, 40, 1)}"
+        handles.append(line_handle(label, color="#4D4D4D", lw=1.0, ls=(0, (5, 3))))
+    if (~data.parties["has_position"]).any():
+        handles.append(no_position_handle())
+    legend_below(ax, handles, ncol=3)
 
 
 def alt_zone_chart(data: ZoneChartData) -> str:
