@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch, PathPatch, Rectangle
+from matplotlib.patches import FancyArrowPatch, PathPatch
 from matplotlib.path import Path
 
 import engine
 from engine import Case
 from reports.figures import style
 from reports.figures.labels import n_lines, party_label, short_name, wrap
-from reports.figures.layout import add_title, legend_below, new_axes, no_data, party_color
+from reports.figures.layout import (
+    add_title,
+    color_spines,
+    frame_tick_labels,
+    legend_below,
+    line_handle,
+    marker_handle,
+    new_axes,
+    no_data,
+    party_color,
+    shade_alternate_rows,
+    ticks_on_top,
+)
 
 __all__ = ["GraphData", "alt_graph", "graph_data", "plot_graph", "size_graph"]
 
@@ -49,6 +60,43 @@ def _arc_height(span: int, n_columns: int) -> float:
     if n_columns <= 2:
         return 0.3
     return 0.18 + 0.24 * (span - 1) / (n_columns - 2)
+
+
+_NODE_COLUMNS = [
+    "node",
+    "party",
+    "party_name",
+    "issue",
+    "issue_name",
+    "row",
+    "column",
+    "x",
+    "y",
+    "color_index",
+    "salience",
+    "red_line",
+    "ideal_label",
+    "acceptable",
+    "conflict_degree",
+    "conflict_strength",
+    "linkage_degree",
+    "relax",
+]
+_EDGE_COLUMNS = [
+    "u",
+    "v",
+    "kind",
+    "issue",
+    "weight",
+    "gap",
+    "x0",
+    "y0",
+    "x1",
+    "y1",
+    "span",
+    "height",
+    "condition",
+]
 
 
 def graph_data(G: nx.Graph, *, case: Case | None = None) -> GraphData:
@@ -126,12 +174,67 @@ def graph_data(G: nx.Graph, *, case: Case | None = None) -> GraphData:
     ('a:ord', 'b:nom', 'c:num')
     """
     nodes_in = list(G.nodes(data=True))
+    grid = _grid(G, case)
+    issues, parties, label = grid.issues, grid.parties, grid.label
+    centrality = engine.position_centrality(G) if nodes_in else None
+    relax = engine.cheapest_relaxation(G) if nodes_in else None
+    relaxed = set(relax.positions) if relax is not None else set()
+    nodes = [_node_row(str(v), d, grid, centrality, relaxed) for v, d in nodes_in]
+    nodes_df = pd.DataFrame(nodes, columns=_NODE_COLUMNS)
+    where = {r["node"]: (r["column"], r["row"]) for r in nodes}
+    edges_df = _edge_table(G, where, len(parties))
+    per_col = nodes_df.groupby("party").size() if len(nodes_df) else pd.Series(dtype=int)
+    cols_df = pd.DataFrame(
+        [
+            {
+                "party": p,
+                "party_name": label[p],
+                "party_full": grid.party_full.get(p, p),
+                "column": c,
+                "color_index": c,
+                "n_positions": int(per_col.get(p, 0)),
+            }
+            for c, p in enumerate(parties)
+        ],
+        columns=["party", "party_name", "party_full", "column", "color_index", "n_positions"],
+    )
+    empty = [
+        {"issue": i, "party": p, "row": r, "column": c}
+        for r, i in enumerate(issues)
+        for c, p in enumerate(parties)
+        if f"{p}:{i}" not in where
+    ]
+    return GraphData(
+        rows=_row_table(issues, grid.issue_names, nodes_df, edges_df),
+        columns=cols_df,
+        nodes=nodes_df,
+        edges=edges_df,
+        empty_cells=pd.DataFrame(empty, columns=["issue", "party", "row", "column"]),
+        relaxation=tuple(relax.positions) if relax is not None else (),
+        relaxation_salience=float(relax.total_salience) if relax is not None else 0.0,
+        relaxation_exact=bool(relax.exact) if relax is not None else True,
+        at=str(G.graph.get("at", "")),
+        title=str(G.graph.get("title", "")),
+    )
+
+
+class _Grid(NamedTuple):
+    """The grid's rows (issues, in node order) and columns (declared parties first)."""
+
+    issues: list[str]
+    issue_names: dict[str, str]
+    parties: list[str]
+    party_full: dict[str, str]
+    label: dict[str, str]
+
+
+def _grid(G: nx.Graph, case: Case | None) -> _Grid:
     issues: list[str] = []
     issue_names: dict[str, str] = {}
     party_order: list[str] = []
     party_full: dict[str, str] = {}
     party_short: dict[str, str] = {}
-    for _, d in nodes_in:
+    for _, d in G.nodes(data=True):
         i, p = str(d.get("issue", "")), str(d.get("party", ""))
         if i not in issue_names:
             issues.append(i)
@@ -142,8 +245,6 @@ def graph_data(G: nx.Graph, *, case: Case | None = None) -> GraphData:
         party_short[p] = str(d.get("party_short", "")) or short_name(party_full[p])
     declared = str(G.graph.get("parties", "")).split()
     parties = declared + [p for p in party_order if p not in declared] if declared else party_order
-    row_of = {i: r for r, i in enumerate(issues)}
-    col_of = {p: c for c, p in enumerate(parties)}
     known = set(case.party_ids) if case is not None else set()
     label = {
         p: party_label(case.party(p))
@@ -151,61 +252,40 @@ def graph_data(G: nx.Graph, *, case: Case | None = None) -> GraphData:
         else party_short.get(p, short_name(party_full.get(p, p)))
         for p in parties
     }
-    n_cols = len(parties)
+    return _Grid(issues, issue_names, parties, party_full, label)
 
-    centrality = engine.position_centrality(G) if nodes_in else None
-    relax = engine.cheapest_relaxation(G) if nodes_in else None
-    relaxed = set(relax.positions) if relax is not None else set()
 
-    nodes = []
-    for v, d in nodes_in:
-        i, p = str(d.get("issue", "")), str(d.get("party", ""))
-        cen = centrality.loc[v] if centrality is not None else None
-        nodes.append(
-            {
-                "node": str(v),
-                "party": p,
-                "party_name": label[p],
-                "issue": i,
-                "issue_name": issue_names[i],
-                "row": row_of[i],
-                "column": col_of[p],
-                "x": float(col_of[p]),
-                "y": float(row_of[i]),
-                "color_index": col_of[p],
-                "salience": float(d.get("salience", 0.5)),
-                "red_line": bool(d.get("red_line", False)),
-                "ideal_label": str(d.get("ideal_label", "")),
-                "acceptable": str(d.get("acceptable", "")),
-                "conflict_degree": int(cen["conflict_degree"]) if cen is not None else 0,
-                "conflict_strength": float(cen["conflict_strength"]) if cen is not None else 0.0,
-                "linkage_degree": int(cen["linkage_degree"]) if cen is not None else 0,
-                "relax": str(v) in relaxed,
-            }
-        )
-    node_cols = [
-        "node",
-        "party",
-        "party_name",
-        "issue",
-        "issue_name",
-        "row",
-        "column",
-        "x",
-        "y",
-        "color_index",
-        "salience",
-        "red_line",
-        "ideal_label",
-        "acceptable",
-        "conflict_degree",
-        "conflict_strength",
-        "linkage_degree",
-        "relax",
-    ]
-    nodes_df = pd.DataFrame(nodes, columns=node_cols)
-    where = {r["node"]: (r["column"], r["row"]) for r in nodes}
+def _node_row(
+    v: str, d: dict[str, Any], grid: _Grid, centrality: pd.DataFrame | None, relaxed: set[str]
+) -> dict[str, Any]:
+    """A position's node: its place on the grid, salience, red line and centrality."""
+    i, p = str(d.get("issue", "")), str(d.get("party", ""))
+    row, column = grid.issues.index(i), grid.parties.index(p)
+    cen = centrality.loc[v] if centrality is not None else None
+    return {
+        "node": v,
+        "party": p,
+        "party_name": grid.label[p],
+        "issue": i,
+        "issue_name": grid.issue_names[i],
+        "row": row,
+        "column": column,
+        "x": float(column),
+        "y": float(row),
+        "color_index": column,
+        "salience": float(d.get("salience", 0.5)),
+        "red_line": bool(d.get("red_line", False)),
+        "ideal_label": str(d.get("ideal_label", "")),
+        "acceptable": str(d.get("acceptable", "")),
+        "conflict_degree": int(cen["conflict_degree"]) if cen is not None else 0,
+        "conflict_strength": float(cen["conflict_strength"]) if cen is not None else 0.0,
+        "linkage_degree": int(cen["linkage_degree"]) if cen is not None else 0,
+        "relax": v in relaxed,
+    }
 
+
+def _edge_table(G: nx.Graph, where: dict[str, tuple[int, int]], n_cols: int) -> pd.DataFrame:
+    """Conflict edges (by row, left end, span), then linkages; u is the left/upper end."""
     conflicts, linkages = [], []
     for a, b, d in G.edges(data=True):
         (ca, ra), (cb, rb) = where[str(a)], where[str(b)]
@@ -231,78 +311,32 @@ def graph_data(G: nx.Graph, *, case: Case | None = None) -> GraphData:
         (conflicts if kind == "conflict" else linkages).append(rec)
     conflicts.sort(key=lambda e: (e["y0"], e["x0"], e["span"], e["x1"]))
     linkages.sort(key=lambda e: (e["y0"], e["x0"], e["y1"], e["x1"]))
-    edge_cols = [
-        "u",
-        "v",
-        "kind",
-        "issue",
-        "weight",
-        "gap",
-        "x0",
-        "y0",
-        "x1",
-        "y1",
-        "span",
-        "height",
-        "condition",
-    ]
-    edges_df = pd.DataFrame(conflicts + linkages, columns=edge_cols).astype(
+    return pd.DataFrame(conflicts + linkages, columns=_EDGE_COLUMNS).astype(
         {"weight": float, "gap": float, "span": int, "height": float}
     )
 
-    per_row = nodes_df.groupby("issue").size() if len(nodes_df) else pd.Series(dtype=int)
+
+def _row_table(
+    issues: list[str], issue_names: dict[str, str], nodes: pd.DataFrame, edges: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per issue: its positions and conflicts."""
+    per_row = nodes.groupby("issue").size() if len(nodes) else pd.Series(dtype=int)
     conf_row = (
-        edges_df[edges_df.kind == "conflict"].groupby("issue").size()
-        if len(edges_df)
+        edges[edges.kind == "conflict"].groupby("issue").size()
+        if len(edges)
         else pd.Series(dtype=int)
     )
-    rows_df = pd.DataFrame(
-        [
-            {
-                "issue": i,
-                "issue_name": issue_names[i],
-                "row": r,
-                "n_positions": int(per_row.get(i, 0)),
-                "n_conflicts": int(conf_row.get(i, 0)),
-            }
-            for r, i in enumerate(issues)
-        ],
-        columns=["issue", "issue_name", "row", "n_positions", "n_conflicts"],
-    )
-    per_col = nodes_df.groupby("party").size() if len(nodes_df) else pd.Series(dtype=int)
-    cols_df = pd.DataFrame(
-        [
-            {
-                "party": p,
-                "party_name": label[p],
-                "party_full": party_full.get(p, p),
-                "column": c,
-                "color_index": c,
-                "n_positions": int(per_col.get(p, 0)),
-            }
-            for c, p in enumerate(parties)
-        ],
-        columns=["party", "party_name", "party_full", "column", "color_index", "n_positions"],
-    )
-    present = set(where)
-    empty = [
-        {"issue": i, "party": p, "row": r, "column": c}
+    rows = [
+        {
+            "issue": i,
+            "issue_name": issue_names[i],
+            "row": r,
+            "n_positions": int(per_row.get(i, 0)),
+            "n_conflicts": int(conf_row.get(i, 0)),
+        }
         for r, i in enumerate(issues)
-        for c, p in enumerate(parties)
-        if f"{p}:{i}" not in present
     ]
-    return GraphData(
-        rows=rows_df,
-        columns=cols_df,
-        nodes=nodes_df,
-        edges=edges_df,
-        empty_cells=pd.DataFrame(empty, columns=["issue", "party", "row", "column"]),
-        relaxation=tuple(relax.positions) if relax is not None else (),
-        relaxation_salience=float(relax.total_salience) if relax is not None else 0.0,
-        relaxation_exact=bool(relax.exact) if relax is not None else True,
-        at=str(G.graph.get("at", "")),
-        title=str(G.graph.get("title", "")),
-    )
+    return pd.DataFrame(rows, columns=["issue", "issue_name", "row", "n_positions", "n_conflicts"])
 
 
 def size_graph(data: GraphData) -> tuple[float, float]:
@@ -368,16 +402,9 @@ def plot_graph(data: GraphData, *, ax: Axes | None = None) -> Axes:
         if len(data.nodes) == 0:
             return no_data(ax, title, "No positions: the graph is empty.")
         n_c, n_r = len(data.columns), len(data.rows)
-        for r in range(n_r):
-            if r % 2:
-                ax.add_patch(
-                    Rectangle(
-                        (-0.5, r - 0.5), n_c, 1, facecolor="#F4F4F4", edgecolor="none", zorder=0
-                    )
-                )
+        shade_alternate_rows(ax, n_r, n_c)
         for c in range(n_c):
             ax.axvline(c, color="#E6E6E6", lw=0.8, zorder=0.2)
-        # empty cells
         if len(data.empty_cells):
             ax.scatter(
                 data.empty_cells["column"],
@@ -387,179 +414,158 @@ def plot_graph(data: GraphData, *, ax: Axes | None = None) -> Axes:
                 zorder=1,
                 linewidths=0,
             )
-        edges = data.edges
-        conf = edges[edges["kind"] == "conflict"]
-        wscale = _EDGE_FULL
-        for _, e in conf.iterrows():
-            x0, x1, y, h = e["x0"], e["x1"], e["y0"], e["height"]
-            path = Path(
-                [(x0, y), ((x0 + x1) / 2, y - 2 * h), (x1, y)],
-                [Path.MOVETO, Path.CURVE3, Path.CURVE3],
-            )
-            f = min(float(e["weight"]) / wscale, 1.0)
-            ax.add_patch(
-                PathPatch(
-                    path,
-                    facecolor="none",
-                    edgecolor=_edge_color(f),
-                    lw=_edge_width(f),
-                    capstyle="round",
-                    zorder=2 + f,
-                )
-            )
-        link = edges[edges["kind"] == "linkage"]
-        for _, e in link.iterrows():
-            ax.add_patch(
-                FancyArrowPatch(
-                    (e["x0"], e["y0"]),
-                    (e["x1"], e["y1"]),
-                    arrowstyle="-",
-                    connectionstyle="arc3,rad=-0.25",
-                    linestyle=(0, (4, 3)),
-                    color="#1A1A1A",
-                    lw=1.3,
-                    zorder=2.5,
-                    shrinkA=6,
-                    shrinkB=6,
-                )
-            )
-        nodes = data.nodes
-        colors = [party_color(i) for i in nodes["color_index"]]
-        sizes = _node_size(nodes["salience"])
-        red = nodes["red_line"].to_numpy(dtype=bool)
-        cols = np.array(colors, dtype=object)
-        if (~red).any():
-            ax.scatter(
-                nodes.loc[~red, "x"],
-                nodes.loc[~red, "y"],
-                s=sizes[~red],
-                c=list(cols[~red]),
-                marker="o",
-                edgecolors="white",
-                linewidths=1.0,
-                zorder=4,
-            )
-        if red.any():
-            ax.scatter(
-                nodes.loc[red, "x"],
-                nodes.loc[red, "y"],
-                s=sizes[red],
-                c=list(cols[red]),
-                marker="s",
-                edgecolors=style.RED_LINE,
-                linewidths=2.2,
-                zorder=4,
-            )
-        relax = nodes["relax"].to_numpy(dtype=bool)
-        if relax.any():
-            ax.scatter(
-                nodes.loc[relax, "x"],
-                nodes.loc[relax, "y"],
-                s=sizes[relax] + 180,
-                facecolors="none",
-                edgecolors="black",
-                linewidths=1.4,
-                zorder=3.5,
-            )
-        ax.set_xlim(-0.5, n_c - 0.5)
-        ax.set_ylim(n_r - 0.5, -0.6)
-        ax.xaxis.tick_top()
-        ax.xaxis.set_label_position("top")
-        ax.set_xticks(range(n_c))
-        ax.set_xticklabels([wrap(n, 13, 3) for n in data.columns["party_name"]], fontsize=9)
-        ax.set_yticks(range(n_r))
-        ax.set_yticklabels([wrap(n, 28, 3) for n in data.rows["issue_name"]], fontsize=8.5)
-        for lab, ci in zip(ax.get_xticklabels(), data.columns["color_index"], strict=True):
-            lab.set_bbox(
-                {
-                    "boxstyle": "square,pad=0.15",
-                    "facecolor": "white",
-                    "edgecolor": party_color(ci),
-                    "linewidth": 2.0,
-                }
-            )
-        ax.tick_params(length=0)
-        for s in ax.spines.values():
-            s.set_color("#BFBFBF")
-        ax.set_xlabel("Party (node colour)", fontweight="bold", labelpad=6)
-        ax.set_ylabel("Issue", fontweight="bold")
-        n_conf, n_link = len(conf), len(link)
-        sub = (
-            f"{len(nodes)} positions, {n_conf} conflict{'s' if n_conf != 1 else ''}, "
-            f"{n_link} linkage{'s' if n_link != 1 else ''}."
-        )
-        if data.relaxation:
-            sub += (
-                f" Relaxing the {len(data.relaxation)} ringed positions (total salience "
-                f"{data.relaxation_salience:.2f}{'' if data.relaxation_exact else ', approximate'}) "
-                "would remove every conflict."
-            )
-        add_title(ax, title, sub)
-        grey = "#8C8C8C"
-        handles: list[Any] = [
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker="o",
-                color=grey,
-                markeredgecolor="white",
-                markersize=5,
-                label="position, salience 0.1",
-            ),
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker="o",
-                color=grey,
-                markeredgecolor="white",
-                markersize=11,
-                label="position, salience 1",
-            ),
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker="s",
-                color=grey,
-                markeredgecolor=style.RED_LINE,
-                markeredgewidth=2.2,
-                markersize=9,
-                label="red-line position",
-            ),
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker="o",
-                markerfacecolor="none",
-                markeredgecolor="black",
-                markeredgewidth=1.4,
-                markersize=14,
-                label="in the cheapest set to relax",
-            ),
-            Line2D(
-                [],
-                [],
-                color=_edge_color(0.1 / _EDGE_FULL),
-                lw=_edge_width(0.1 / _EDGE_FULL),
-                label="conflict, weight 0.1",
-            ),
-            Line2D(
-                [],
-                [],
-                color=_edge_color(1.0),
-                lw=_edge_width(1.0),
-                label=f"conflict, weight ≥ {_EDGE_FULL:g}",
-            ),
-            Line2D(
-                [], [], color="#1A1A1A", lw=1.3, ls=(0, (4, 3)), label="linkage between issues"
-            ),
-            Line2D([], [], ls="", marker="o", color="#BDBDBD", markersize=3, label="no position"),
-        ]
-        legend_below(ax, handles, ncol=4)
+        _draw_conflict_arcs(ax, data.edges[data.edges["kind"] == "conflict"])
+        _draw_linkages(ax, data.edges[data.edges["kind"] == "linkage"])
+        _draw_nodes(ax, data.nodes)
+        _label_graph_axes(ax, data)
+        add_title(ax, title, _graph_subtitle(data))
+        legend_below(ax, _graph_handles(), ncol=4)
         return ax
+
+
+def _draw_conflict_arcs(ax: Axes, conf: pd.DataFrame) -> None:
+    """An arc over its row per conflict, darker and thicker with its weight."""
+    for _, e in conf.iterrows():
+        x0, x1, y, h = e["x0"], e["x1"], e["y0"], e["height"]
+        path = Path(
+            [(x0, y), ((x0 + x1) / 2, y - 2 * h), (x1, y)],
+            [Path.MOVETO, Path.CURVE3, Path.CURVE3],
+        )
+        f = min(float(e["weight"]) / _EDGE_FULL, 1.0)
+        ax.add_patch(
+            PathPatch(
+                path,
+                facecolor="none",
+                edgecolor=_edge_color(f),
+                lw=_edge_width(f),
+                capstyle="round",
+                zorder=2 + f,
+            )
+        )
+
+
+def _draw_linkages(ax: Axes, link: pd.DataFrame) -> None:
+    """A dashed curve per linkage between two issues' rows."""
+    for _, e in link.iterrows():
+        ax.add_patch(
+            FancyArrowPatch(
+                (e["x0"], e["y0"]),
+                (e["x1"], e["y1"]),
+                arrowstyle="-",
+                connectionstyle="arc3,rad=-0.25",
+                linestyle=(0, (4, 3)),
+                color="#1A1A1A",
+                lw=1.3,
+                zorder=2.5,
+                shrinkA=6,
+                shrinkB=6,
+            )
+        )
+
+
+def _draw_nodes(ax: Axes, nodes: pd.DataFrame) -> None:
+    """Positions: circles, squares outlined in dark red for red lines, rings for relaxing."""
+    sizes = _node_size(nodes["salience"])
+    red = nodes["red_line"].to_numpy(dtype=bool)
+    cols = np.array([party_color(i) for i in nodes["color_index"]], dtype=object)
+    for chosen, marker, edge, width in (
+        (~red, "o", "white", 1.0),
+        (red, "s", style.RED_LINE, 2.2),
+    ):
+        if chosen.any():
+            ax.scatter(
+                nodes.loc[chosen, "x"],
+                nodes.loc[chosen, "y"],
+                s=sizes[chosen],
+                c=list(cols[chosen]),
+                marker=marker,
+                edgecolors=edge,
+                linewidths=width,
+                zorder=4,
+            )
+    relax = nodes["relax"].to_numpy(dtype=bool)
+    if relax.any():
+        ax.scatter(
+            nodes.loc[relax, "x"],
+            nodes.loc[relax, "y"],
+            s=sizes[relax] + 180,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=1.4,
+            zorder=3.5,
+        )
+
+
+def _label_graph_axes(ax: Axes, data: GraphData) -> None:
+    """Parties across the top (framed in their colour), issues down the side."""
+    n_c, n_r = len(data.columns), len(data.rows)
+    ax.set_xlim(-0.5, n_c - 0.5)
+    ax.set_ylim(n_r - 0.5, -0.6)
+    ticks_on_top(ax)
+    ax.set_xticks(range(n_c))
+    ax.set_xticklabels([wrap(n, 13, 3) for n in data.columns["party_name"]], fontsize=9)
+    ax.set_yticks(range(n_r))
+    ax.set_yticklabels([wrap(n, 28, 3) for n in data.rows["issue_name"]], fontsize=8.5)
+    frame_tick_labels(ax.get_xticklabels(), data.columns["color_index"])
+    ax.tick_params(length=0)
+    color_spines(ax)
+    ax.set_xlabel("Party (node colour)", fontweight="bold", labelpad=6)
+    ax.set_ylabel("Issue", fontweight="bold")
+
+
+def _graph_subtitle(data: GraphData) -> str:
+    """Counts of positions, conflicts and linkages, and the cheapest relaxation."""
+    n_conf = int((data.edges["kind"] == "conflict").sum())
+    n_link = int((data.edges["kind"] == "linkage").sum())
+    sub = (
+        f"{len(data.nodes)} positions, {n_conf} conflict{'s' if n_conf != 1 else ''}, "
+        f"{n_link} linkage{'s' if n_link != 1 else ''}."
+    )
+    if data.relaxation:
+        sub += (
+            f" Relaxing the {len(data.relaxation)} ringed positions (total salience "
+            f"{data.relaxation_salience:.2f}{'' if data.relaxation_exact else ', approximate'}) "
+            "would remove every conflict."
+        )
+    return sub
+
+
+def _graph_handles() -> list[Any]:
+    grey = "#8C8C8C"
+    return [
+        *(
+            marker_handle(
+                f"position, salience {s}", "o", color=grey, markeredgecolor="white", markersize=m
+            )
+            for s, m in (("0.1", 5), ("1", 11))
+        ),
+        marker_handle(
+            "red-line position",
+            "s",
+            color=grey,
+            markeredgecolor=style.RED_LINE,
+            markeredgewidth=2.2,
+            markersize=9,
+        ),
+        marker_handle(
+            "in the cheapest set to relax",
+            "o",
+            markerfacecolor="none",
+            markeredgecolor="black",
+            markeredgewidth=1.4,
+            markersize=14,
+        ),
+        line_handle(
+            "conflict, weight 0.1",
+            color=_edge_color(0.1 / _EDGE_FULL),
+            lw=_edge_width(0.1 / _EDGE_FULL),
+        ),
+        line_handle(
+            f"conflict, weight ≥ {_EDGE_FULL:g}", color=_edge_color(1.0), lw=_edge_width(1.0)
+        ),
+        line_handle("linkage between issues", color="#1A1A1A", lw=1.3, ls=(0, (4, 3))),
+        marker_handle("no position", "o", color="#BDBDBD", markersize=3),
+    ]
 
 
 def alt_graph(data: GraphData) -> str:
