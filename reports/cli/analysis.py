@@ -443,15 +443,14 @@ def _picture(fmt: str) -> Callable[[nx.Graph], bytes]:
 
     def write(G: nx.Graph) -> bytes:
         # matplotlib only when a picture is asked for
-        from reports.figures import data as figdata
-        from reports.figures import draw as figures
         from reports.figures import style
+        from reports.figures.graph import alt_graph, graph_data, plot_graph, size_graph
 
-        data = figdata.graph_data(G)
-        fig, ax = style.new_figure(*figures.size_graph(data))
-        figures.plot_graph(data, ax=ax)
+        data = graph_data(G)
+        fig, ax = style.new_figure(*size_graph(data))
+        plot_graph(data, ax=ax)
         if fmt == "svg":
-            return style.to_svg(fig, alt=figures.alt_graph(data)).encode("utf-8")
+            return style.to_svg(fig, alt=alt_graph(data)).encode("utf-8")
         return style.to_png(fig) if fmt == "png" else style.to_pdf(fig)
 
     return write

@@ -26,9 +26,35 @@ import pandas as pd
 import engine
 from engine import Case, Scenario
 from engine.solve.settlement import Settlement
-from reports.figures import data as figdata
-from reports.figures import draw as figures
 from reports.figures import style
+from reports.figures.deltas import (
+    alt_delta,
+    alt_delta_issues,
+    delta_data,
+    plot_delta,
+    plot_delta_issues,
+    size_delta,
+    size_delta_issues,
+)
+from reports.figures.graph import alt_graph, graph_data, plot_graph, size_graph
+from reports.figures.heatmap import alt_heatmap, heatmap_data, plot_heatmap, size_heatmap
+from reports.figures.position_map import (
+    alt_position_map,
+    plot_position_map,
+    position_map_data,
+    size_position_map,
+)
+from reports.figures.settlement import (
+    alt_settlement,
+    alt_settlement_outcomes,
+    plot_settlement,
+    plot_settlement_outcomes,
+    settlement_data,
+    size_settlement,
+    size_settlement_outcomes,
+)
+from reports.figures.timeline import alt_timeline, plot_timeline, size_timeline, timeline_data
+from reports.figures.zones import alt_zone_chart, plot_zone_chart, size_zone_chart, zone_chart_data
 from reports.render.method import METHOD, SCALES
 
 __all__ = [
@@ -320,16 +346,16 @@ def _positions(rep: Report) -> None:
         "full_names": [rep.full_name(p) for p in rep.parties],
     }
     if rep.sections["figures_on"]:
-        data = figdata.position_map_data(case, at=at, parties=rep.parties)
+        data = position_map_data(case, at=at, parties=rep.parties)
         rep.figures["position_map"] = _figure(
             "position-map",
             "Position map",
             "Each cell shows a party's position on an issue: the acceptable span on the issue's scale "
             "and its ideal; red lines are marked; an empty cell means no position.",
             data,
-            figures.plot_position_map,
-            figures.size_position_map,
-            figures.alt_position_map,
+            plot_position_map,
+            size_position_map,
+            alt_position_map,
         )
 
 
@@ -354,18 +380,16 @@ def _zones(rep: Report) -> None:
             text = f"Agreement zone among all {n} parties with positions: {z['zone']}."
         fig = None
         if rep.sections["figures_on"] and n > 1:
-            data = figdata.zone_chart_data(
-                case, issue.id, at=at, parties=rep.parties, show_missing=False
-            )
+            data = zone_chart_data(case, issue.id, at=at, parties=rep.parties, show_missing=False)
             caption = f"No position: {', '.join(data.missing)}." if data.missing else ""
             fig = _figure(
                 f"zone-{issue.id}",
                 f"Agreement zone: {issue.name}",
                 caption,
                 data,
-                figures.plot_zone_chart,
-                figures.size_zone_chart,
-                figures.alt_zone_chart,
+                plot_zone_chart,
+                size_zone_chart,
+                alt_zone_chart,
             )
             rep.figures[f"zone-{issue.id}"] = fig
         rows.append(
@@ -408,7 +432,7 @@ def _matrices(rep: Report) -> None:
     }
     if rep.sections["figures_on"]:
         for kind, m in (("overlap", ov), ("conflict", co)):
-            data = figdata.heatmap_data(m, kind=kind, names={p: rep.name(p) for p in m.columns})
+            data = heatmap_data(m, kind=kind, names={p: rep.name(p) for p in m.columns})
             rep.figures[kind] = _figure(
                 f"{kind}-matrix",
                 f"{kind.capitalize()} matrix",
@@ -419,9 +443,9 @@ def _matrices(rep: Report) -> None:
                     else "0 = compatible everywhere, 1 = as far apart as the scales allow, on issues both care about fully."
                 ),
                 data,
-                figures.plot_heatmap,
-                figures.size_heatmap,
-                figures.alt_heatmap,
+                plot_heatmap,
+                size_heatmap,
+                alt_heatmap,
             )
 
 
@@ -469,16 +493,16 @@ def _graph(rep: Report) -> None:
         },
     }
     if rep.sections["figures_on"] and G.number_of_nodes():
-        data = figdata.graph_data(G, case=case)
+        data = graph_data(G, case=case)
         rep.figures["graph"] = _figure(
             "incompatibility-graph",
             "Incompatibility graph",
             "Positions (party × issue) as nodes; an arc joins two incompatible positions on the same "
             "issue, thicker for more conflict; dashed lines are linkages between issues.",
             data,
-            figures.plot_graph,
-            figures.size_graph,
-            figures.alt_graph,
+            plot_graph,
+            size_graph,
+            alt_graph,
         )
 
 
@@ -580,16 +604,16 @@ def _settlements(rep: Report) -> None:
     if rep.sections["figures_on"]:
         shown = {k: v for k, v in results.items() if v.feasible}
         if shown:
-            data = figdata.settlement_data(shown, case=case)
+            data = settlement_data(shown, case=case)
             rep.figures["settlement"] = _figure(
                 "settlement",
                 "Concession cost by party",
                 "Each party's concession cost in each package (salience × distance from the outcome to "
                 "its acceptable set, summed over issues).",
                 data,
-                figures.plot_settlement,
-                figures.size_settlement,
-                figures.alt_settlement,
+                plot_settlement,
+                size_settlement,
+                alt_settlement,
             )
             rep.figures["settlement_outcomes"] = _figure(
                 "settlement-outcomes",
@@ -597,9 +621,9 @@ def _settlements(rep: Report) -> None:
                 "The outcome each package chooses on each issue; the shading and the number give the "
                 "parties' total concession cost on that issue.",
                 data,
-                figures.plot_settlement_outcomes,
-                figures.size_settlement_outcomes,
-                figures.alt_settlement_outcomes,
+                plot_settlement_outcomes,
+                size_settlement_outcomes,
+                alt_settlement_outcomes,
             )
 
 
@@ -652,15 +676,15 @@ def _timeline(rep: Report) -> None:
         "moves": moves,
     }
     if rep.sections["figures_on"] and len(tl):
-        data = figdata.timeline_data(case, parties=rep.parties)
+        data = timeline_data(case, parties=rep.parties)
         rep.figures["timeline"] = _figure(
             "timeline",
             "Conflict and agreement zones over time",
             "Total conflict and the issues with an agreement zone on each snapshot date.",
             data,
-            figures.plot_timeline,
-            figures.size_timeline,
-            figures.alt_timeline,
+            plot_timeline,
+            size_timeline,
+            alt_timeline,
         )
 
 
@@ -691,7 +715,7 @@ def _scenario(rep: Report) -> None:
         "comparison": cmp,
     }
     if rep.sections["figures_on"]:
-        data = figdata.delta_data(cmp, case=after)
+        data = delta_data(cmp, case=after)
         rep.figures["delta"] = _figure(
             "scenario-delta",
             "Change in the conflict matrix",
@@ -699,9 +723,9 @@ def _scenario(rep: Report) -> None:
             "the scenario brings the pair closer. A party the scenario adds or removes has no value "
             "(no position on one side).",
             data,
-            figures.plot_delta,
-            figures.size_delta,
-            figures.alt_delta,
+            plot_delta,
+            size_delta,
+            alt_delta,
         )
         rep.figures["delta_issues"] = _figure(
             "scenario-delta-issues",
@@ -709,9 +733,9 @@ def _scenario(rep: Report) -> None:
             "Total conflict on each issue before and after the scenario, with the agreement zones it "
             "opens or closes.",
             data,
-            figures.plot_delta_issues,
-            figures.size_delta_issues,
-            figures.alt_delta_issues,
+            plot_delta_issues,
+            size_delta_issues,
+            alt_delta_issues,
         )
 
 

@@ -29,7 +29,14 @@ from engine import Change, Party, scenario_from_changes
 from engine.model.errors import UnknownIdError
 from engine.solve.settlement import settle
 from engine.whatif.compare import compare
-from reports.figures import data as fd
+from reports.figures.deltas import delta_data
+from reports.figures.graph import graph_data
+from reports.figures.heatmap import heatmap_data
+from reports.figures.labels import format_value, party_names, short_name
+from reports.figures.position_map import position_map_data
+from reports.figures.settlement import settlement_data
+from reports.figures.timeline import CHANGE_KINDS, ZONE_STATES, timeline_data
+from reports.figures.zones import zone_chart_data
 from tests.conftest import CASES, ROOT
 
 
@@ -71,37 +78,37 @@ def cell(df: pd.DataFrame, issue: str, party: str) -> pd.Series:
 
 
 def test_short_name_rules():
-    assert fd.short_name("Party A") == "Party A"
-    assert fd.short_name("United Nations (General Assembly, Security Council, IAEA)") == (
+    assert short_name("Party A") == "Party A"
+    assert short_name("United Nations (General Assembly, Security Council, IAEA)") == (
         "United Nations"
     )
     long = "France, Germany, United Kingdom (E3) and the coalition of the willing"
-    assert fd.short_name(long) == "E3"
+    assert short_name(long) == "E3"
     no_abbr = "An extremely long party name that has no abbreviation at all"
-    assert fd.short_name(no_abbr) == no_abbr
+    assert short_name(no_abbr) == no_abbr
 
 
 def test_party_names_prefer_the_case_short_names(tiny, shipped):
-    assert fd.party_names(tiny) == {"a": "Party A", "b": "Party B", "c": "Party C"}
-    names = fd.party_names(shipped)
+    assert party_names(tiny) == {"a": "Party A", "b": "Party B", "c": "Party C"}
+    names = party_names(shipped)
     short = {p.id: p.short for p in shipped.parties if getattr(p, "short", "")}
     for pid, s in short.items():
         assert names[pid] == s
     assert all(len(n) <= 24 for n in names.values())
-    assert fd.party_names(shipped, short=False)["ukraine"] == shipped.party("ukraine").name
+    assert party_names(shipped, short=False)["ukraine"] == shipped.party("ukraine").name
 
 
 def test_format_value():
-    assert fd.format_value(0.3) == "0.30"
-    assert fd.format_value(1.0) == "1.00"
-    assert fd.format_value(float("nan")) == "–"
-    assert fd.format_value(0.25, signed=True) == "+0.25"
-    assert fd.format_value(-0.128571, signed=True) == "−0.13"
-    assert fd.format_value(-0.004, signed=True) == "0.00"
+    assert format_value(0.3) == "0.30"
+    assert format_value(1.0) == "1.00"
+    assert format_value(float("nan")) == "–"
+    assert format_value(0.25, signed=True) == "+0.25"
+    assert format_value(-0.128571, signed=True) == "−0.13"
+    assert format_value(-0.004, signed=True) == "0.00"
 
 
 def test_figdata_never_imports_matplotlib():
-    code = "import sys, reports.figures.data; sys.exit(1 if 'matplotlib' in sys.modules else 0)"
+    code = "import sys, reports.figures, reports.figures.labels, reports.figures.frames; sys.exit(1 if 'matplotlib' in sys.modules else 0)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout + out.stderr
 
@@ -110,7 +117,7 @@ def test_figdata_never_imports_matplotlib():
 
 
 def test_position_map_tables(tiny):
-    d = fd.position_map_data(tiny)
+    d = position_map_data(tiny)
     assert d.at == "2024-01-01"
     assert d.issues["issue"].tolist() == ["ord", "nom", "num"]
     assert d.issues["k"].tolist() == [5, 3, 0]
@@ -133,7 +140,7 @@ def test_position_map_tables(tiny):
 
 
 def test_position_map_ordinal_cells(tiny):
-    cells = fd.position_map_data(tiny).cells
+    cells = position_map_data(tiny).cells
     a, b, c = (cell(cells, "ord", p) for p in "abc")
     assert a["accepts"] == (True, True, True, False, False)
     assert b["accepts"] == (False, False, False, True, True)
@@ -150,7 +157,7 @@ def test_position_map_ordinal_cells(tiny):
 
 
 def test_position_map_nominal_and_missing_cells(tiny):
-    cells = fd.position_map_data(tiny).cells
+    cells = position_map_data(tiny).cells
     a, b, c = (cell(cells, "nom", p) for p in "abc")
     assert a["accepts"] == (True, True, False)
     assert b["accepts"] == (False, False, True)
@@ -163,7 +170,7 @@ def test_position_map_nominal_and_missing_cells(tiny):
 
 
 def test_position_map_interval_cells(tiny):
-    cells = fd.position_map_data(tiny).cells
+    cells = position_map_data(tiny).cells
     a, b, c = (cell(cells, "num", p) for p in "abc")
     # numbers on [0, 100]: (x - 0) / 100
     assert [a["lo"], a["hi"], a["range"]] == [10.0, 40.0, 30.0]
@@ -175,7 +182,7 @@ def test_position_map_interval_cells(tiny):
 
 
 def test_position_map_option_table(tiny):
-    opts = fd.position_map_data(tiny).options
+    opts = position_map_data(tiny).options
     # a: 5 + 3 options, b: 5 + 3, c: 5 (no position on nom, no options on num)
     assert len(opts) == 21
     assert opts.groupby(["issue", "party"])["is_ideal"].sum().eq(1).all()
@@ -185,28 +192,28 @@ def test_position_map_option_table(tiny):
 
 
 def test_position_map_date_and_subset(tiny):
-    early = fd.position_map_data(tiny, at="2023-06-01")
+    early = position_map_data(tiny, at="2023-06-01")
     a = cell(early.cells, "ord", "a")
     assert a["accepts"] == (True, True, False, False, False)  # o1–o2 before December
     assert a["requires"] == ""
-    sub = fd.position_map_data(tiny, parties=["c", "a"])
+    sub = position_map_data(tiny, parties=["c", "a"])
     assert sub.parties["party"].tolist() == ["a", "c"]  # the case's order
     assert sub.parties["column"].tolist() == [0, 1]
     assert set(sub.cells["party"]) == {"a", "c"}
 
 
 def test_position_map_edge_cases(edgy, solo):
-    d = fd.position_map_data(edgy)
+    d = position_map_data(edgy)
     assert d.issues.set_index("issue").loc["nom", "n_positions"] == 0
     assert d.parties.set_index("party").loc["d", "n_positions"] == 0
     assert d.parties.set_index("party").loc["d", "party_name"] == "Party D (PD)"
     assert not d.cells[d.cells["party"] == "d"]["has_position"].any()
-    one = fd.position_map_data(solo)
+    one = position_map_data(solo)
     assert one.parties["party"].tolist() == ["a"] and len(one.cells) == 3
 
 
 def test_position_map_shipped(shipped):
-    d = fd.position_map_data(shipped)
+    d = position_map_data(shipped)
     n_p, n_i = len(shipped.parties), len(shipped.issues)
     assert len(d.cells) == n_p * n_i
     assert d.cells["has_position"].sum() == len(shipped.at())
@@ -222,7 +229,7 @@ def test_position_map_shipped(shipped):
 
 
 def test_zone_chart_ordinal(tiny):
-    d = fd.zone_chart_data(tiny, "ord")
+    d = zone_chart_data(tiny, "ord")
     assert (d.issue, d.issue_name, d.scale, d.ordered, d.note) == (
         "ord",
         "Ordinal issue",
@@ -249,20 +256,20 @@ def test_zone_chart_ordinal(tiny):
 
 
 def test_zone_chart_open_zone(tiny):
-    d = fd.zone_chart_data(tiny, "ord", parties=["a", "c"])
+    d = zone_chart_data(tiny, "ord", parties=["a", "c"])
     # a accepts o1–o3, c o2–o4: the zone is o2–o3
     assert not d.zone_empty
     assert d.zone == "Two … Three"
     assert d.zone_spans == ((1.0, 2.0),)
     assert d.options["in_zone"].tolist() == [False, True, True, False, False]
     assert d.blockers == ()
-    num = fd.zone_chart_data(tiny, "num", parties=["a", "b"])
+    num = zone_chart_data(tiny, "num", parties=["a", "b"])
     # a 10–40, b 30–90: the zone is 30–40
     assert num.zone_spans == ((30.0, 40.0),) and num.zone == "30–40 units"
 
 
 def test_zone_chart_nominal_with_missing_party(tiny):
-    d = fd.zone_chart_data(tiny, "nom")
+    d = zone_chart_data(tiny, "nom")
     assert not d.ordered and "no order" in d.note
     assert d.spans[["party", "lo", "hi"]].to_numpy().tolist() == [["a", 0.0, 1.0], ["b", 2.0, 2.0]]
     c = d.parties.set_index("party").loc["c"]
@@ -273,7 +280,7 @@ def test_zone_chart_nominal_with_missing_party(tiny):
 
 
 def test_zone_chart_interval(tiny):
-    d = fd.zone_chart_data(tiny, "num")
+    d = zone_chart_data(tiny, "num")
     assert (d.min, d.max, d.unit) == (0.0, 100.0, "units")
     assert d.spans[["party", "lo", "hi"]].to_numpy().tolist() == [
         ["a", 10.0, 40.0],
@@ -288,25 +295,25 @@ def test_zone_chart_interval(tiny):
 
 
 def test_zone_chart_nobody_and_one_party(edgy, solo):
-    d = fd.zone_chart_data(edgy, "nom")
+    d = zone_chart_data(edgy, "nom")
     assert d.n_parties == 0 and len(d.spans) == 0
     assert not d.zone_empty  # nothing constrains the issue
     assert not d.parties["has_position"].any()
-    one = fd.zone_chart_data(solo, "ord")
+    one = zone_chart_data(solo, "ord")
     assert one.n_parties == 1 and not one.zone_empty and one.zone == "One … Three"
 
 
 def test_zone_chart_errors(tiny):
     with pytest.raises(UnknownIdError):
-        fd.zone_chart_data(tiny, "nope")
+        zone_chart_data(tiny, "nope")
     with pytest.raises(UnknownIdError):
-        fd.zone_chart_data(tiny, "ord", parties=["zz"])
+        zone_chart_data(tiny, "ord", parties=["zz"])
 
 
 def test_zone_chart_every_shipped_issue(shipped):
     zones = engine.agreement_zones(shipped)
     for issue in shipped.issues:
-        d = fd.zone_chart_data(shipped, issue.id)
+        d = zone_chart_data(shipped, issue.id)
         assert d.n_parties == zones.loc[issue.id, "n_parties"]
         assert d.blockers == tuple(zones.loc[issue.id, "blockers"])
         if not issue.is_interval:
@@ -320,7 +327,7 @@ def test_zone_chart_every_shipped_issue(shipped):
 
 def test_heatmap_conflict_values(tiny):
     m = engine.conflict_matrix(tiny)
-    d = fd.heatmap_data(m, kind="conflict", names=fd.party_names(tiny))
+    d = heatmap_data(m, kind="conflict", names=party_names(tiny))
     assert (d.vmin, d.vmax) == (0.0, 1.0)
     assert d.rows == ("a", "b", "c") and d.row_labels == ("Party A", "Party B", "Party C")
     cells = d.cells.set_index(["row", "column"])
@@ -336,15 +343,15 @@ def test_heatmap_conflict_values(tiny):
 
 
 def test_heatmap_nan_and_delta(edgy, tiny):
-    d = fd.heatmap_data(engine.overlap_matrix(edgy), kind="overlap")
+    d = heatmap_data(engine.overlap_matrix(edgy), kind="overlap")
     dd = d.cells[d.cells["row"] == "d"]
     assert dd["is_nan"].all() and (dd["text"] == "–").all()
     assert d.cells.set_index(["row", "column"]).loc[("a", "a"), "text"] == "1.00"
     nan = pd.DataFrame(np.nan, index=["p", "q"], columns=["p", "q"])
-    allnan = fd.heatmap_data(nan, kind="conflict_delta")
+    allnan = heatmap_data(nan, kind="conflict_delta")
     assert allnan.all_nan and (allnan.vmin, allnan.vmax) == (-0.1, 0.1)
     new = engine.apply(tiny, tiny.scenario("b-softens"))
-    delta = fd.heatmap_data(compare(tiny, new).conflict_delta, kind="conflict_delta")
+    delta = heatmap_data(compare(tiny, new).conflict_delta, kind="conflict_delta")
     # largest |change| 0.1286 -> the scale is ±0.2 (rounded up to a tenth)
     assert (delta.vmin, delta.vmax) == (-0.2, 0.2)
     assert delta.cells.set_index(["row", "column"]).loc[("a", "b"), "text"] == "−0.13"
@@ -353,12 +360,12 @@ def test_heatmap_nan_and_delta(edgy, tiny):
 
 def test_heatmap_unknown_kind(tiny):
     with pytest.raises(UnknownIdError):
-        fd.heatmap_data(engine.overlap_matrix(tiny), kind="overlapp")
+        heatmap_data(engine.overlap_matrix(tiny), kind="overlapp")
 
 
 def test_heatmap_shipped(shipped):
     m = engine.overlap_matrix(shipped)
-    d = fd.heatmap_data(m, kind="overlap", names=fd.party_names(shipped))
+    d = heatmap_data(m, kind="overlap", names=party_names(shipped))
     n = len(shipped.parties)
     assert len(d.cells) == n * n
     assert d.cells.loc[~d.cells["is_nan"], "value"].between(0, 1).all()
@@ -369,7 +376,7 @@ def test_heatmap_shipped(shipped):
 
 
 def test_graph_layout_tiny(tiny):
-    d = fd.graph_data(engine.incompatibility_graph(tiny), case=tiny)
+    d = graph_data(engine.incompatibility_graph(tiny), case=tiny)
     assert d.rows["issue"].tolist() == ["ord", "nom", "num"]
     assert d.rows["n_positions"].tolist() == [3, 2, 3]
     assert d.rows["n_conflicts"].tolist() == [1, 1, 1]
@@ -384,7 +391,7 @@ def test_graph_layout_tiny(tiny):
 
 
 def test_graph_edges_tiny(tiny):
-    d = fd.graph_data(engine.incompatibility_graph(tiny))
+    d = graph_data(engine.incompatibility_graph(tiny))
     conf = d.edges[d.edges["kind"] == "conflict"]
     assert conf[["u", "v", "span"]].to_numpy().tolist() == [
         ["a:ord", "b:ord", 1],
@@ -403,7 +410,7 @@ def test_graph_edges_tiny(tiny):
 
 
 def test_graph_relaxation_tiny(tiny):
-    d = fd.graph_data(engine.incompatibility_graph(tiny))
+    d = graph_data(engine.incompatibility_graph(tiny))
     assert d.relaxation == ("a:ord", "b:nom", "c:num")
     assert d.relaxation_salience == pytest.approx(0.8 + 0.2 + 0.2)
     assert d.relaxation_exact
@@ -412,10 +419,10 @@ def test_graph_relaxation_tiny(tiny):
 
 
 def test_graph_empty_and_one_party(solo):
-    d = fd.graph_data(nx.Graph())
+    d = graph_data(nx.Graph())
     assert len(d.nodes) == len(d.edges) == len(d.rows) == len(d.columns) == 0
     assert d.relaxation == ()
-    one = fd.graph_data(engine.incompatibility_graph(solo))
+    one = graph_data(engine.incompatibility_graph(solo))
     assert len(one.nodes) == 3 and one.relaxation == ()
     # a's own linkage (ord requires nom) is the only edge left
     assert one.edges[["u", "v", "kind"]].to_numpy().tolist() == [["a:ord", "a:nom", "linkage"]]
@@ -423,7 +430,7 @@ def test_graph_empty_and_one_party(solo):
 
 def test_graph_shipped(shipped):
     G = engine.incompatibility_graph(shipped)
-    d = fd.graph_data(G, case=shipped)
+    d = graph_data(G, case=shipped)
     assert len(d.nodes) == G.number_of_nodes() and len(d.edges) == G.number_of_edges()
     conf = d.edges[d.edges["kind"] == "conflict"]
     assert (conf["y0"] == conf["y1"]).all()  # conflicts stay in their issue's row
@@ -436,7 +443,7 @@ def test_graph_shipped(shipped):
 
 
 def test_timeline_tiny(tiny):
-    d = fd.timeline_data(tiny)
+    d = timeline_data(tiny)
     s = d.snapshots
     assert s["snapshot"].tolist() == ["early", "late"]
     assert s["position"].tolist() == [0, 1]
@@ -454,21 +461,21 @@ def test_timeline_tiny(tiny):
     ].to_numpy().tolist() == [["a", "ord", "late", "softened", 1]]
     counts = d.counts.set_index(["snapshot", "party"])
     assert counts.loc[("late", "a"), "softened"] == 1
-    assert counts[list(fd.CHANGE_KINDS)].to_numpy().sum() == 1
+    assert counts[list(CHANGE_KINDS)].to_numpy().sum() == 1
     assert len(d.counts) == 2 * 3
 
 
 def test_timeline_one_party(solo):
-    d = fd.timeline_data(solo)
+    d = timeline_data(solo)
     assert set(d.zones["state"]) == {"not compared"}
     assert (d.snapshots["total_conflict"] == 0).all()
 
 
 def test_timeline_shipped(shipped):
-    d = fd.timeline_data(shipped)
+    d = timeline_data(shipped)
     assert len(d.snapshots) == len(shipped.snapshot_dates())
     assert len(d.zones) == len(d.snapshots) * len(shipped.issues)
-    assert set(d.zones["state"]) <= set(fd.ZONE_STATES)
+    assert set(d.zones["state"]) <= set(ZONE_STATES)
     assert d.snapshots["n_changes"].sum() == len(d.changes)
     assert set(d.changes["direction"]) <= {-1, 0, 1}
 
@@ -477,7 +484,7 @@ def test_timeline_shipped(shipped):
 
 
 def test_settlement_tiny(tiny):
-    d = fd.settlement_data({"total": settle(tiny)}, case=tiny)
+    d = settlement_data({"total": settle(tiny)}, case=tiny)
     # package o4, x, 40: a pays 0.8 × 1/4 on ord; b 0.2 × 1 on nom; c 0.2 × 10/100 on num
     assert d.costs[["party", "party_name"]].to_numpy().tolist() == [
         ["a", "Party A"],
@@ -507,7 +514,7 @@ def test_settlement_infeasible(tiny):
         scenario_from_changes([Change("position", party="a", issue="ord", red_line=True)]),
     )
     bad = settle(hard)
-    d = fd.settlement_data({"total": bad, "fair": settle(tiny, "fair")}, case=tiny)
+    d = settlement_data({"total": bad, "fair": settle(tiny, "fair")}, case=tiny)
     assert d.objectives["feasible"].tolist() == [False, True]
     assert d.costs[d.costs["label"] == "total"]["cost"].isna().all()
     assert set(d.outcomes["label"]) == {"fair"}
@@ -517,7 +524,7 @@ def test_settlement_infeasible(tiny):
 
 def test_settlement_nash_utilities_and_ids(tiny):
     n = settle(tiny, "nash", parties=["a", "b"])
-    d = fd.settlement_data({"nash": n})  # no case: ids stand for names
+    d = settlement_data({"nash": n})  # no case: ids stand for names
     assert d.costs["party_name"].tolist() == ["a", "b"]
     assert d.costs["utility"].notna().all()
     assert d.costs["utility"].tolist() == pytest.approx([n.utilities["a"], n.utilities["b"]])
@@ -528,7 +535,7 @@ def test_settlement_nash_utilities_and_ids(tiny):
 
 def test_delta_tiny(tiny):
     new = engine.apply(tiny, tiny.scenario("b-softens"))
-    d = fd.delta_data(compare(tiny, new), case=tiny)
+    d = delta_data(compare(tiny, new), case=tiny)
     assert d.opened == ("ord",) and d.closed == ()
     assert (d.resolved, d.created) == (1, 0)
     iss = d.issues.set_index("issue")
@@ -543,6 +550,6 @@ def test_delta_tiny(tiny):
 def test_delta_shipped(shipped):
     sc = shipped.scenarios[0]
     new = engine.apply(shipped, sc)
-    d = fd.delta_data(compare(shipped, new, at_before=new.as_of), case=shipped)
+    d = delta_data(compare(shipped, new, at_before=new.as_of), case=shipped)
     assert len(d.issues) == len(shipped.issues)
     assert len(d.conflict.cells) == len(d.conflict.rows) ** 2

@@ -30,9 +30,41 @@ import engine
 from engine import Change, Party, scenario_from_changes
 from engine.solve.settlement import settle
 from engine.whatif.compare import compare
-from reports.figures import data as fd
-from reports.figures import draw as F
 from reports.figures import style
+from reports.figures.deltas import (
+    delta_data,
+    plot_delta,
+    plot_delta_issues,
+    size_delta,
+    size_delta_issues,
+)
+from reports.figures.graph import alt_graph, graph_data, plot_graph, size_graph
+from reports.figures.heatmap import alt_heatmap, heatmap_data, plot_heatmap, size_heatmap
+from reports.figures.labels import party_names, wrap
+from reports.figures.position_map import (
+    alt_position_map,
+    plot_position_map,
+    position_map_data,
+    size_position_map,
+)
+from reports.figures.settlement import (
+    alt_settlement,
+    plot_settlement,
+    plot_settlement_outcomes,
+    settlement_data,
+    size_settlement,
+    size_settlement_outcomes,
+)
+from reports.figures.timeline import (
+    alt_timeline,
+    plot_change_timeline,
+    plot_conflict_timeline,
+    plot_timeline,
+    plot_zone_timeline,
+    size_timeline,
+    timeline_data,
+)
+from reports.figures.zones import alt_zone_chart, plot_zone_chart, size_zone_chart, zone_chart_data
 from tests.conftest import CASES
 
 # ----------------------------------------------------------------- fixtures
@@ -194,12 +226,12 @@ def test_png_and_pdf_are_deterministic_and_clean():
 
 
 def test_figure_svg_deterministic(tiny):
-    data = fd.position_map_data(tiny)
+    data = position_map_data(tiny)
 
     def svg() -> str:
-        fig, ax = style.new_figure(*F.size_position_map(data))
-        F.plot_position_map(data, ax=ax)
-        return style.to_svg(fig, alt=F.alt_position_map(data))
+        fig, ax = style.new_figure(*size_position_map(data))
+        plot_position_map(data, ax=ax)
+        return style.to_svg(fig, alt=alt_position_map(data))
 
     first = svg()
     assert first == svg()
@@ -207,10 +239,10 @@ def test_figure_svg_deterministic(tiny):
 
 
 def test_plot_without_ax_makes_its_own_figure(tiny):
-    ax = F.plot_heatmap(fd.heatmap_data(engine.overlap_matrix(tiny), kind="overlap"))
+    ax = plot_heatmap(heatmap_data(engine.overlap_matrix(tiny), kind="overlap"))
     assert isinstance(ax, Axes)
     assert tuple(ax.figure.get_size_inches()) == pytest.approx(
-        F.size_heatmap(fd.heatmap_data(engine.overlap_matrix(tiny), kind="overlap"))
+        size_heatmap(heatmap_data(engine.overlap_matrix(tiny), kind="overlap"))
     )
 
 
@@ -218,8 +250,8 @@ def test_plot_without_ax_makes_its_own_figure(tiny):
 
 
 def test_tiny_position_map(tiny):
-    data = fd.position_map_data(tiny)
-    ax = draw(F.plot_position_map, data, F.size_position_map)
+    data = position_map_data(tiny)
+    ax = draw(plot_position_map, data, size_position_map)
     assert_labelled(ax)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Party A", "Party B", "Party C"]
     assert ax.get_legend() is not None
@@ -227,28 +259,28 @@ def test_tiny_position_map(tiny):
 
 @pytest.mark.parametrize("issue", ["ord", "nom", "num"])
 def test_tiny_zone_charts(tiny, issue):
-    data = fd.zone_chart_data(tiny, issue)
-    ax = draw(F.plot_zone_chart, data, F.size_zone_chart)
+    data = zone_chart_data(tiny, issue)
+    ax = draw(plot_zone_chart, data, size_zone_chart)
     assert_labelled(ax)
     assert "blocked by Party A alone" in words(ax)  # the finding, as subtitle
     assert ax.get_legend() is not None
 
 
 def test_tiny_heatmaps(tiny):
-    names = fd.party_names(tiny)
+    names = party_names(tiny)
     for kind, m in (
         ("overlap", engine.overlap_matrix(tiny)),
         ("conflict", engine.conflict_matrix(tiny)),
     ):
-        ax = draw(F.plot_heatmap, fd.heatmap_data(m, kind=kind, names=names), F.size_heatmap)
+        ax = draw(plot_heatmap, heatmap_data(m, kind=kind, names=names), size_heatmap)
         assert_labelled(ax)
         cell_texts = {t.get_text() for t in ax.texts}
         assert "1.00" in cell_texts if kind == "overlap" else "0.30" in cell_texts
 
 
 def test_heatmap_text_contrast(tiny):
-    data = fd.heatmap_data(engine.overlap_matrix(tiny), kind="overlap")
-    ax = draw(F.plot_heatmap, data, F.size_heatmap)
+    data = heatmap_data(engine.overlap_matrix(tiny), kind="overlap")
+    ax = draw(plot_heatmap, data, size_heatmap)
     colors = {t.get_text(): t.get_color() for t in ax.texts}
     # cividis is dark at 0 (white text) and bright at 1 (black text)
     assert colors["1.00"] == "black"
@@ -257,150 +289,148 @@ def test_heatmap_text_contrast(tiny):
 
 
 def test_tiny_graph(tiny):
-    ax = draw(F.plot_graph, fd.graph_data(engine.incompatibility_graph(tiny)), F.size_graph)
+    ax = draw(plot_graph, graph_data(engine.incompatibility_graph(tiny)), size_graph)
     assert_labelled(ax)
 
 
 def test_tiny_timeline_panels(tiny):
-    data = fd.timeline_data(tiny)
-    ax = draw(F.plot_timeline, data, F.size_timeline)
+    data = timeline_data(tiny)
+    ax = draw(plot_timeline, data, size_timeline)
     assert len(ax.figure.axes) == 3
     for a in ax.figure.axes:
         assert a.get_ylabel()
     assert ax.figure.axes[-1].get_xlabel()
-    for plot in (F.plot_conflict_timeline, F.plot_zone_timeline, F.plot_change_timeline):
+    for plot in (plot_conflict_timeline, plot_zone_timeline, plot_change_timeline):
         assert_labelled(draw(plot, data, lambda d: (8, 4.5)))
 
 
 def test_timeline_on_free_axes_falls_back_to_one_panel(tiny):
     fig = matplotlib.figure.Figure(figsize=(8, 4))
     ax = fig.add_axes((0.15, 0.2, 0.8, 0.65))
-    out = F.plot_timeline(fd.timeline_data(tiny), ax=ax)
+    out = plot_timeline(timeline_data(tiny), ax=ax)
     assert out is ax and len(fig.axes) == 1
 
 
 def test_tiny_settlement(tiny):
-    data = fd.settlement_data({o: settle(tiny, o) for o in ("total", "fair", "nash")}, case=tiny)
-    ax = draw(F.plot_settlement, data, F.size_settlement)
+    data = settlement_data({o: settle(tiny, o) for o in ("total", "fair", "nash")}, case=tiny)
+    ax = draw(plot_settlement, data, size_settlement)
     assert_labelled(ax)
     assert {t.get_text() for t in ax.texts} >= {"0.20", "0.02"}
-    draw(F.plot_settlement_outcomes, data, F.size_settlement_outcomes)
+    draw(plot_settlement_outcomes, data, size_settlement_outcomes)
 
 
 def test_tiny_delta(tiny):
     new = engine.apply(tiny, tiny.scenario("b-softens"))
-    data = fd.delta_data(compare(tiny, new), case=tiny)
-    ax = draw(F.plot_delta, data, F.size_delta)
+    data = delta_data(compare(tiny, new), case=tiny)
+    ax = draw(plot_delta, data, size_delta)
     assert_labelled(ax)
     assert "−0.13" in {t.get_text() for t in ax.texts}
-    assert_labelled(draw(F.plot_delta_issues, data, F.size_delta_issues))
+    assert_labelled(draw(plot_delta_issues, data, size_delta_issues))
 
 
 # ------------------------------------------------------------- edge cases
 
 
 def test_issue_nobody_holds_and_party_without_positions(edgy):
-    zone = fd.zone_chart_data(edgy, "nom")
-    ax = draw(F.plot_zone_chart, zone, F.size_zone_chart)
+    zone = zone_chart_data(edgy, "nom")
+    ax = draw(plot_zone_chart, zone, size_zone_chart)
     assert "No party has a position" in words(ax)
-    assert "no party has a position" in F.alt_zone_chart(zone)
-    draw(F.plot_position_map, fd.position_map_data(edgy), F.size_position_map)
-    m = fd.heatmap_data(engine.conflict_matrix(edgy), kind="conflict", names=fd.party_names(edgy))
-    ax = draw(F.plot_heatmap, m, F.size_heatmap)
+    assert "no party has a position" in alt_zone_chart(zone)
+    draw(plot_position_map, position_map_data(edgy), size_position_map)
+    m = heatmap_data(engine.conflict_matrix(edgy), kind="conflict", names=party_names(edgy))
+    ax = draw(plot_heatmap, m, size_heatmap)
     legend = ax.get_legend()
     assert legend is not None and "no position" in legend.get_texts()[0].get_text()
 
 
 def test_one_party_case(solo):
-    draw(F.plot_position_map, fd.position_map_data(solo), F.size_position_map)
-    zone = fd.zone_chart_data(solo, "ord")
-    draw(F.plot_zone_chart, zone, F.size_zone_chart)
-    assert "only Party A has a position" in F.alt_zone_chart(zone)
+    draw(plot_position_map, position_map_data(solo), size_position_map)
+    zone = zone_chart_data(solo, "ord")
+    draw(plot_zone_chart, zone, size_zone_chart)
+    assert "only Party A has a position" in alt_zone_chart(zone)
     draw(
-        F.plot_heatmap,
-        fd.heatmap_data(engine.overlap_matrix(solo), kind="overlap"),
-        F.size_heatmap,
+        plot_heatmap,
+        heatmap_data(engine.overlap_matrix(solo), kind="overlap"),
+        size_heatmap,
     )
-    draw(F.plot_graph, fd.graph_data(engine.incompatibility_graph(solo)), F.size_graph)
-    draw(F.plot_timeline, fd.timeline_data(solo), F.size_timeline)
+    draw(plot_graph, graph_data(engine.incompatibility_graph(solo)), size_graph)
+    draw(plot_timeline, timeline_data(solo), size_timeline)
     draw(
-        F.plot_settlement,
-        fd.settlement_data({"total": settle(solo)}, case=solo),
-        F.size_settlement,
+        plot_settlement,
+        settlement_data({"total": settle(solo)}, case=solo),
+        size_settlement,
     )
-    draw(F.plot_delta, fd.delta_data(compare(solo, solo), case=solo), F.size_delta)
+    draw(plot_delta, delta_data(compare(solo, solo), case=solo), size_delta)
 
 
 def test_nan_only_matrix():
     nan = pd.DataFrame(np.nan, index=list("pq"), columns=list("pq"))
     for kind in ("overlap", "conflict_delta"):
-        data = fd.heatmap_data(nan, kind=kind)
-        ax = draw(F.plot_heatmap, data, F.size_heatmap)
+        data = heatmap_data(nan, kind=kind)
+        ax = draw(plot_heatmap, data, size_heatmap)
         assert {t.get_text() for t in ax.texts} == {"–"}
-        assert "every cell is empty" in F.alt_heatmap(data)
-    empty = fd.heatmap_data(pd.DataFrame(), kind="overlap")
-    draw(F.plot_heatmap, empty, F.size_heatmap)
+        assert "every cell is empty" in alt_heatmap(data)
+    empty = heatmap_data(pd.DataFrame(), kind="overlap")
+    draw(plot_heatmap, empty, size_heatmap)
 
 
 def test_empty_graph():
-    data = fd.graph_data(nx.Graph())
-    ax = draw(F.plot_graph, data, F.size_graph)
+    data = graph_data(nx.Graph())
+    ax = draw(plot_graph, data, size_graph)
     assert "empty" in words(ax)
-    assert F.alt_graph(data) == "Incompatibility graph: no positions, so no conflicts."
+    assert alt_graph(data) == "Incompatibility graph: no positions, so no conflicts."
 
 
 def test_infeasible_settlement(tiny):
     hard = engine.apply(
         tiny, scenario_from_changes([Change("position", party="a", issue="ord", red_line=True)])
     )
-    only_bad = fd.settlement_data({"total": settle(hard)}, case=tiny)
-    ax = draw(F.plot_settlement, only_bad, F.size_settlement)
+    only_bad = settlement_data({"total": settle(hard)}, case=tiny)
+    ax = draw(plot_settlement, only_bad, size_settlement)
     text = words(ax)
     assert "no package respects every red line" in text
     assert "Party A on Ordinal issue and Party B on Ordinal issue" in text
-    draw(F.plot_settlement_outcomes, only_bad, F.size_settlement_outcomes)
-    assert "no package respects every red line" in F.alt_settlement(only_bad)
-    mixed = fd.settlement_data({"total": settle(hard), "fair": settle(tiny, "fair")}, case=tiny)
-    draw(F.plot_settlement, mixed, F.size_settlement)
+    draw(plot_settlement_outcomes, only_bad, size_settlement_outcomes)
+    assert "no package respects every red line" in alt_settlement(only_bad)
+    mixed = settlement_data({"total": settle(hard), "fair": settle(tiny, "fair")}, case=tiny)
+    draw(plot_settlement, mixed, size_settlement)
 
 
 # ------------------------------------------------------------- shipped case
 
 
 def test_shipped_position_map(shipped):
-    data = fd.position_map_data(shipped)
-    width, _ = F.size_position_map(data)
+    data = position_map_data(shipped)
+    width, _ = size_position_map(data)
     assert 10 <= width <= 12.5  # shown about 1100 px wide in the report
-    ax = draw(F.plot_position_map, data, F.size_position_map)
+    ax = draw(plot_position_map, data, size_position_map)
     assert len(ax.get_yticklabels()) == len(shipped.issues)
-    assert "red line" in F.alt_position_map(data)
+    assert "red line" in alt_position_map(data)
 
 
 @pytest.mark.parametrize("issue", ["army_cap", "znpp", "donetsk_luhansk", "nato"])
 def test_shipped_zone_charts(shipped, issue):
-    data = fd.zone_chart_data(shipped, issue)
-    ax = draw(F.plot_zone_chart, data, F.size_zone_chart)
+    data = zone_chart_data(shipped, issue)
+    ax = draw(plot_zone_chart, data, size_zone_chart)
     assert_labelled(ax)
-    alt = F.alt_zone_chart(data)
+    alt = alt_zone_chart(data)
     assert alt.startswith(f"Agreement-zone chart for {shipped.issue(issue).name}")
 
 
 def test_shipped_matrices_graph_timeline(shipped):
-    names = fd.party_names(shipped)
+    names = party_names(shipped)
     for kind, m in (
         ("overlap", engine.overlap_matrix(shipped)),
         ("conflict", engine.conflict_matrix(shipped)),
     ):
-        draw(F.plot_heatmap, fd.heatmap_data(m, kind=kind, names=names), F.size_heatmap)
-    graph = fd.graph_data(engine.incompatibility_graph(shipped), case=shipped)
-    assert 10 <= F.size_graph(graph)[0] <= 12.5
-    draw(F.plot_graph, graph, F.size_graph)
-    assert "Relaxing" in F.alt_graph(graph)
-    timeline = fd.timeline_data(shipped)
-    draw(F.plot_timeline, timeline, F.size_timeline)
-    assert F.alt_timeline(timeline).startswith(
-        f"Timeline over {len(timeline.snapshots)} snapshots"
-    )
+        draw(plot_heatmap, heatmap_data(m, kind=kind, names=names), size_heatmap)
+    graph = graph_data(engine.incompatibility_graph(shipped), case=shipped)
+    assert 10 <= size_graph(graph)[0] <= 12.5
+    draw(plot_graph, graph, size_graph)
+    assert "Relaxing" in alt_graph(graph)
+    timeline = timeline_data(shipped)
+    draw(plot_timeline, timeline, size_timeline)
+    assert alt_timeline(timeline).startswith(f"Timeline over {len(timeline.snapshots)} snapshots")
 
 
 def test_shipped_settlement_and_delta(shipped):
@@ -410,37 +440,37 @@ def test_shipped_settlement_and_delta(shipped):
     results |= {
         f"{o} (red lines set aside)": settle(relaxed, o, parties=pair) for o in ("total", "fair")
     }
-    data = fd.settlement_data(results, case=shipped)
-    draw(F.plot_settlement, data, F.size_settlement)
-    draw(F.plot_settlement_outcomes, data, F.size_settlement_outcomes)
+    data = settlement_data(results, case=shipped)
+    draw(plot_settlement, data, size_settlement)
+    draw(plot_settlement_outcomes, data, size_settlement_outcomes)
     sc = shipped.scenarios[0]
     new = engine.apply(shipped, sc)
-    delta = fd.delta_data(compare(shipped, new, at_before=new.as_of), case=shipped)
-    draw(F.plot_delta, delta, F.size_delta)
-    draw(F.plot_delta_issues, delta, F.size_delta_issues)
+    delta = delta_data(compare(shipped, new, at_before=new.as_of), case=shipped)
+    draw(plot_delta, delta, size_delta)
+    draw(plot_delta_issues, delta, size_delta_issues)
 
 
 def test_sizes_grow_with_the_data(tiny, shipped):
-    small, big = fd.position_map_data(tiny), fd.position_map_data(shipped)
-    assert F.size_position_map(big) > F.size_position_map(small)
-    assert F.size_position_map(big)[1] > F.size_position_map(small)[1]
-    g_small = fd.graph_data(engine.incompatibility_graph(tiny))
-    g_big = fd.graph_data(engine.incompatibility_graph(shipped))
-    assert all(b > s for b, s in zip(F.size_graph(g_big), F.size_graph(g_small), strict=True))
-    z3 = F.size_zone_chart(fd.zone_chart_data(tiny, "nom"))
-    z5 = F.size_zone_chart(fd.zone_chart_data(tiny, "ord"))
+    small, big = position_map_data(tiny), position_map_data(shipped)
+    assert size_position_map(big) > size_position_map(small)
+    assert size_position_map(big)[1] > size_position_map(small)[1]
+    g_small = graph_data(engine.incompatibility_graph(tiny))
+    g_big = graph_data(engine.incompatibility_graph(shipped))
+    assert all(b > s for b, s in zip(size_graph(g_big), size_graph(g_small), strict=True))
+    z3 = size_zone_chart(zone_chart_data(tiny, "nom"))
+    z5 = size_zone_chart(zone_chart_data(tiny, "ord"))
     assert z5[1] > z3[1]
 
 
 def test_wrap_balances_without_breaking_words():
-    assert F.wrap("E3 and coalition", 13) == "E3 and\ncoalition"
-    assert F.wrap("Special status within Ukraine (Minsk II)", 36) == (
+    assert wrap("E3 and coalition", 13) == "E3 and\ncoalition"
+    assert wrap("Special status within Ukraine (Minsk II)", 36) == (
         "Special status within\nUkraine (Minsk II)"
     )
 
 
 def test_wrap_never_exceeds_its_lines():
     label = "Full Ukrainian withdrawal; recognised as Russian and many more words after that"
-    out = F.wrap(label, 20, max_lines=2)
+    out = wrap(label, 20, max_lines=2)
     assert out.count("\n") == 1 and out.endswith("…")
     assert all(len(line) <= 20 for line in out.split("\n"))
