@@ -27,7 +27,7 @@ _HOME: dict[str, str] = {
     "Agreement": "engine.agreement.compare",
     "AlphaEstimate": "engine.agreement.alpha",
     "Consensus": "engine.agreement.consensus",
-    "agreement": "engine.agreement.compare",
+    "coder_agreement": "engine.agreement.compare",
     "coding_units": "engine.agreement.codings",
     "confusion_table": "engine.agreement.compare",
     "consensus": "engine.agreement.consensus",
@@ -121,7 +121,6 @@ __all__ = [
     "UnknownIdError",
     "ZopaError",
     "__version__",
-    "agreement",
     "agreement_zones",
     "apply",
     "as_date",
@@ -129,6 +128,7 @@ __all__ = [
     "change_from_concede",
     "change_from_set",
     "cheapest_relaxation",
+    "coder_agreement",
     "coding_units",
     "compare",
     "conflict_clusters",
@@ -184,7 +184,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from engine.agreement.codings import coding_units
     from engine.agreement.compare import (
         Agreement,
-        agreement,
+        coder_agreement,
         confusion_table,
         krippendorff_alpha,
     )

@@ -66,6 +66,7 @@ __all__ = [
     "MEASURES",
     "Agreement",
     "agreement",
+    "coder_agreement",
     "confusion_table",
     "krippendorff_alpha",
     "reading",
@@ -495,6 +496,11 @@ def agreement(
         disputed=disputed,
         heat=heat,
     )
+
+
+#: ``engine.coder_agreement``: the name of :func:`agreement` at the top of the API
+#: (``engine.agreement`` is this sub-package).
+coder_agreement = agreement
 
 
 def krippendorff_alpha(

@@ -1,2 +1,1 @@
-"""What-if: scenarios (parse, apply) and the comparison of two analyses.
-"""
+"""What-if: scenarios (parse, apply) and the comparison of two analyses."""
