@@ -24,6 +24,14 @@ __version__ = "0.1.0"
 
 #: Where each public name lives.
 _HOME: dict[str, str] = {
+    "Agreement": "engine.agreement.compare",
+    "AlphaEstimate": "engine.agreement.alpha",
+    "Consensus": "engine.agreement.consensus",
+    "coder_agreement": "engine.agreement.compare",
+    "coding_units": "engine.agreement.codings",
+    "confusion_table": "engine.agreement.compare",
+    "consensus": "engine.agreement.consensus",
+    "krippendorff_alpha": "engine.agreement.compare",
     "Relaxation": "engine.analysis.graph_analytics",
     "cheapest_relaxation": "engine.analysis.graph_analytics",
     "conflict_clusters": "engine.analysis.graph_analytics",
@@ -86,12 +94,15 @@ _HOME: dict[str, str] = {
 }
 
 __all__ = [
+    "Agreement",
+    "AlphaEstimate",
     "BargainingError",
     "Case",
     "CaseError",
     "Change",
     "Comparison",
     "Concession",
+    "Consensus",
     "Issue",
     "NashPackage",
     "Option",
@@ -117,14 +128,19 @@ __all__ = [
     "change_from_concede",
     "change_from_set",
     "cheapest_relaxation",
+    "coder_agreement",
+    "coding_units",
     "compare",
     "conflict_clusters",
     "conflict_matrix",
+    "confusion_table",
+    "consensus",
     "contested_issues",
     "disagreement_point",
     "incompatibility_graph",
     "issue_matrices",
     "issue_timeline",
+    "krippendorff_alpha",
     "load_case",
     "load_scenario",
     "logrolls",
@@ -164,6 +180,15 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from engine.agreement.alpha import AlphaEstimate
+    from engine.agreement.codings import coding_units
+    from engine.agreement.compare import (
+        Agreement,
+        coder_agreement,
+        confusion_table,
+        krippendorff_alpha,
+    )
+    from engine.agreement.consensus import Consensus, consensus
     from engine.analysis.graph import (
         Relaxation,
         cheapest_relaxation,

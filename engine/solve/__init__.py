@@ -1,2 +1,1 @@
-"""Optimisation: the settlement search, the Pareto frontier, the Nash package and logrolls.
-"""
+"""Optimisation: the settlement search, the Pareto frontier, the Nash package and logrolls."""

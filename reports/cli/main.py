@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "reports.cli.settle",
     "reports.cli.whatif",
     "reports.cli.report",
+    "reports.cli.agree",
     "reports.cli.serve",
 )
 
