@@ -10,7 +10,14 @@ import pytest
 import engine
 
 SIGNATORIES = (
-    "iran", "united_states", "france", "united_kingdom", "germany", "russia", "china", "eu",
+    "iran",
+    "united_states",
+    "france",
+    "united_kingdom",
+    "germany",
+    "russia",
+    "china",
+    "eu",
 )
 JPOA, LAUSANNE, JCPOA = dt.date(2013, 11, 24), dt.date(2015, 4, 2), dt.date(2015, 7, 14)
 
@@ -118,5 +125,5 @@ def test_no_position_without_a_source(case):
 
 def test_snapshots(case):
     snaps = case.snapshot_dates()
-    assert [s.date for s in snaps][0] == JPOA and snaps[-1].date == JCPOA
+    assert snaps[0].date == JPOA and snaps[-1].date == JCPOA
     assert any(s.date == LAUSANNE for s in snaps)
