@@ -45,7 +45,7 @@ __all__ = [
     "as_date",
 ]
 
-ROLES = ("belligerent", "mediator", "guarantor", "supporter", "observer")
+ROLES = ("belligerent", "mediator", "guarantor", "supporter", "observer", "negotiator")
 SCALES = ("ordinal", "nominal", "interval")
 CONFIDENCES = ("official", "reported", "inferred")
 

@@ -371,7 +371,7 @@ def scaffold(
         "description: >-",
         "  What this case covers, and what it does not (dates, gaps).",
         f"as_of: {today}            # the default evaluation date",
-        "parties:                  # role: belligerent | mediator | guarantor | supporter | observer",
+        "parties:                  # role: belligerent | mediator | guarantor | supporter | observer | negotiator",
     ]
     lines += [f"  - {{id: {p}, name: {_title(p)}, role: observer}}" for p in parties]
     lines.append("issues:")
