@@ -450,11 +450,12 @@ def _square(m: pd.DataFrame, chosen: tuple[str, ...]) -> pd.DataFrame:
     return out
 
 
-def _cell(mats: dict[str, pd.DataFrame], issue: str, p: str, q: str) -> float:
+def _grid(mats: dict[str, pd.DataFrame], issue: str, chosen: tuple[str, ...]) -> np.ndarray:
+    """One issue's party matrix as an array over the compared parties (NaN where absent)."""
     m = mats.get(issue)
-    if m is None or p not in m.index or q not in m.index:
-        return math.nan
-    return float(m.loc[p, q])
+    if m is None:
+        return np.full((len(chosen), len(chosen)), np.nan)
+    return m.reindex(index=list(chosen), columns=list(chosen)).to_numpy(dtype=float)
 
 
 def _pair_change(kb: float, ka: float, cb: float, ca: float) -> str | None:
@@ -482,10 +483,12 @@ def _conflict_table(
     comp_b, comp_a = b.matrices("compatible"), a.matrices("compatible")
     conf_b, conf_a = b.matrices("conflict"), a.matrices("conflict")
     rows = []
+    index = {p: n for n, p in enumerate(chosen)}
     for issue in issues:
+        grids = [_grid(m, issue, chosen) for m in (comp_b, comp_a, conf_b, conf_a)]
         for p, q in _pairs(chosen):
-            kb, ka = _cell(comp_b, issue, p, q), _cell(comp_a, issue, p, q)
-            cb, ca = _cell(conf_b, issue, p, q), _cell(conf_a, issue, p, q)
+            i, j = index[p], index[q]
+            kb, ka, cb, ca = (float(g[i, j]) for g in grids)
             change = _pair_change(kb, ka, cb, ca)
             if change is None:
                 continue

@@ -11,7 +11,7 @@ from typing import Any
 
 import engine
 from engine import Case, Issue, Position, Span
-from reports.web.results import analysis, changes
+from reports.web.results import analysis, changes, negotiators
 
 __all__ = [
     "cell_class",
@@ -123,15 +123,46 @@ def _heatmap(r: dict[str, Any], key: str, kind: str) -> list[list[dict[str, Any]
 def _relaxation(case: Case, at: Any, parties: Sequence[str]) -> dict[str, Any]:
     graph = engine.incompatibility_graph(case, at=at, parties=list(parties))
     relax = engine.cheapest_relaxation(graph)
-    items = [
-        {"party": graph.nodes[n]["party"], "issue": graph.nodes[n]["issue"]}
-        for n in relax.positions
+    by_party: dict[str, list[str]] = {}
+    for n in relax.positions:
+        by_party.setdefault(graph.nodes[n]["party"], []).append(graph.nodes[n]["issue"])
+    groups = [
+        {"party": case.party(p).short_name, "issues": [case.issue(i).short_name for i in by_party[p]]}
+        for p in parties
+        if p in by_party
     ]
     return {
-        "positions": items,
+        "count": len(relax.positions),
+        "groups": groups,
         "total_salience": round(relax.total_salience, 6),
         "exact": relax.exact,
         "notes": list(relax.notes),
+    }
+
+
+def _summary(
+    case: Case, b: dict[str, Any], a: dict[str, Any], parties: Sequence[str]
+) -> dict[str, Any]:
+    """The few numbers a room reads first: zones, the negotiators' pair conflict, total conflict."""
+    who = negotiators(case, parties)
+    pair = None
+    if len(who) == 2:
+        p, q = who
+        pair = {
+            "names": (case.party(p).short_name, case.party(q).short_name),
+            "before": b["pair_conflict"][p][q],
+            "after": a["pair_conflict"][p][q],
+            "shared_before": b["shared_issues"][p][q],
+            "shared_after": a["shared_issues"][p][q],
+        }
+    decided = [z for z in a["zones"] if len(z["parties"]) >= 2]
+    return {
+        "zones_before": sum(not z["empty"] for z in b["zones"] if len(z["parties"]) >= 2),
+        "zones_after": sum(not z["empty"] for z in decided),
+        "issues": len(decided),
+        "pair": pair,
+        "total_before": b["total_conflict"],
+        "total_after": a["total_conflict"],
     }
 
 
@@ -173,12 +204,14 @@ def page_context(
         for x, y in zip(b["zones"], a["zones"], strict=True)
     ]
     return {
+        "summary": _summary(case, b, a, parties),
         "case": case,
         "version": engine.__version__,
         "at": engine.as_date(at).isoformat(),
         "dates": date_choices(case, at),
         "issue_specs": {i.id: _issue_spec(i) for i in case.issues},
         "parties": [case.party(p) for p in parties],
+        "names": {p.id: p.short_name for p in case.parties},
         "map": after["map"],
         "before": b,
         "after": a,
