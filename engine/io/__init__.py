@@ -1,2 +1,1 @@
-"""Reading case folders (safe YAML, JSON Schemas, the loader) and other formats (importers).
-"""
+"""Reading case folders (safe YAML, JSON Schemas, the loader) and other formats (importers)."""
