@@ -138,8 +138,22 @@ def _party() -> dict[str, Any]:
     }
 
 
-def case_schema() -> dict[str, Any]:
-    """Schema of ``case.yaml``."""
+def _document(
+    file: str, title: str, required: list[str], properties: dict[str, Any]
+) -> dict[str, Any]:
+    """The schema of one kind of file: a mapping with ``properties``, ``required`` ones."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": _BASE + file,
+        "title": title,
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+    }
+
+
+def _issue() -> dict[str, Any]:
     option = {
         "type": "object",
         "additionalProperties": False,
@@ -178,6 +192,11 @@ def case_schema() -> dict[str, Any]:
         "then": {"required": ["unit", "min", "max"]},
         "else": {"required": ["options"]},
     }
+    return issue
+
+
+def case_schema() -> dict[str, Any]:
+    """Schema of ``case.yaml``."""
     source = {
         "type": "object",
         "additionalProperties": False,
@@ -198,23 +217,20 @@ def case_schema() -> dict[str, Any]:
         "required": ["id", "date"],
         "properties": {"id": _ID, "date": _DATE, "label": _TEXT},
     }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": _BASE + "case.schema.json",
-        "title": "zopa case.yaml",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["title", "as_of", "parties", "issues", "sources"],
-        "properties": {
+    return _document(
+        "case.schema.json",
+        "zopa case.yaml",
+        ["title", "as_of", "parties", "issues", "sources"],
+        {
             "title": _TEXT,
             "description": _TEXT,
             "as_of": _DATE,
             "parties": {"type": "array", "items": _party(), "minItems": 1},
-            "issues": {"type": "array", "items": issue, "minItems": 1},
+            "issues": {"type": "array", "items": _issue(), "minItems": 1},
             "sources": {"type": "array", "items": source},
             "snapshots": {"type": "array", "items": snapshot},
         },
-    }
+    )
 
 
 def party_schema() -> dict[str, Any]:
@@ -231,15 +247,12 @@ def party_schema() -> dict[str, Any]:
             "positions": _positions(),
         },
     }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": _BASE + "party.schema.json",
-        "title": "zopa parties/<party-id>.yaml",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["party", "statements"],
-        "properties": {"party": _ID, "statements": {"type": "array", "items": statement}},
-    }
+    return _document(
+        "party.schema.json",
+        "zopa parties/<party-id>.yaml",
+        ["party", "statements"],
+        {"party": _ID, "statements": {"type": "array", "items": statement}},
+    )
 
 
 #: The fields a scenario change can set on a position.
@@ -289,14 +302,11 @@ def scenario_schema() -> dict[str, Any]:
     }
     assert tuple(change_props) == CHANGE_FIELDS
     change = {"type": "object", "additionalProperties": False, "properties": change_props}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": _BASE + "scenario.schema.json",
-        "title": "zopa scenarios/<scenario-id>.yaml",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["title", "changes"],
-        "properties": {
+    return _document(
+        "scenario.schema.json",
+        "zopa scenarios/<scenario-id>.yaml",
+        ["title", "changes"],
+        {
             "title": _TEXT,
             "description": _TEXT,
             "at": _DATE,
@@ -304,7 +314,7 @@ def scenario_schema() -> dict[str, Any]:
             "note": _TEXT,
             "changes": {"type": "array", "items": change, "minItems": 1},
         },
-    }
+    )
 
 
 def schemas() -> dict[str, dict[str, Any]]:
