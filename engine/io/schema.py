@@ -49,24 +49,24 @@ _PARTIAL_DATE = {
 }
 
 
+def _record(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    """A mapping with exactly these ``properties``, of which ``required`` must be given."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+    }
+
+
 def _acceptable() -> dict[str, Any]:
     return {
         "description": "What the party could live with: " + ACCEPTABLE_HELP + ".",
         "x-error": "must be " + ACCEPTABLE_HELP,
         "anyOf": [
             {"type": "array", "items": _ID, "minItems": 1, "uniqueItems": True},
-            {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["from", "to"],
-                "properties": {"from": _ID, "to": _ID},
-            },
-            {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["min", "max"],
-                "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
-            },
+            _record(["from", "to"], {"from": _ID, "to": _ID}),
+            _record(["min", "max"], {"min": {"type": "number"}, "max": {"type": "number"}}),
         ],
     }
 
@@ -119,11 +119,9 @@ def _positions() -> dict[str, Any]:
 
 
 def _party() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "name", "role"],
-        "properties": {
+    return _record(
+        ["id", "name", "role"],
+        {
             "id": _ID,
             "name": _TEXT,
             "short": _SHORT,
@@ -135,7 +133,7 @@ def _party() -> dict[str, Any]:
             },
             "note": _TEXT,
         },
-    }
+    )
 
 
 def _document(
@@ -146,48 +144,44 @@ def _document(
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": _BASE + file,
         "title": title,
-        "type": "object",
-        "additionalProperties": False,
-        "required": required,
-        "properties": properties,
+        **_record(required, properties),
     }
 
 
 def _issue() -> dict[str, Any]:
-    option = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "label"],
-        "properties": {"id": _ID, "label": _TEXT, "description": _TEXT},
-    }
+    """An issue of ``case.yaml``: options (ordinal, nominal) or unit, min and max (interval)."""
+    option = _record(["id", "label"], {"id": _ID, "label": _TEXT, "description": _TEXT})
     issue = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "name", "scale"],
-        "properties": {
-            "id": _ID,
-            "name": _TEXT,
-            "short": _SHORT,
-            "description": _TEXT,
-            "scale": {"enum": list(SCALES)},
-            "options": {"type": "array", "items": option, "minItems": 2},
-            "status_quo": {"type": ["string", "number"]},
-            "unit": _TEXT,
-            "min": {"type": "number"},
-            "max": {"type": "number"},
-            "distances": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["between", "distance"],
-                    "properties": {
-                        "between": {"type": "array", "items": _ID, "minItems": 2, "maxItems": 2},
-                        "distance": {"type": "number", "minimum": 0, "maximum": 1},
-                    },
+        **_record(
+            ["id", "name", "scale"],
+            {
+                "id": _ID,
+                "name": _TEXT,
+                "short": _SHORT,
+                "description": _TEXT,
+                "scale": {"enum": list(SCALES)},
+                "options": {"type": "array", "items": option, "minItems": 2},
+                "status_quo": {"type": ["string", "number"]},
+                "unit": _TEXT,
+                "min": {"type": "number"},
+                "max": {"type": "number"},
+                "distances": {
+                    "type": "array",
+                    "items": _record(
+                        ["between", "distance"],
+                        {
+                            "between": {
+                                "type": "array",
+                                "items": _ID,
+                                "minItems": 2,
+                                "maxItems": 2,
+                            },
+                            "distance": {"type": "number", "minimum": 0, "maximum": 1},
+                        },
+                    ),
                 },
             },
-        },
+        ),
         "if": {"properties": {"scale": {"const": "interval"}}, "required": ["scale"]},
         "then": {"required": ["unit", "min", "max"]},
         "else": {"required": ["options"]},
@@ -197,11 +191,9 @@ def _issue() -> dict[str, Any]:
 
 def case_schema() -> dict[str, Any]:
     """Schema of ``case.yaml``."""
-    source = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "title", "publisher", "date", "url"],
-        "properties": {
+    source = _record(
+        ["id", "title", "publisher", "date", "url"],
+        {
             "id": _ID,
             "title": _TEXT,
             "publisher": _TEXT,
@@ -210,13 +202,8 @@ def case_schema() -> dict[str, Any]:
             "reliability": _TEXT,
             "note": _TEXT,
         },
-    }
-    snapshot = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "date"],
-        "properties": {"id": _ID, "date": _DATE, "label": _TEXT},
-    }
+    )
+    snapshot = _record(["id", "date"], {"id": _ID, "date": _DATE, "label": _TEXT})
     return _document(
         "case.schema.json",
         "zopa case.yaml",
@@ -235,18 +222,16 @@ def case_schema() -> dict[str, Any]:
 
 def party_schema() -> dict[str, Any]:
     """Schema of ``parties/<party-id>.yaml``."""
-    statement = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["as_of", "sources", "positions"],
-        "properties": {
+    statement = _record(
+        ["as_of", "sources", "positions"],
+        {
             "as_of": _DATE,
             "sources": {"type": "array", "items": _ID, "minItems": 1},
             "confidence": {"enum": list(CONFIDENCES)},
             "note": _TEXT,
             "positions": _positions(),
         },
-    }
+    )
     return _document(
         "party.schema.json",
         "zopa parties/<party-id>.yaml",
