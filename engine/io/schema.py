@@ -49,24 +49,24 @@ _PARTIAL_DATE = {
 }
 
 
+def _record(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    """A mapping with exactly these ``properties``, of which ``required`` must be given."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+    }
+
+
 def _acceptable() -> dict[str, Any]:
     return {
         "description": "What the party could live with: " + ACCEPTABLE_HELP + ".",
         "x-error": "must be " + ACCEPTABLE_HELP,
         "anyOf": [
             {"type": "array", "items": _ID, "minItems": 1, "uniqueItems": True},
-            {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["from", "to"],
-                "properties": {"from": _ID, "to": _ID},
-            },
-            {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["min", "max"],
-                "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
-            },
+            _record(["from", "to"], {"from": _ID, "to": _ID}),
+            _record(["min", "max"], {"min": {"type": "number"}, "max": {"type": "number"}}),
         ],
     }
 
@@ -119,11 +119,9 @@ def _positions() -> dict[str, Any]:
 
 
 def _party() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "name", "role"],
-        "properties": {
+    return _record(
+        ["id", "name", "role"],
+        {
             "id": _ID,
             "name": _TEXT,
             "short": _SHORT,
@@ -135,54 +133,67 @@ def _party() -> dict[str, Any]:
             },
             "note": _TEXT,
         },
+    )
+
+
+def _document(
+    file: str, title: str, required: list[str], properties: dict[str, Any]
+) -> dict[str, Any]:
+    """The schema of one kind of file: a mapping with ``properties``, ``required`` ones."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": _BASE + file,
+        "title": title,
+        **_record(required, properties),
     }
 
 
-def case_schema() -> dict[str, Any]:
-    """Schema of ``case.yaml``."""
-    option = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "label"],
-        "properties": {"id": _ID, "label": _TEXT, "description": _TEXT},
-    }
+def _issue() -> dict[str, Any]:
+    """An issue of ``case.yaml``: options (ordinal, nominal) or unit, min and max (interval)."""
+    option = _record(["id", "label"], {"id": _ID, "label": _TEXT, "description": _TEXT})
     issue = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "name", "scale"],
-        "properties": {
-            "id": _ID,
-            "name": _TEXT,
-            "short": _SHORT,
-            "description": _TEXT,
-            "scale": {"enum": list(SCALES)},
-            "options": {"type": "array", "items": option, "minItems": 2},
-            "status_quo": {"type": ["string", "number"]},
-            "unit": _TEXT,
-            "min": {"type": "number"},
-            "max": {"type": "number"},
-            "distances": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["between", "distance"],
-                    "properties": {
-                        "between": {"type": "array", "items": _ID, "minItems": 2, "maxItems": 2},
-                        "distance": {"type": "number", "minimum": 0, "maximum": 1},
-                    },
+        **_record(
+            ["id", "name", "scale"],
+            {
+                "id": _ID,
+                "name": _TEXT,
+                "short": _SHORT,
+                "description": _TEXT,
+                "scale": {"enum": list(SCALES)},
+                "options": {"type": "array", "items": option, "minItems": 2},
+                "status_quo": {"type": ["string", "number"]},
+                "unit": _TEXT,
+                "min": {"type": "number"},
+                "max": {"type": "number"},
+                "distances": {
+                    "type": "array",
+                    "items": _record(
+                        ["between", "distance"],
+                        {
+                            "between": {
+                                "type": "array",
+                                "items": _ID,
+                                "minItems": 2,
+                                "maxItems": 2,
+                            },
+                            "distance": {"type": "number", "minimum": 0, "maximum": 1},
+                        },
+                    ),
                 },
             },
-        },
+        ),
         "if": {"properties": {"scale": {"const": "interval"}}, "required": ["scale"]},
         "then": {"required": ["unit", "min", "max"]},
         "else": {"required": ["options"]},
     }
-    source = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "title", "publisher", "date", "url"],
-        "properties": {
+    return issue
+
+
+def case_schema() -> dict[str, Any]:
+    """Schema of ``case.yaml``."""
+    source = _record(
+        ["id", "title", "publisher", "date", "url"],
+        {
             "id": _ID,
             "title": _TEXT,
             "publisher": _TEXT,
@@ -191,55 +202,42 @@ def case_schema() -> dict[str, Any]:
             "reliability": _TEXT,
             "note": _TEXT,
         },
-    }
-    snapshot = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "date"],
-        "properties": {"id": _ID, "date": _DATE, "label": _TEXT},
-    }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": _BASE + "case.schema.json",
-        "title": "zopa case.yaml",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["title", "as_of", "parties", "issues", "sources"],
-        "properties": {
+    )
+    snapshot = _record(["id", "date"], {"id": _ID, "date": _DATE, "label": _TEXT})
+    return _document(
+        "case.schema.json",
+        "zopa case.yaml",
+        ["title", "as_of", "parties", "issues", "sources"],
+        {
             "title": _TEXT,
             "description": _TEXT,
             "as_of": _DATE,
             "parties": {"type": "array", "items": _party(), "minItems": 1},
-            "issues": {"type": "array", "items": issue, "minItems": 1},
+            "issues": {"type": "array", "items": _issue(), "minItems": 1},
             "sources": {"type": "array", "items": source},
             "snapshots": {"type": "array", "items": snapshot},
         },
-    }
+    )
 
 
 def party_schema() -> dict[str, Any]:
     """Schema of ``parties/<party-id>.yaml``."""
-    statement = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["as_of", "sources", "positions"],
-        "properties": {
+    statement = _record(
+        ["as_of", "sources", "positions"],
+        {
             "as_of": _DATE,
             "sources": {"type": "array", "items": _ID, "minItems": 1},
             "confidence": {"enum": list(CONFIDENCES)},
             "note": _TEXT,
             "positions": _positions(),
         },
-    }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": _BASE + "party.schema.json",
-        "title": "zopa parties/<party-id>.yaml",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["party", "statements"],
-        "properties": {"party": _ID, "statements": {"type": "array", "items": statement}},
-    }
+    )
+    return _document(
+        "party.schema.json",
+        "zopa parties/<party-id>.yaml",
+        ["party", "statements"],
+        {"party": _ID, "statements": {"type": "array", "items": statement}},
+    )
 
 
 #: The fields a scenario change can set on a position.
@@ -289,14 +287,11 @@ def scenario_schema() -> dict[str, Any]:
     }
     assert tuple(change_props) == CHANGE_FIELDS
     change = {"type": "object", "additionalProperties": False, "properties": change_props}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": _BASE + "scenario.schema.json",
-        "title": "zopa scenarios/<scenario-id>.yaml",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["title", "changes"],
-        "properties": {
+    return _document(
+        "scenario.schema.json",
+        "zopa scenarios/<scenario-id>.yaml",
+        ["title", "changes"],
+        {
             "title": _TEXT,
             "description": _TEXT,
             "at": _DATE,
@@ -304,7 +299,7 @@ def scenario_schema() -> dict[str, Any]:
             "note": _TEXT,
             "changes": {"type": "array", "items": change, "minItems": 1},
         },
-    }
+    )
 
 
 def schemas() -> dict[str, dict[str, Any]]:

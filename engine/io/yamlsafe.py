@@ -191,28 +191,50 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 def read_yaml(path: Path, display: str | None = None) -> Located:
     """Read one YAML file safely; raise :class:`YamlProblems` with located problems."""
     shown = display or str(path)
+    node = _compose(_read_text(path, shown), shown)
+    if node is None:
+        raise _fail(shown, "file is empty; expected a YAML mapping (key: value lines)")
+    converter = _Converter(Located(None, shown))
+    try:
+        converter.located.data = converter.value(node, (), 0, set())
+    except RecursionError:
+        raise _fail(shown, _TOO_DEEP) from None
+    converter.located.problems = converter.problems
+    return converter.located
 
-    def fail(message: str, line: int = 1, col: int = 1) -> YamlProblems:
-        return YamlProblems([Problem(shown, line, col, "", message)])
 
+_TOO_DEEP = f"nesting is too deep; at most {MAX_DEPTH} levels are allowed"
+
+
+def _fail(shown: str, message: str, line: int = 1, col: int = 1) -> YamlProblems:
+    return YamlProblems([Problem(shown, line, col, "", message)])
+
+
+def _read_text(path: Path, shown: str) -> str:
+    """The file's text: at most :data:`MAX_BYTES`, UTF-8 (a byte-order mark is dropped)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise fail(f"cannot read file: {exc.strerror or exc}") from None
+        raise _fail(shown, f"cannot read file: {exc.strerror or exc}") from None
     if size > MAX_BYTES:
-        raise fail(f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (1 MiB) a file")
+        raise _fail(
+            shown, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (1 MiB) a file"
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise fail(f"cannot read file: {exc.strerror or exc}") from None
+        raise _fail(shown, f"cannot read file: {exc.strerror or exc}") from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise fail(
-            f"not valid UTF-8 text (byte {exc.start}); save the file as UTF-8", line
+        raise _fail(
+            shown, f"not valid UTF-8 text (byte {exc.start}); save the file as UTF-8", line
         ) from None
 
+
+def _compose(text: str, shown: str) -> yaml.Node | None:
+    """The document's node tree (``None`` when empty); syntax errors and deep nesting are located."""
     loader: Any = None
     try:
         if _FAST is not None:
@@ -220,59 +242,65 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
             loader = _FAST(text)
         else:
             loader = _CoreLoader(text)
-        node = loader.get_single_node()
+        return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = "; ".join(s for s in (exc.context, exc.problem) if s)
-        raise fail(f"YAML syntax error: {what}", line, col) from None
+        raise _fail(shown, f"YAML syntax error: {what}", line, col) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
-        raise fail(
-            f"YAML syntax error: character {exc.character!r} is not allowed", line, col
+        raise _fail(
+            shown, f"YAML syntax error: character {exc.character!r} is not allowed", line, col
         ) from None
     except yaml.YAMLError as exc:
-        raise fail(f"YAML syntax error: {exc}") from None
+        raise _fail(shown, f"YAML syntax error: {exc}") from None
     except _TooDeep as exc:
-        raise fail(
-            f"nesting is too deep; at most {MAX_DEPTH} levels are allowed",
-            exc.mark.line + 1,
-            exc.mark.column + 1,
-        ) from None
+        raise _fail(shown, _TOO_DEEP, exc.mark.line + 1, exc.mark.column + 1) from None
     except RecursionError:
-        raise fail(f"nesting is too deep; at most {MAX_DEPTH} levels are allowed") from None
+        raise _fail(shown, _TOO_DEEP) from None
     finally:
         if loader is not None:
             loader.dispose()
-    if node is None:
-        raise fail("file is empty; expected a YAML mapping (key: value lines)")
 
-    located = Located(None, shown)
-    problems: list[Problem] = []  # tags and duplicate keys: reported, reading goes on
-    budget = [MAX_NODES]
 
-    def convert(n: yaml.Node, path: Path_, depth: int, active: set[int]) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise fail(
+_KEY_TAGS = (_STR, _INT, _FLOAT, _BOOL, _NULL, _TS)
+
+
+@dataclass
+class _Converter:
+    """Turns nodes into plain data, recording positions; counts nodes to stop alias bombs.
+
+    Refused tags and bad or duplicate keys are recorded in ``problems`` and
+    reading goes on; a node budget overrun, too deep nesting or a recursive
+    alias stops it (:class:`YamlProblems`).
+    """
+
+    located: Located
+    problems: list[Problem] = field(default_factory=list)
+    budget: int = MAX_NODES
+
+    def value(self, n: yaml.Node, path: Path_, depth: int, active: set[int]) -> Any:
+        shown = self.located.file
+        self.budget -= 1
+        if self.budget < 0:
+            raise _fail(
+                shown,
                 f"the document expands to more than {MAX_NODES:,} nodes (alias expansion "
                 "bomb?); write the data out or use fewer aliases",
                 *_mark(n),
             )
         if depth > MAX_DEPTH:
-            raise fail(f"nesting is too deep; at most {MAX_DEPTH} levels are allowed", *_mark(n))
+            raise _fail(shown, _TOO_DEEP, *_mark(n))
         if id(n) in active:
-            raise fail("recursive alias: a node contains itself", *_mark(n))
-        located.values[path] = _mark(n)
+            raise _fail(shown, "recursive alias: a node contains itself", *_mark(n))
+        self.located.values[path] = _mark(n)
         if n.tag not in _ALLOWED:
-            problems.append(
-                Problem(
-                    shown,
-                    *_mark(n),
-                    format_path(path),
-                    f"YAML tag '{n.tag}' is not allowed; only plain YAML data (text, numbers, "
-                    "true/false, null, lists, mappings) is read",
-                )
+            self._problem(
+                n,
+                path,
+                f"YAML tag '{n.tag}' is not allowed; only plain YAML data (text, numbers, "
+                "true/false, null, lists, mappings) is read",
             )
             return None
         if isinstance(n, yaml.ScalarNode):
@@ -280,60 +308,41 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
         active.add(id(n))
         try:
             if isinstance(n, yaml.SequenceNode):
-                return [convert(c, (*path, i), depth + 1, active) for i, c in enumerate(n.value)]
-            out: dict[str, Any] = {}
-            for knode, vnode in n.value:
-                if not isinstance(knode, yaml.ScalarNode) or knode.tag not in (
-                    _STR,
-                    _INT,
-                    _FLOAT,
-                    _BOOL,
-                    _NULL,
-                    _TS,
-                ):
-                    problems.append(
-                        Problem(
-                            shown,
-                            *_mark(knode),
-                            format_path(path),
-                            "mapping keys must be plain text",
-                        )
-                    )
-                    continue
-                key = knode.value
-                if key == "<<" and not knode.style:  # plain (unquoted) <<
-                    problems.append(
-                        Problem(
-                            shown,
-                            *_mark(knode),
-                            format_path(path),
-                            "merge keys ('<<') are not supported; repeat the fields or use an alias for the whole value",
-                        )
-                    )
-                    continue
-                if key in out:
-                    first = located.keys.get((*path, key), (0, 0))
-                    problems.append(
-                        Problem(
-                            shown,
-                            *_mark(knode),
-                            format_path((*path, key)),
-                            f"duplicate key '{key}' (first at line {first[0]}); each key may appear once",
-                        )
-                    )
-                    continue
-                located.keys[(*path, key)] = _mark(knode)
-                out[key] = convert(vnode, (*path, key), depth + 1, active)
-            return out
+                return [
+                    self.value(c, (*path, i), depth + 1, active) for i, c in enumerate(n.value)
+                ]
+            return self._mapping(n, path, depth, active)
         finally:
             active.discard(id(n))
 
-    try:
-        located.data = convert(node, (), 0, set())
-    except RecursionError:
-        raise fail(f"nesting is too deep; at most {MAX_DEPTH} levels are allowed") from None
-    located.problems = problems
-    return located
+    def _mapping(self, n: yaml.Node, path: Path_, depth: int, active: set[int]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for knode, vnode in n.value:
+            if not isinstance(knode, yaml.ScalarNode) or knode.tag not in _KEY_TAGS:
+                self._problem(knode, path, "mapping keys must be plain text")
+                continue
+            key = knode.value
+            if key == "<<" and not knode.style:  # plain (unquoted) <<
+                self._problem(
+                    knode,
+                    path,
+                    "merge keys ('<<') are not supported; repeat the fields or use an alias for the whole value",
+                )
+                continue
+            if key in out:
+                first = self.located.keys.get((*path, key), (0, 0))
+                self._problem(
+                    knode,
+                    (*path, key),
+                    f"duplicate key '{key}' (first at line {first[0]}); each key may appear once",
+                )
+                continue
+            self.located.keys[(*path, key)] = _mark(knode)
+            out[key] = self.value(vnode, (*path, key), depth + 1, active)
+        return out
+
+    def _problem(self, n: yaml.Node, path: Path_, message: str) -> None:
+        self.problems.append(Problem(self.located.file, *_mark(n), format_path(path), message))
 
 
 def _scalar(n: yaml.ScalarNode) -> Any:

@@ -112,62 +112,19 @@ def parse_acceptable(issue: Issue, value: object) -> tuple[Acceptable | None, Er
     Lists of option ids and ``{from, to}`` ranges on ordinal/nominal scales
     (ranges on ordinal only); ``{min, max}`` intervals on interval scales.
     """
-    errors: Errors = []
     if issue.is_interval:
-        assert issue.min is not None and issue.max is not None
-        if not (isinstance(value, Mapping) and set(value) == {"min", "max"}):
-            return None, [
-                ((), f"issue '{issue.id}' is on an interval scale: write {{min: …, max: …}}")
-            ]
-        lo, hi = value["min"], value["max"]
-        for key, x in (("min", lo), ("max", hi)):
-            if not is_number(x):
-                errors.append(((key,), f"expected a number, got {x!r}"))
-            elif not issue.min <= x <= issue.max:
-                errors.append(
-                    (
-                        (key,),
-                        f"{x:g} is outside issue '{issue.id}''s range; allowed: "
-                        f"{issue.min:g} to {issue.max:g} {issue.unit}",
-                    )
-                )
-        if errors:
-            return None, errors
-        if lo > hi:
-            return None, [
-                ((), f"min ({lo:g}) is greater than max ({hi:g}); write the smaller bound first")
-            ]
-        return Span(float(lo), float(hi)), []
+        return _interval(issue, value)
     if isinstance(value, list):
-        for i, v in enumerate(value):
-            if v not in issue.option_ids:
-                errors.append(((i,), _option_error(issue, v)))
+        errors: Errors = [
+            ((i,), _option_error(issue, v))
+            for i, v in enumerate(value)
+            if v not in issue.option_ids
+        ]
         if not value:
             errors.append(((), "must list at least one option"))
         return (None if errors else OptionSet(frozenset(value))), errors
     if isinstance(value, Mapping) and set(value) == {"from", "to"}:
-        if issue.scale != "ordinal":
-            return None, [
-                (
-                    (),
-                    f"issue '{issue.id}' is nominal: ranges need an ordinal scale; list the options",
-                )
-            ]
-        for key in ("from", "to"):
-            if value[key] not in issue.option_ids:
-                errors.append(((key,), _option_error(issue, value[key])))
-        if errors:
-            return None, errors
-        a, b = issue.index(value["from"]), issue.index(value["to"])
-        if a > b:
-            return None, [
-                (
-                    (),
-                    f"range is reversed: '{value['from']}' comes after '{value['to']}' in the "
-                    f"order of issue '{issue.id}' ({', '.join(issue.option_ids)})",
-                )
-            ]
-        return OptionSet(frozenset(issue.option_ids[a : b + 1])), []
+        return _option_range(issue, value)
     kind = (
         "an interval"
         if isinstance(value, Mapping) and {"min", "max"} & set(value)
@@ -176,6 +133,60 @@ def parse_acceptable(issue: Issue, value: object) -> tuple[Acceptable | None, Er
     return None, [
         ((), f"{kind} does not fit issue '{issue.id}' ({issue.scale}); use {ACCEPTABLE_HELP}")
     ]
+
+
+def _interval(issue: Issue, value: object) -> tuple[Span | None, Errors]:
+    """``{min, max}`` within the range of an interval issue."""
+    assert issue.min is not None and issue.max is not None
+    if not (isinstance(value, Mapping) and set(value) == {"min", "max"}):
+        return None, [
+            ((), f"issue '{issue.id}' is on an interval scale: write {{min: …, max: …}}")
+        ]
+    errors: Errors = []
+    lo, hi = value["min"], value["max"]
+    for key, x in (("min", lo), ("max", hi)):
+        if not is_number(x):
+            errors.append(((key,), f"expected a number, got {x!r}"))
+        elif not issue.min <= x <= issue.max:
+            errors.append(
+                (
+                    (key,),
+                    f"{x:g} is outside issue '{issue.id}''s range; allowed: "
+                    f"{issue.min:g} to {issue.max:g} {issue.unit}",
+                )
+            )
+    if errors:
+        return None, errors
+    if lo > hi:
+        return None, [
+            ((), f"min ({lo:g}) is greater than max ({hi:g}); write the smaller bound first")
+        ]
+    return Span(float(lo), float(hi)), []
+
+
+def _option_range(issue: Issue, value: Mapping[str, Any]) -> tuple[OptionSet | None, Errors]:
+    """``{from, to}``: the options of an ordinal issue from one to the other, in order."""
+    if issue.scale != "ordinal":
+        return None, [
+            ((), f"issue '{issue.id}' is nominal: ranges need an ordinal scale; list the options")
+        ]
+    errors: Errors = [
+        ((key,), _option_error(issue, value[key]))
+        for key in ("from", "to")
+        if value[key] not in issue.option_ids
+    ]
+    if errors:
+        return None, errors
+    a, b = issue.index(value["from"]), issue.index(value["to"])
+    if a > b:
+        return None, [
+            (
+                (),
+                f"range is reversed: '{value['from']}' comes after '{value['to']}' in the "
+                f"order of issue '{issue.id}' ({', '.join(issue.option_ids)})",
+            )
+        ]
+    return OptionSet(frozenset(issue.option_ids[a : b + 1])), []
 
 
 def parse_requires(
@@ -254,17 +265,8 @@ def parse_position(
     ideal, err = parse_outcome(issue, raw["ideal"])
     if err:
         errors.append((("ideal",), err))
-    if "acceptable" in raw:
-        acceptable, errs = parse_acceptable(issue, raw["acceptable"])
-        errors += [(("acceptable", *p), m) for p, m in errs]
-    elif ideal is not None:
-        acceptable = (
-            Span(float(ideal), float(ideal))
-            if issue.is_interval
-            else OptionSet(frozenset([str(ideal)]))
-        )
-    else:
-        acceptable = None
+    given = raw.get("acceptable", _ABSENT)
+    acceptable = _acceptable_or_ideal(issue, given, ideal, errors)
     salience = raw.get("salience", 0.5)
     if not (is_number(salience) and 0 <= salience <= 1):
         errors.append((("salience",), f"salience must be a number from 0 to 1, got {salience!r}"))
@@ -300,3 +302,23 @@ def parse_position(
     )
     errors += position_errors(issue, pos)
     return (None if errors else pos), errors
+
+
+_ABSENT = object()
+
+
+def _acceptable_or_ideal(
+    issue: Issue, given: object, ideal: Outcome | None, errors: Errors
+) -> Acceptable | None:
+    """The position's acceptable set; when none is given, the ideal alone (errors are appended)."""
+    if given is not _ABSENT:
+        acceptable, errs = parse_acceptable(issue, given)
+        errors += [(("acceptable", *p), m) for p, m in errs]
+        return acceptable
+    if ideal is not None:
+        return (
+            Span(float(ideal), float(ideal))
+            if issue.is_interval
+            else OptionSet(frozenset([str(ideal)]))
+        )
+    return None
