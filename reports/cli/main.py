@@ -31,8 +31,10 @@ COMMAND_MODULES = (
     "reports.cli.case",
     "reports.cli.importing",
     "reports.cli.analysis",
+    "reports.cli.timeline",
     "reports.cli.settle",
     "reports.cli.whatif",
+    "reports.cli.packages",
     "reports.cli.report",
 )
 
