@@ -156,23 +156,31 @@ def _change(kind: str) -> Callable[[str], tuple[str, str]]:
 def add_what_if(p: argparse.ArgumentParser, scenario_help: str) -> None:
     """``--scenario``, then ``--concede`` and ``--set`` (both gathered, in order, in ``changes``)."""
     p.add_argument("--scenario", metavar="FILE|ID", help=scenario_help)
-    p.add_argument(
-        "--concede",
-        action="append",
-        dest="changes",
-        type=_change("concede"),
-        metavar="PARTY:ISSUE=OPTION[,…]",
-        help="widen an acceptable set (ordinal 'a..b', interval 'lo..hi'); repeatable",
-    )
-    p.add_argument(
-        "--set",
-        action="append",
-        dest="changes",
-        type=_change("set"),
-        metavar="PARTY:ISSUE.FIELD=VALUE",
-        help="change a field: ideal, acceptable, add, remove, salience, red_line, note, "
+    for kind, metavar, help in _CHANGE_OPTIONS:
+        p.add_argument(
+            f"--{kind}",
+            action="append",
+            dest="changes",
+            type=_change(kind),
+            metavar=metavar,
+            help=help,
+        )
+
+
+#: ``--concede`` and ``--set``: kind, metavar, help.
+_CHANGE_OPTIONS = (
+    (
+        "concede",
+        "PARTY:ISSUE=OPTION[,…]",
+        "widen an acceptable set (ordinal 'a..b', interval 'lo..hi'); repeatable",
+    ),
+    (
+        "set",
+        "PARTY:ISSUE.FIELD=VALUE",
+        "change a field: ideal, acceptable, add, remove, salience, red_line, note, "
         "withdraw; repeatable",
-    )
+    ),
+)
 
 
 def case_of(args: argparse.Namespace) -> Case:

@@ -125,7 +125,8 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, tuple[str, ...] | None,
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from reports.render.content import build_report, render_html, render_markdown
+    from reports.render.content import build_report
+    from reports.render.markup import render_html, render_markdown
     from reports.render.pdf import render_pdf
 
     formats = _formats(args.format)
