@@ -1,10 +1,11 @@
-"""Analysis commands: ``matrix``, ``zones``, ``graph``, ``timeline``.
+"""Analysis commands: ``matrix``, ``zones``, ``graph``.
 
 Each command loads a case, calls the engine and prints (SALib's rule: no
 analysis here). Tables are plain text for 80–120 column terminals; CSV and
 JSON are stable (case order for rows and columns, sorted JSON keys, floats
 rounded to 6 decimals, NaN as empty/null). The layouts are documented in each
-command's ``--help`` and in docs/cli.md.
+command's ``--help`` and in docs/cli.md. ``zopa timeline`` lives in
+:mod:`reports.cli.timeline`.
 """
 
 from __future__ import annotations
@@ -14,81 +15,67 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 import engine
-from engine import Case, UnknownIdError
-from engine.analysis.measures import MATRIX_KINDS
-from reports.cli.kit import (
-    UsageError,
-    add_at,
-    add_case,
-    add_format,
-    add_parties,
-    case_of,
-    csv_text,
-    date_of,
-    emit,
-    format_table,
-    json_text,
-    parties_of,
-)
+from engine import UnknownIdError
+from reports.cli import kit
+from reports.cli.kit import WIDTH, UsageError, format_table, json_text
+from reports.cli.kit import plain_or_none as _py
 from reports.export.output import write_file
 
-__all__ = ["GRAPH_WRITERS", "graph_bytes", "matrix_table", "register"]
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
 
-#: Terminal width the tables are laid out for (wider matrices are split into column blocks).
-WIDTH = 100
-_RAW = argparse.RawDescriptionHelpFormatter
+    from engine import Case
+
+__all__ = ["GRAPH_WRITERS", "WIDTH", "graph_bytes", "matrix_table", "register"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "matrix",
+        cmd_matrix,
         help="overlap, conflict, gap, distance or compatibility matrices",
-        formatter_class=_RAW,
         description=MATRIX_HELP,
         epilog=MATRIX_EPILOG,
+        raw=True,
     )
-    add_case(p)
+    kit.add_case(p)
     p.add_argument(
         "--kind",
-        choices=list(MATRIX_KINDS),
+        choices=list(kit.MATRIX_KINDS),
         default="conflict",
         help="the measure (default: conflict)",
     )
     p.add_argument("--issue", metavar="ID", help="one issue's matrix (see the list above)")
-    add_at(p)
-    add_parties(p)
-    add_format(p)
-    p.set_defaults(func=cmd_matrix)
+    _add_evaluation(p, table=True)
 
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "zones",
+        cmd_zones,
         help="agreement zones per issue and the parties blocking them",
-        formatter_class=_RAW,
         description=ZONES_HELP,
         epilog=ZONES_EPILOG,
+        raw=True,
     )
-    add_case(p)
-    add_at(p)
-    add_parties(p)
-    add_format(p)
-    p.set_defaults(func=cmd_zones)
+    kit.add_case(p)
+    _add_evaluation(p, table=True)
 
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "graph",
+        cmd_graph,
         help="the incompatibility graph: export and summary",
-        formatter_class=_RAW,
         description=GRAPH_HELP,
         epilog=GRAPH_EPILOG,
+        raw=True,
     )
-    add_case(p)
-    add_at(p)
-    add_parties(p)
+    kit.add_case(p)
+    _add_evaluation(p, table=False)
     p.add_argument(
         "-o",
         "--output",
@@ -99,24 +86,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--top", type=int, default=5, metavar="N", help="central positions to list (default: 5)"
     )
-    p.set_defaults(func=cmd_graph)
 
-    p = sub.add_parser(
-        "timeline",
-        help="conflict and agreement zones per snapshot; who hardened, who softened",
-        formatter_class=_RAW,
-        description=TIMELINE_HELP,
-        epilog=TIMELINE_EPILOG,
-    )
-    add_case(p)
-    add_parties(p)
-    add_format(p)
-    p.add_argument(
-        "--changes",
-        action="store_true",
-        help="only the position changes (CSV: the change list instead of the snapshots)",
-    )
-    p.set_defaults(func=cmd_timeline)
+
+def _add_evaluation(p: argparse.ArgumentParser, table: bool) -> None:
+    """``--at`` and ``--parties``, then ``--format`` when the output is a table."""
+    kit.add_at(p)
+    kit.add_parties(p)
+    if table:
+        kit.add_format(p)
 
 
 # --------------------------------------------------------------------- help
@@ -188,27 +165,6 @@ confidence, as_of, sources, note. Edge attributes: kind (conflict|linkage),
 weight; conflict edges: issue, conflict, gap, distance, overlap; linkage
 edges: holders, condition."""
 
-TIMELINE_HELP = """\
-The case at each snapshot (the case's named snapshots, else every statement
-date): total conflict (Σ over issues and pairs of gap × mean salience), how
-many issues have positions, how many are compared (two or more positions)
-and how many of those have a non-empty agreement zone, and the mean overlap
-over pairs. Then every position that changed between consecutive snapshots:
-new, withdrawn, softened (acceptable set grew or red line dropped), hardened
-(set shrank or red line added), moved (ideal moved, or mixed changes) or
-other (salience or linkage only)."""
-
-TIMELINE_EPILOG = """\
-CSV: the snapshots (snapshot, date, label, total_conflict,
-  issues_with_positions, issues_compared, open_zones, mean_overlap); with
-  --changes the changes instead (party, issue, from_snapshot, to_snapshot,
-  from_date, to_date, kind, changed, before, after, salience_before,
-  salience_after).
-JSON: {"case", "title", "parties", "snapshots": [rows as above],
-  "issues": [{"snapshot", "issue", "date", "n_parties", "total_conflict",
-  "incompatible_pairs", "zone_empty"}], "changes": [rows as above]};
-  with --changes only "changes". Dates are ISO strings."""
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -221,19 +177,11 @@ def _issue_of(case: Case, issue_id: str) -> str:
     try:
         return case.issue(issue_id).id
     except UnknownIdError as exc:
-        raise UsageError(f"--issue: {exc}") from None
+        raise kit.UsageError(f"--issue: {exc}") from None
 
 
 def _records(df: pd.DataFrame) -> dict[str, dict[str, Any]]:
     return {str(r): {str(c): _py(df.loc[r, c]) for c in df.columns} for r in df.index}
-
-
-def _py(v: Any) -> Any:
-    if hasattr(v, "item") and not isinstance(v, str | bytes | tuple):
-        v = v.item()
-    if isinstance(v, float) and v != v:
-        return None
-    return v
 
 
 def matrix_table(df: pd.DataFrame, *, width: int = WIDTH, indent: str = "") -> str:
@@ -269,47 +217,48 @@ _TITLES = {
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    case = case_of(args)
-    at = date_of(args)
-    parties = parties_of(args, case)
-    kind = args.kind
+    case = kit.case_of(args)
+    at = kit.date_of(args)
+    parties = kit.parties_of(args, case)
     issue = _issue_of(case, args.issue) if args.issue else None
-    date = _date_text(case, at)
-    if issue is not None:
-        scope = "issue"
-        mats = {issue: engine.issue_matrices(case, kind, at=at, parties=parties)[issue]}
-    elif kind in ("overlap", "conflict"):
-        scope = "aggregate"
-        fn = engine.overlap_matrix if kind == "overlap" else engine.conflict_matrix
-        mats = {"": fn(case, at=at, parties=parties)}
-    else:
-        scope = "per issue"
-        mats = engine.issue_matrices(case, kind, at=at, parties=parties)
+    scope, mats = _matrices(case, args.kind, issue, at, parties)
     ids = list(case.resolve_parties(parties))
+    date = _date_text(case, at)
     if args.format == "json":
-        data: dict[str, Any] = {
-            "case": case.id,
-            "title": case.title,
-            "at": date,
-            "kind": kind,
-            "parties": ids,
-            "scope": scope,
-            "issue": issue,
-        }
+        data: dict[str, Any] = {"case": case.id, "title": case.title, "at": date,
+                                "kind": args.kind, "parties": ids, "scope": scope,
+                                "issue": issue}  # fmt: skip
         if scope == "per issue":
             data["matrices"] = {i: _records(m) for i, m in mats.items()}
         else:
             data["matrix"] = _records(next(iter(mats.values())))
-        emit(json_text(data))
-        return 0
-    if args.format == "csv":
-        if scope == "per issue":
-            rows = [[i, r, *m.loc[r].tolist()] for i, m in mats.items() for r in m.index]
-            emit(csv_text(["issue", "party", *ids], rows))
-        else:
-            m = next(iter(mats.values()))
-            emit(csv_text(["party", *ids], ([r, *m.loc[r].tolist()] for r in m.index)))
-        return 0
+        kit.emit(kit.json_text(data))
+    elif args.format == "csv" and scope == "per issue":
+        rows = [[i, r, *m.loc[r].tolist()] for i, m in mats.items() for r in m.index]
+        kit.emit(kit.csv_text(["issue", "party", *ids], rows))
+    elif args.format == "csv":
+        m = next(iter(mats.values()))
+        kit.emit(kit.csv_text(["party", *ids], ([r, *m.loc[r].tolist()] for r in m.index)))
+    else:
+        kit.emit(_matrix_text(case, args.kind, scope, mats, date))
+    return 0
+
+
+def _matrices(
+    case: Case, kind: str, issue: str | None, at: Any, parties: tuple[str, ...] | None
+) -> tuple[str, dict[str, pd.DataFrame]]:
+    """The scope ("issue", "aggregate" or "per issue") and its matrices by issue ("": all)."""
+    if issue is not None:
+        return "issue", {issue: engine.issue_matrices(case, kind, at=at, parties=parties)[issue]}
+    if kind in ("overlap", "conflict"):
+        fn = engine.overlap_matrix if kind == "overlap" else engine.conflict_matrix
+        return "aggregate", {"": fn(case, at=at, parties=parties)}
+    return "per issue", engine.issue_matrices(case, kind, at=at, parties=parties)
+
+
+def _matrix_text(
+    case: Case, kind: str, scope: str, mats: dict[str, pd.DataFrame], date: str
+) -> str:
     head = f"{_TITLES[kind]} — {case.title} ({case.id}), at {date}\n"
     if scope == "aggregate":
         head += "Salience-weighted mean over the issues both parties have positions on.\n"
@@ -322,8 +271,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             out.append("\n")
         out.append(matrix_table(m, indent="  " if i else ""))
     out.append("\n'–': no position on the issue, or no shared issue.\n")
-    emit("".join(out))
-    return 0
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ zones
@@ -350,12 +298,32 @@ def _zone_ids(ids: Sequence[Any]) -> list[Any]:
 
 
 def cmd_zones(args: argparse.Namespace) -> int:
-    case = case_of(args)
-    at = date_of(args)
-    parties = parties_of(args, case)
-    z = engine.agreement_zones(case, at=at, parties=parties)
+    case = kit.case_of(args)
+    at = kit.date_of(args)
+    parties = kit.parties_of(args, case)
+    records = _zone_records(engine.agreement_zones(case, at=at, parties=parties))
     date = _date_text(case, at)
-    records = [
+    if args.format == "json":
+        data = {"case": case.id, "title": case.title, "at": date,
+                "parties": list(case.resolve_parties(parties)), "zones": records}  # fmt: skip
+        kit.emit(kit.json_text(data))
+    elif args.format == "csv":
+        headers = ["issue", "scale", "n_parties", "parties", "zone", "zone_ids", "empty",
+                   "blocker_size", "blockers"]  # fmt: skip
+        rows = [
+            [r["issue"], r["scale"], r["n_parties"], " ".join(r["parties"]), r["zone"],
+             " ".join(f"{x:g}" if isinstance(x, float) else x for x in r["zone_ids"]),
+             r["empty"], r["blocker_size"], _blockers_text(r["blockers"], "|")]
+            for r in records
+        ]  # fmt: skip
+        kit.emit(kit.csv_text(headers, rows))
+    else:
+        kit.emit(_zones_text(case, date, records))
+    return 0
+
+
+def _zone_records(z: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
         {
             "issue": str(i),
             "scale": r["scale"],
@@ -369,30 +337,9 @@ def cmd_zones(args: argparse.Namespace) -> int:
         }
         for i, r in z.iterrows()
     ]
-    if args.format == "json":
-        emit(
-            json_text(
-                {
-                    "case": case.id,
-                    "title": case.title,
-                    "at": date,
-                    "parties": list(case.resolve_parties(parties)),
-                    "zones": records,
-                }
-            )
-        )
-        return 0
-    if args.format == "csv":
-        headers = ["issue", "scale", "n_parties", "parties", "zone", "zone_ids", "empty",
-                   "blocker_size", "blockers"]  # fmt: skip
-        rows = [
-            [r["issue"], r["scale"], r["n_parties"], " ".join(r["parties"]), r["zone"],
-             " ".join(f"{x:g}" if isinstance(x, float) else x for x in r["zone_ids"]),
-             r["empty"], r["blocker_size"], _blockers_text(r["blockers"], "|")]
-            for r in records
-        ]  # fmt: skip
-        emit(csv_text(headers, rows))
-        return 0
+
+
+def _zones_text(case: Case, date: str, records: list[dict[str, Any]]) -> str:
     out = [f"Agreement zones — {case.title} ({case.id}), at {date}\n\n"]
     body = [
         [
@@ -410,20 +357,23 @@ def cmd_zones(args: argparse.Namespace) -> int:
         "smallest sets of parties\nwhose removal opens the zone ('+' joins a set's members, "
         "'|' separates the sets).\n"
     )
-    emit("".join(out))
-    return 0
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ graph
 
 
 def _graphml(G: nx.Graph) -> bytes:
+    import networkx as nx
+
     buf = io.BytesIO()
     nx.write_graphml(G, buf)
     return buf.getvalue()
 
 
 def _gexf(G: nx.Graph) -> bytes:
+    import networkx as nx
+
     buf = io.BytesIO()
     nx.write_gexf(G, buf)
     # networkx stamps today's date; use the evaluation date so output is reproducible
@@ -434,6 +384,8 @@ def _gexf(G: nx.Graph) -> bytes:
 
 
 def _node_link(G: nx.Graph) -> bytes:
+    import networkx as nx
+
     data = nx.node_link_data(G, edges="edges")
     return json_text(data).encode("utf-8")
 
@@ -482,11 +434,11 @@ def graph_bytes(G: nx.Graph, path: str | Path) -> bytes:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    case = case_of(args)
-    at = date_of(args)
-    parties = parties_of(args, case)
+    case = kit.case_of(args)
+    at = kit.date_of(args)
+    parties = kit.parties_of(args, case)
     if args.top < 0:
-        raise UsageError("--top: give a number >= 0")
+        raise kit.UsageError("--top: give a number >= 0")
     G = engine.incompatibility_graph(case, at=at, parties=parties)
     data = graph_bytes(G, args.output) if args.output else None  # check the extension first
     kinds = [k for _, _, k in G.edges(data="kind")]
@@ -495,19 +447,37 @@ def cmd_graph(args: argparse.Namespace) -> int:
         f"{G.number_of_nodes()} positions, {kinds.count('conflict')} conflict edges, "
         f"{kinds.count('linkage')} linkage edges\n",
     ]
+    out += _central_lines(G, args.top)
+    out += _cluster_lines(G)
+    out += _relaxation_lines(G)
+    if data is not None:
+        status = write_file(args.output, data)
+        out.append(f"\n{status}: {args.output}\n")
+    kit.emit("".join(out))
+    return 0
+
+
+def _central_lines(G: nx.Graph, top: int) -> list[str]:
+    """The ``top`` positions in conflict, by conflict strength."""
     cent = engine.position_centrality(G)
-    cent = cent[cent["conflict_degree"] > 0].head(args.top)
-    if len(cent):
-        out.append("\nMost central positions (by conflict strength):\n")
-        rows = [
-            [v, int(r.conflict_degree), float(r.conflict_strength), float(r.betweenness)]
-            for v, r in cent.iterrows()
-        ]
-        out.append(
-            format_table(["position", "conflicts", "strength", "betweenness"], rows, indent="  ")
-        )
+    cent = cent[cent["conflict_degree"] > 0].head(top)
+    if not len(cent):
+        return []
+    rows = [
+        [v, int(r.conflict_degree), float(r.conflict_strength), float(r.betweenness)]
+        for v, r in cent.iterrows()
+    ]
+    headers = ["position", "conflicts", "strength", "betweenness"]
+    return [
+        "\nMost central positions (by conflict strength):\n",
+        format_table(headers, rows, indent="  "),
+    ]
+
+
+def _cluster_lines(G: nx.Graph) -> list[str]:
+    """The clusters of conflict (the first ten), one line each."""
     clusters = engine.conflict_clusters(G)
-    out.append(f"\nConflict clusters: {len(clusters)}\n")
+    out = [f"\nConflict clusters: {len(clusters)}\n"]
     for n, c in enumerate(clusters[:10], 1):
         issues = sorted({str(G.nodes[v].get("issue", "")) for v in c})
         members = ", ".join(str(G.nodes[v].get("party", v)) for v in c)
@@ -515,111 +485,22 @@ def cmd_graph(args: argparse.Namespace) -> int:
         out.append((line if len(line) <= WIDTH else line[: WIDTH - 1] + "…") + "\n")
     if len(clusters) > 10:
         out.append(f"  … and {len(clusters) - 10} more\n")
-    relax = engine.cheapest_relaxation(G)
-    if relax.positions:
-        how = "exact" if relax.exact else "approximate, at most twice the minimum"
-        out.append(
-            f"\nCheapest relaxation ({how}; {relax.method}): relax {len(relax.positions)} "
-            f"position(s), total salience {relax.total_salience:.2f}\n"
-        )
-        rows = [
-            [v, G.nodes[v].get("acceptable", ""), float(G.nodes[v].get("salience", 1.0))]
-            for v in relax.positions
-        ]
-        out.append(format_table(["position", "acceptable now", "salience"], rows, indent="  "))
-        out += [f"  note: {n}\n" for n in relax.notes]
-    else:
-        out.append("\nNo conflict edge: nothing to relax.\n")
-    if data is not None:
-        status = write_file(args.output, data)
-        out.append(f"\n{status}: {args.output}\n")
-    emit("".join(out))
-    return 0
-
-
-# --------------------------------------------------------------- timeline
-
-
-def _row_json(row: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in row.items():
-        if isinstance(v, pd.Timestamp):
-            v = v.date().isoformat()
-        out[str(k)] = _py(v)
     return out
 
 
-def cmd_timeline(args: argparse.Namespace) -> int:
-    case = case_of(args)
-    parties = parties_of(args, case)
-    changes = engine.position_changes(case, parties=parties)
-    change_rows = [_row_json(r) for r in changes.to_dict("records")]
-    snaps = None if args.changes else engine.timeline(case, parties=parties)
-    snap_rows = (
-        []
-        if snaps is None
-        else [_row_json({"snapshot": i, **r}) for i, r in snaps.to_dict("index").items()]
-    )
-    if args.format == "json":
-        data: dict[str, Any] = {
-            "case": case.id,
-            "title": case.title,
-            "parties": list(case.resolve_parties(parties)),
-            "changes": change_rows,
-        }
-        if not args.changes:
-            it = engine.issue_timeline(case, parties=parties).reset_index()
-            data["snapshots"] = snap_rows
-            data["issues"] = [_row_json(r) for r in it.to_dict("records")]
-        emit(json_text(data))
-        return 0
-    if args.format == "csv":
-        rows = change_rows if args.changes else snap_rows
-        headers = (
-            list(changes.columns)
-            if args.changes
-            else ["snapshot", *(snaps.columns if snaps is not None else [])]
-        )
-        emit(csv_text(headers, ([r[h] for h in headers] for r in rows)))
-        return 0
-    out = [f"Timeline — {case.title} ({case.id})\n"]
-    if not args.changes:
-        body = [
-            [r["snapshot"], r["date"], r["label"], r["total_conflict"], r["issues_with_positions"],
-             r["issues_compared"], r["open_zones"], r["mean_overlap"]]
-            for r in snap_rows
-        ]  # fmt: skip
-        headers = [
-            "snapshot",
-            "date",
-            "label",
-            "conflict",
-            "issues",
-            "compared",
-            "open",
-            "overlap",
-        ]
-        out.append("\n" + format_table(headers, body, align="lllrrrrr", max_width=28))
-        out.append(
-            "\nconflict: Σ gap × mean salience over issues and pairs; issues: with a position; "
-            "compared: with two\nor more; open: compared issues with a non-empty agreement zone; "
-            "overlap: mean pairwise overlap.\n"
-        )
-    out.append(f"\nPosition changes between snapshots: {len(change_rows)}\n")
-    for (s0, s1), grp in _groups(change_rows):
-        out.append(f"\n{s0} → {s1}\n")
-        body = [[r["party"], r["issue"], r["kind"], r["before"], r["after"]] for r in grp]
-        out.append(
-            format_table(
-                ["party", "issue", "kind", "before", "after"], body, max_width=34, indent="  "
-            )
-        )
-    emit("".join(out))
-    return 0
-
-
-def _groups(rows: list[dict[str, Any]]) -> list[tuple[tuple[str, str], list[dict[str, Any]]]]:
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for r in rows:
-        groups.setdefault((r["from_snapshot"], r["to_snapshot"]), []).append(r)
-    return list(groups.items())
+def _relaxation_lines(G: nx.Graph) -> list[str]:
+    """The cheapest set of positions to relax so that no conflict remains."""
+    relax = engine.cheapest_relaxation(G)
+    if not relax.positions:
+        return ["\nNo conflict edge: nothing to relax.\n"]
+    how = "exact" if relax.exact else "approximate, at most twice the minimum"
+    rows = [
+        [v, G.nodes[v].get("acceptable", ""), float(G.nodes[v].get("salience", 1.0))]
+        for v in relax.positions
+    ]
+    return [
+        f"\nCheapest relaxation ({how}; {relax.method}): relax {len(relax.positions)} "
+        f"position(s), total salience {relax.total_salience:.2f}\n",
+        format_table(["position", "acceptable now", "salience"], rows, indent="  "),
+        *(f"  note: {n}\n" for n in relax.notes),
+    ]

@@ -5,92 +5,66 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import engine
-from engine import Case, CaseError, Issue, Position, Span
-from engine.io.schema import schema_json, schemas
-from engine.model.case import Acceptable
-from reports.cli.kit import (
-    UsageError,
-    add_at,
-    add_case,
-    add_format,
-    add_parties,
-    case_of,
-    csv_text,
-    date_of,
-    emit,
-    format_table,
-    json_text,
-    parties_of,
-)
+from engine import CaseError
+from reports.cli import kit
+from reports.cli.kit import UsageError, emit, format_table
 from reports.export.output import write_bundle
+
+if TYPE_CHECKING:
+    from engine import Case, Issue, Position
+    from engine.model.case import Acceptable
 
 __all__ = ["POSITION_COLUMNS", "position_csv_rows", "position_rows", "register"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "cases", help="list the shipped cases", description="List the cases shipped with zopa."
+    p = kit.add_command(
+        sub, "cases", cmd_cases, help="list the shipped cases", description=CASES_HELP
     )
-    add_format(p)
-    p.set_defaults(func=cmd_cases)
+    kit.add_format(p)
 
-    p = sub.add_parser(
-        "check",
-        help="validate case folders",
-        description=(
-            "Validate case folders (case.yaml, parties/*.yaml, scenarios/*.yaml). Exit code 0 when "
-            "every case is valid; 1 with every problem listed as FILE:LINE:COLUMN: field: message; "
-            "2 for a usage error."
-        ),
+    p = kit.add_command(
+        sub, "check", cmd_check, help="validate case folders", description=CHECK_HELP
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="case folders (or shipped case ids)")
-    p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "show",
+        cmd_show,
         help="the positions in force on a date",
-        description=(
-            "Show the issue × party table of positions in force on a date: each party's ideal, "
-            "acceptable set, salience, red line and confidence. A party with no statement on an "
-            "issue has no position there."
-        ),
+        description=SHOW_HELP,
+        epilog=SHOW_EPILOG,
     )
-    p.epilog = (
-        "CSV: one row per issue and party (issue, party, ideal, acceptable as ids 'a|b' or 'lo..hi', salience, "
-        "red_line, requires as 'issue=a|b; ...', confidence, as_of, sources space-separated, note); empty cells "
-        "for 'no position'. JSON: {case, title, at, positions: [...]} with the same fields, acceptable as a list "
-        "of ids or {min, max}, requires as {issue: ids or {min, max}}, sources as a list, plus acceptable_label; "
-        "null for 'no position'."
-    )
-    add_case(p)
-    add_at(p)
-    add_parties(p)
-    add_format(p)
-    p.set_defaults(func=cmd_show)
+    kit.add_case(p)
+    kit.add_at(p)
+    kit.add_parties(p)
+    kit.add_format(p)
 
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "schema",
+        cmd_schema,
         help="write the JSON Schemas of the case format",
-        description="Write case.schema.json, party.schema.json and scenario.schema.json to a folder, for editors (see docs/format.md).",
+        description=SCHEMA_HELP,
     )
     p.add_argument(
         "folder", metavar="DIR", help="folder to write the schemas into (created if needed)"
     )
     p.add_argument("--force", action="store_true", help="overwrite existing schema files")
-    p.set_defaults(func=cmd_schema)
+    _register_new(sub)
 
-    p = sub.add_parser(
+
+def _register_new(sub: argparse._SubParsersAction) -> None:
+    p = kit.add_command(
+        sub,
         "new",
+        cmd_new,
         help="scaffold a new case folder (for a class or a new negotiation)",
-        description=(
-            "Write a new case folder that passes 'zopa check': case.yaml with the parties and issues "
-            "named, one file per party with a commented example statement, a scenarios/ folder, the "
-            "JSON Schemas for editors and a README with the next steps. No position is made up: the "
-            "parties start with no statements."
-        ),
+        description=NEW_HELP,
     )
     p.add_argument("folder", metavar="DIR", help="the new case folder; its name is the case id")
     p.add_argument("--title", help="the case title (default: from the folder name)")
@@ -104,10 +78,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--issues", metavar="X,Y,…", default="issue_1", help="issue ids (default: issue_1)"
     )
-    p.add_argument(
-        "--force", action="store_true", help="replace files in DIR that zopa did not write"
-    )
-    p.set_defaults(func=cmd_new)
+    kit.add_force(p)
+
+
+CASES_HELP = "List the cases shipped with zopa."
+
+CHECK_HELP = (
+    "Validate case folders (case.yaml, parties/*.yaml, scenarios/*.yaml). Exit code 0 when "
+    "every case is valid; 1 with every problem listed as FILE:LINE:COLUMN: field: message; "
+    "2 for a usage error."
+)
+
+SHOW_HELP = (
+    "Show the issue × party table of positions in force on a date: each party's ideal, "
+    "acceptable set, salience, red line and confidence. A party with no statement on an "
+    "issue has no position there."
+)
+
+SHOW_EPILOG = (
+    "CSV: one row per issue and party (issue, party, ideal, acceptable as ids 'a|b' or 'lo..hi', salience, "
+    "red_line, requires as 'issue=a|b; ...', confidence, as_of, sources space-separated, note); empty cells "
+    "for 'no position'. JSON: {case, title, at, positions: [...]} with the same fields, acceptable as a list "
+    "of ids or {min, max}, requires as {issue: ids or {min, max}}, sources as a list, plus acceptable_label; "
+    "null for 'no position'."
+)
+
+SCHEMA_HELP = "Write case.schema.json, party.schema.json and scenario.schema.json to a folder, for editors (see docs/format.md)."
+
+NEW_HELP = (
+    "Write a new case folder that passes 'zopa check': case.yaml with the parties and issues "
+    "named, one file per party with a commented example statement, a scenarios/ folder, the "
+    "JSON Schemas for editors and a README with the next steps. No position is made up: the "
+    "parties start with no statements."
+)
 
 
 # ----------------------------------------------------------------------- cases
@@ -143,9 +146,9 @@ def cmd_cases(args: argparse.Namespace) -> int:
         "as_of",
     ]
     if args.format == "json":
-        emit(json_text({"cases": rows}))
+        emit(kit.json_text({"cases": rows}))
     elif args.format == "csv":
-        emit(csv_text(headers, ([r[h] for h in headers] for r in rows)))
+        emit(kit.csv_text(headers, ([r[h] for h in headers] for r in rows)))
     else:
         emit(format_table(headers, ([r[h] for h in headers] for r in rows), max_width=40))
     return 0
@@ -221,7 +224,7 @@ def position_rows(
 
 def acceptable_data(issue: Issue, acceptable: Acceptable) -> Any:
     """An acceptable set as data: ordered option ids, or ``{"min": lo, "max": hi}``."""
-    if isinstance(acceptable, Span):
+    if isinstance(acceptable, engine.Span):
         return {"min": acceptable.lo, "max": acceptable.hi}
     return list(issue.ordered(acceptable))
 
@@ -240,18 +243,9 @@ def requires_cell(value: Any) -> str:
 
 #: The columns of the positions table in CSV (``zopa show``, ``zopa export``).
 POSITION_COLUMNS = [
-    "issue",
-    "party",
-    "ideal",
-    "acceptable",
-    "salience",
-    "red_line",
-    "requires",
-    "confidence",
-    "as_of",
-    "sources",
-    "note",
-]
+    "issue", "party", "ideal", "acceptable", "salience", "red_line", "requires", "confidence",
+    "as_of", "sources", "note",
+]  # fmt: skip
 
 
 def position_csv_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
@@ -272,44 +266,29 @@ def _cell(header: str, value: Any) -> Any:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    case = case_of(args)
-    at = date_of(args)
-    parties = parties_of(args, case)
+    case = kit.case_of(args)
+    at = kit.date_of(args)
+    parties = kit.parties_of(args, case)
     rows = position_rows(case, at, parties)
     date = (at or case.as_of).isoformat()
     if args.format == "json":
-        emit(json_text({"case": case.id, "title": case.title, "at": date, "positions": rows}))
-        return 0
-    if args.format == "csv":
-        emit(csv_text(POSITION_COLUMNS, position_csv_rows(rows)))
-        return 0
+        emit(kit.json_text({"case": case.id, "title": case.title, "at": date, "positions": rows}))
+    elif args.format == "csv":
+        emit(kit.csv_text(POSITION_COLUMNS, position_csv_rows(rows)))
+    else:
+        emit(_show_text(case, date, rows))
+    return 0
+
+
+def _show_text(case: Case, date: str, rows: list[dict[str, Any]]) -> str:
+    """The table layout of ``zopa show``: one table of parties per issue."""
     out = [f"Positions in force on {date} — {case.title} ({case.id})\n"]
     for issue in case.issues:
         kind = issue.scale + (
             f", {issue.unit} {issue.min:g}–{issue.max:g}" if issue.is_interval else ""
         )
         out.append(f"\n{issue.id} — {issue.name} ({kind})\n")
-        body = []
-        for r in rows:
-            if r["issue"] != issue.id:
-                continue
-            if r["ideal"] is None:
-                body.append([r["party"], "(no position)", "", None, "", ""])
-            else:
-                ideal = f"{r['ideal']:g}" if isinstance(r["ideal"], float) else r["ideal"]
-                acc = r["acceptable_label"] + (
-                    f"  [if {requires_cell(r['requires'])}]" if r["requires"] else ""
-                )
-                body.append(
-                    [
-                        r["party"],
-                        ideal,
-                        acc,
-                        r["salience"],
-                        "RED LINE" if r["red_line"] else "",
-                        r["confidence"],
-                    ]
-                )
+        body = [_show_row(r) for r in rows if r["issue"] == issue.id]
         out.append(
             format_table(
                 ["party", "ideal", "acceptable", "salience", "", "confidence"],
@@ -322,14 +301,26 @@ def cmd_show(args: argparse.Namespace) -> int:
     out.append(
         "\n'(no position)': no statement of the party names the issue on or before this date.\n"
     )
-    emit("".join(out))
-    return 0
+    return "".join(out)
+
+
+def _show_row(r: dict[str, Any]) -> list[Any]:
+    if r["ideal"] is None:
+        return [r["party"], "(no position)", "", None, "", ""]
+    ideal = f"{r['ideal']:g}" if isinstance(r["ideal"], float) else r["ideal"]
+    acc = r["acceptable_label"] + (
+        f"  [if {requires_cell(r['requires'])}]" if r["requires"] else ""
+    )
+    red = "RED LINE" if r["red_line"] else ""
+    return [r["party"], ideal, acc, r["salience"], red, r["confidence"]]
 
 
 # ---------------------------------------------------------------------- schema
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from engine.io.schema import schema_json, schemas
+
     files = {name: schema_json(schema) for name, schema in schemas().items()}
     status = write_bundle(Path(args.folder), files, force=args.force)
     for name, how in status.items():
@@ -363,7 +354,32 @@ def scaffold(
     """The files of a new case: valid as written, every field explained in a comment."""
     from engine.io.schema import schema_json, schemas
 
-    today = as_of
+    files = {"case.yaml": _case_yaml(title, parties, issues, as_of)}
+    first = issues[0]
+    for p in parties:
+        files[f"parties/{p}.yaml"] = _party_yaml(p, first)
+    for name, schema in schemas().items():
+        files[f"schemas/{name}"] = schema_json(schema)
+    files["scenarios/README.md"] = (
+        "# Scenarios\n\nOne YAML file per what-if scenario (see docs/format.md, 'scenarios'). "
+        "Example:\n\n```yaml\ntitle: First concession\nchanges:\n"
+        f"  - {{party: {parties[0]}, issue: {first}, add: [middle]}}\n```\n"
+    )
+    files["README.md"] = (
+        f"# {title}\n\nA zopa case. Next steps:\n\n"
+        "1. Name the parties and issues in `case.yaml`; give each issue its options, ordered from "
+        "one pole to the other.\n"
+        "2. Add your sources (publisher, date, URL) to `case.yaml`.\n"
+        "3. In `parties/<party>.yaml`, add one dated statement per source: the party's ideal, what "
+        "it could accept, the salience, red lines. Say why in each `note`.\n"
+        f"4. Check: `zopa check {folder}`. Look: `zopa show {folder}`, `zopa report {folder}`.\n\n"
+        "Editors with the YAML language server validate and complete the files from `schemas/`.\n"
+    )
+    return files
+
+
+def _case_yaml(title: str, parties: list[str], issues: list[str], today: str) -> str:
+    """case.yaml of a new case: the parties and issues named, placeholder options and source."""
     lines = [
         "# yaml-language-server: $schema=schemas/case.schema.json",
         "# The case: its parties, issues (with their scales) and sources. See docs/format.md.",
@@ -395,48 +411,30 @@ def scaffold(
         "snapshots: []             # optional: named dates for the timeline, {id, date, label}",
         "",
     ]
-    files = {"case.yaml": "\n".join(lines)}
-    first = issues[0]
-    for p in parties:
-        files[f"parties/{p}.yaml"] = (
-            "# yaml-language-server: $schema=../schemas/party.schema.json\n"
-            f"party: {p}\n"
-            "statements: []\n"
-            "# A statement records what one or more dated sources say this party asks for:\n"
-            "#  - as_of: 2025-01-31              # the date of the event or document\n"
-            "#    sources: [first-source]\n"
-            "#    confidence: official           # official | reported (leaks, drafts) | inferred\n"
-            "#    positions:\n"
-            f"#      {first}:\n"
-            "#        ideal: first_pole           # what it asks for\n"
-            "#        acceptable: {from: first_pole, to: middle}   # what it could live with\n"
-            "#        salience: 0.8               # how much the issue matters to it, 0 to 1\n"
-            "#        red_line: false             # true only if a source says it will not move\n"
-            "#        note: Why this coding; cite the source.\n"
-        )
-    for name, schema in schemas().items():
-        files[f"schemas/{name}"] = schema_json(schema)
-    files["scenarios/README.md"] = (
-        "# Scenarios\n\nOne YAML file per what-if scenario (see docs/format.md, 'scenarios'). "
-        "Example:\n\n```yaml\ntitle: First concession\nchanges:\n"
-        f"  - {{party: {parties[0]}, issue: {first}, add: [middle]}}\n```\n"
+    return "\n".join(lines)
+
+
+def _party_yaml(party: str, issue: str) -> str:
+    """A party file with no statement, and a commented example of one on ``issue``."""
+    return (
+        "# yaml-language-server: $schema=../schemas/party.schema.json\n"
+        f"party: {party}\n"
+        "statements: []\n"
+        "# A statement records what one or more dated sources say this party asks for:\n"
+        "#  - as_of: 2025-01-31              # the date of the event or document\n"
+        "#    sources: [first-source]\n"
+        "#    confidence: official           # official | reported (leaks, drafts) | inferred\n"
+        "#    positions:\n"
+        f"#      {issue}:\n"
+        "#        ideal: first_pole           # what it asks for\n"
+        "#        acceptable: {from: first_pole, to: middle}   # what it could live with\n"
+        "#        salience: 0.8               # how much the issue matters to it, 0 to 1\n"
+        "#        red_line: false             # true only if a source says it will not move\n"
+        "#        note: Why this coding; cite the source.\n"
     )
-    files["README.md"] = (
-        f"# {title}\n\nA zopa case. Next steps:\n\n"
-        "1. Name the parties and issues in `case.yaml`; give each issue its options, ordered from "
-        "one pole to the other.\n"
-        "2. Add your sources (publisher, date, URL) to `case.yaml`.\n"
-        "3. In `parties/<party>.yaml`, add one dated statement per source: the party's ideal, what "
-        "it could accept, the salience, red lines. Say why in each `note`.\n"
-        f"4. Check: `zopa check {folder}`. Look: `zopa show {folder}`, `zopa report {folder}`.\n\n"
-        "Editors with the YAML language server validate and complete the files from `schemas/`.\n"
-    )
-    return files
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from reports.export.output import write_bundle
-
     folder = Path(args.folder)
     parties = _ids(args.parties, "parties")
     issues = _ids(args.issues, "issues")
@@ -447,7 +445,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         )
     from datetime import date
 
-    as_of = date.today().isoformat() if args.as_of is None else date_of(args, "as_of").isoformat()
+    as_of = (
+        date.today().isoformat() if args.as_of is None else kit.date_of(args, "as_of").isoformat()
+    )
     status = write_bundle(
         folder, scaffold(folder, title, parties, issues, as_of), force=args.force
     )

@@ -12,12 +12,14 @@ import argparse
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import engine
-from engine import Case, OptionSet
-from engine.io.importers import find_genius_files, read_decide, read_genius, read_ktab
+from reports.cli import kit
 from reports.cli.kit import UsageError, date_of, emit
-from reports.export.caseio import write_case
+
+if TYPE_CHECKING:
+    from engine import Case
 
 __all__ = ["register"]
 
@@ -36,24 +38,13 @@ _MAPPING = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "import",
+        cmd_import,
         help="read KTAB, Decide or GENIUS data into a case folder",
-        description=(
-            "Read third-party negotiation data into a zopa case folder, then load the folder to "
-            "prove it valid. ktab FILE: a KTAB spatial-model CSV. decide FILE: a Decide "
-            "exchange-model CSV (#A, #P, #M, #D rows). genius DOMAIN PROFILE…, or genius FOLDER "
-            "(the domain and profile XML files in it). Every problem in the input is listed as "
-            "FILE:LINE:COLUMN: field: message (exit 1); nothing is written then."
-        ),
-        epilog=(
-            "Mapping (docs/import.md): KTAB and Decide give ideal points only, so acceptable sets "
-            "are the ideals alone unless --tolerance widens them to ideal ± X (a choice you make, "
-            "stated in the case description). GENIUS: ideal = the best-valued option, acceptable "
-            "= the ideal (and any option tied with it), salience = weight / largest weight. Every "
-            "party gets the role observer; sources are dated --source-date (default --as-of) "
-            "and point to --source-url."
-        ),
+        description=IMPORT_HELP,
+        epilog=IMPORT_EPILOG,
     )
     p.add_argument("format", choices=FORMATS, metavar="FORMAT", help="ktab, decide or genius")
     p.add_argument(
@@ -69,6 +60,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="the case folder to write (its name is the case id)",
     )
+    _add_source_options(p)
+    p.add_argument(
+        "--tolerance",
+        type=float,
+        metavar="X",
+        help="ktab, decide: widen every acceptable set to ideal ± X in scale units (default: the ideal alone)",
+    )
+    p.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="ktab, decide: the file's text encoding (default utf-8)",
+    )
+    kit.add_force(p)
+
+
+def _add_source_options(p: argparse.ArgumentParser) -> None:
+    """The date of the positions, and the source the data come from."""
     p.add_argument(
         "--as-of",
         required=True,
@@ -88,21 +96,24 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="DATE",
         help="publication date of the data: YYYY-MM-DD, YYYY-MM or YYYY (default: --as-of)",
     )
-    p.add_argument(
-        "--tolerance",
-        type=float,
-        metavar="X",
-        help="ktab, decide: widen every acceptable set to ideal ± X in scale units (default: the ideal alone)",
-    )
-    p.add_argument(
-        "--encoding",
-        default="utf-8",
-        help="ktab, decide: the file's text encoding (default utf-8)",
-    )
-    p.add_argument(
-        "--force", action="store_true", help="replace files in DIR that zopa did not write"
-    )
-    p.set_defaults(func=cmd_import)
+
+
+IMPORT_HELP = (
+    "Read third-party negotiation data into a zopa case folder, then load the folder to "
+    "prove it valid. ktab FILE: a KTAB spatial-model CSV. decide FILE: a Decide "
+    "exchange-model CSV (#A, #P, #M, #D rows). genius DOMAIN PROFILE…, or genius FOLDER "
+    "(the domain and profile XML files in it). Every problem in the input is listed as "
+    "FILE:LINE:COLUMN: field: message (exit 1); nothing is written then."
+)
+
+IMPORT_EPILOG = (
+    "Mapping (docs/import.md): KTAB and Decide give ideal points only, so acceptable sets "
+    "are the ideals alone unless --tolerance widens them to ideal ± X (a choice you make, "
+    "stated in the case description). GENIUS: ideal = the best-valued option, acceptable "
+    "= the ideal (and any option tied with it), salience = weight / largest weight. Every "
+    "party gets the role observer; sources are dated --source-date (default --as-of) "
+    "and point to --source-url."
+)
 
 
 def _check_args(args: argparse.Namespace) -> None:
@@ -137,6 +148,8 @@ def _check_args(args: argparse.Namespace) -> None:
 
 def _read(args: argparse.Namespace) -> tuple[Case, list[str]]:
     """The imported case, and notes on files that were not read."""
+    from engine.io.importers import find_genius_files, read_decide, read_genius, read_ktab
+
     common = {
         "as_of": args.as_of,
         "source_url": args.source_url,
@@ -185,7 +198,9 @@ def summary(case: Case, fmt: str, tolerance: float | None) -> list[str]:
             1
             for s in case.statements
             for _, p in s.positions
-            if p is not None and isinstance(p.acceptable, OptionSet) and len(p.acceptable) > 1
+            if p is not None
+            and isinstance(p.acceptable, engine.OptionSet)
+            and len(p.acceptable) > 1
         )
         lines.append(
             "acceptable sets = the ideal alone (GENIUS's reservation value applies to whole bids)"
@@ -202,6 +217,8 @@ def summary(case: Case, fmt: str, tolerance: float | None) -> list[str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from reports.export.caseio import write_case
+
     _check_args(args)
     case, notes = _read(args)
     folder = Path(args.output)

@@ -13,32 +13,68 @@ import io
 import json
 import math
 import sys
-from collections.abc import Iterable, Sequence
-from typing import Any
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import engine
-from engine import Case, CaseError, Scenario, UnknownIdError, ZopaError
+from engine import CaseError, UnknownIdError, ZopaError
+
+if TYPE_CHECKING:  # the model loads numpy: not needed to build the parser
+    from engine import Case, Scenario
 
 __all__ = [
     "DEFAULT_CASE",
+    "MATRIX_KINDS",
+    "RAW",
+    "SETTLEMENT_OBJECTIVES",
+    "WIDTH",
     "UsageError",
     "add_at",
     "add_case",
+    "add_command",
+    "add_force",
     "add_format",
     "add_parties",
+    "add_what_if",
     "case_of",
+    "csv_text",
     "date_of",
     "emit",
     "format_table",
     "json_text",
+    "number_text",
+    "outcome_text",
     "parties_of",
+    "plain",
+    "plain_or_none",
     "requested_parties",
     "rounded",
     "scenario_of",
+    "scenario_ref",
     "what_if",
+    "what_if_lines",
+    "wrap",
 ]
 
 DEFAULT_CASE = "ukraine-russia"
+
+#: Terminal width the output is laid out for (text is wrapped, wide matrices split).
+WIDTH = 100
+
+#: Help layout of the commands whose description is laid out by hand.
+RAW = argparse.RawDescriptionHelpFormatter
+
+# The parser is built before any analysis runs, so ``zopa --help`` must not load
+# pandas or scipy; the engine modules that own these vocabularies do. Until the
+# engine gives them a light home, the CLI keeps a copy, and
+# tests/reports/cli/test_kit.py asserts each copy equals the engine's constant.
+
+#: ``zopa matrix --kind``: a copy of ``engine.analysis.measures.MATRIX_KINDS`` (pandas).
+MATRIX_KINDS: tuple[str, ...] = ("overlap", "gap", "distance", "conflict", "compatible")
+
+#: ``zopa settle --objective``: a copy of ``engine.solve.settlement.OBJECTIVES`` (scipy).
+SETTLEMENT_OBJECTIVES: tuple[str, ...] = ("total", "fair", "nash")
 
 
 class UsageError(ZopaError):
@@ -46,6 +82,28 @@ class UsageError(ZopaError):
 
 
 # ------------------------------------------------------------------ arguments
+
+
+def add_command(
+    sub: argparse._SubParsersAction,
+    name: str,
+    func: Callable[[argparse.Namespace], int],
+    *,
+    help: str,
+    description: str,
+    epilog: str | None = None,
+    raw: bool = False,
+) -> argparse.ArgumentParser:
+    """A subcommand that runs ``func``; ``raw`` keeps the description's line breaks."""
+    p = sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=RAW if raw else argparse.HelpFormatter,
+    )
+    p.set_defaults(func=func)
+    return p
 
 
 def add_case(p: argparse.ArgumentParser) -> None:
@@ -84,6 +142,47 @@ def add_format(
     )
 
 
+def add_force(p: argparse.ArgumentParser, where: str = "DIR") -> None:
+    p.add_argument(
+        "--force", action="store_true", help=f"replace files in {where} that zopa did not write"
+    )
+
+
+def _change(kind: str) -> Callable[[str], tuple[str, str]]:
+    """An argparse ``type`` that tags a ``--concede``/``--set`` value with its kind."""
+    return lambda spec: (kind, spec)
+
+
+def add_what_if(p: argparse.ArgumentParser, scenario_help: str) -> None:
+    """``--scenario``, then ``--concede`` and ``--set`` (both gathered, in order, in ``changes``)."""
+    p.add_argument("--scenario", metavar="FILE|ID", help=scenario_help)
+    for kind, metavar, help in _CHANGE_OPTIONS:
+        p.add_argument(
+            f"--{kind}",
+            action="append",
+            dest="changes",
+            type=_change(kind),
+            metavar=metavar,
+            help=help,
+        )
+
+
+#: ``--concede`` and ``--set``: kind, metavar, help.
+_CHANGE_OPTIONS = (
+    (
+        "concede",
+        "PARTY:ISSUE=OPTION[,…]",
+        "widen an acceptable set (ordinal 'a..b', interval 'lo..hi'); repeatable",
+    ),
+    (
+        "set",
+        "PARTY:ISSUE.FIELD=VALUE",
+        "change a field: ideal, acceptable, add, remove, salience, red_line, note, "
+        "withdraw; repeatable",
+    ),
+)
+
+
 def case_of(args: argparse.Namespace) -> Case:
     """Load the case named on the command line (CaseError propagates: exit 1)."""
     return engine.load_case(args.case)
@@ -99,7 +198,7 @@ def date_of(args: argparse.Namespace, name: str = "at") -> Any:
         raise UsageError(str(exc.problems[0]).replace("<input>: ", "")) from None
 
 
-def scenario_of(case: Case, raw: str) -> engine.Scenario:
+def scenario_of(case: Case, raw: str) -> Scenario:
     """``--scenario``: a scenario id of the case, or a scenario YAML file.
 
     An unknown id that is not a file either is a usage error (exit 2) with a
@@ -153,6 +252,21 @@ def what_if(
                 "; ".join(str(p).replace("<input>: ", "") for p in exc.problems)
             ) from None
     return work, sc, specs
+
+
+def scenario_ref(scenario: Scenario | None) -> dict[str, str] | None:
+    """The scenario as JSON output names it: ``{"id", "title"}``, or ``None``."""
+    return None if scenario is None else {"id": scenario.id, "title": scenario.title}
+
+
+def what_if_lines(scenario: Scenario | None, specs: list[str]) -> list[str]:
+    """The header lines that name the scenario and the command-line changes, if any."""
+    out = []
+    if scenario is not None:
+        out.append(f"Scenario: {scenario.title} ({scenario.id})\n")
+    if specs:
+        out.append(f"Changes: {'; '.join(specs)}\n")
+    return out
 
 
 def requested_parties(args: argparse.Namespace) -> list[str] | None:
@@ -267,6 +381,39 @@ def _is_num(s: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+def plain(v: Any) -> Any:
+    """A numpy scalar as the Python value it holds; other values unchanged."""
+    if hasattr(v, "item") and not isinstance(v, str | bytes):
+        return v.item()
+    return v
+
+
+def plain_or_none(v: Any) -> Any:
+    """A numpy scalar as the Python value it holds, NaN as ``None``; other values unchanged."""
+    if hasattr(v, "item") and not isinstance(v, str | bytes | tuple):
+        v = v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+def number_text(x: Any, digits: int = 3) -> str:
+    """A number with fixed decimals; '–' for a missing one (None or NaN)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{x:.{digits}f}"
+
+
+def outcome_text(o: Any) -> str:
+    """An outcome for people: ``12.5`` for a number on an interval scale, the option id else."""
+    return f"{o:g}" if isinstance(o, float) else str(o)
+
+
+def wrap(text: str, first: str = "", rest: str = "  ") -> str:
+    """``text`` filled to :data:`WIDTH` columns, with a final newline."""
+    return textwrap.fill(text, width=WIDTH, initial_indent=first, subsequent_indent=rest) + "\n"
 
 
 def emit(text: str) -> None:

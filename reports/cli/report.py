@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
-from reports.cli.kit import (
-    UsageError,
-    add_at,
-    add_case,
-    add_parties,
-    case_of,
-    date_of,
-    emit,
-    parties_of,
-    scenario_of,
-)
+from reports.cli import kit
+from reports.cli.kit import UsageError, emit
 from reports.export.output import write_bundle
 
 __all__ = ["register"]
@@ -56,69 +48,61 @@ graph.graphml, zopa-export.xlsx (all tables, a sheet each) and README.txt
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "report",
+        cmd_report,
         help="write the conflict-matrix report (HTML, Markdown, PDF)",
         description="Write the conflict-matrix report on a case.",
         epilog=REPORT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        raw=True,
     )
-    add_case(p)
-    p.add_argument(
-        "-o",
-        "--output",
-        metavar="DIR",
-        default="zopa-report",
-        help="output folder (default: ./zopa-report)",
-    )
+    kit.add_case(p)
+    _add_output(p, "zopa-report")
     p.add_argument(
         "--format",
         default="html",
         metavar="FORMATS",
         help="comma-separated: html, md, pdf (default: html)",
     )
-    add_at(p)
+    kit.add_at(p)
     p.add_argument(
         "--scenario",
         metavar="FILE|ID",
         help="add a before/after section for this scenario (an id of the case, or a YAML file)",
     )
-    add_parties(p)
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="replace files in the output folder that zopa did not write",
-    )
-    p.set_defaults(func=cmd_report)
+    kit.add_parties(p)
+    kit.add_force(p, "the output folder")
 
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "export",
+        cmd_export,
         help="write the matrices and tables as CSV, XLSX, GraphML and JSON",
         description="Export the analysis of a case for spreadsheets, notebooks and graph tools.",
         epilog=EXPORT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        raw=True,
     )
-    add_case(p)
-    p.add_argument(
-        "-o",
-        "--output",
-        metavar="DIR",
-        default="zopa-export",
-        help="output folder (default: ./zopa-export)",
-    )
-    add_at(p)
+    kit.add_case(p)
+    _add_output(p, "zopa-export")
+    kit.add_at(p)
     p.add_argument(
         "--scenario",
         metavar="FILE|ID",
         help="apply this scenario first (an id of the case, or a YAML file)",
     )
-    add_parties(p)
+    kit.add_parties(p)
+    kit.add_force(p, "the output folder")
+
+
+def _add_output(p: argparse.ArgumentParser, default: str) -> None:
     p.add_argument(
-        "--force",
-        action="store_true",
-        help="replace files in the output folder that zopa did not write",
+        "-o",
+        "--output",
+        metavar="DIR",
+        default=default,
+        help=f"output folder (default: ./{default})",
     )
-    p.set_defaults(func=cmd_export)
 
 
 def _formats(raw: str) -> tuple[str, ...]:
@@ -131,15 +115,22 @@ def _formats(raw: str) -> tuple[str, ...]:
     return wanted
 
 
+def _inputs(args: argparse.Namespace) -> tuple[Any, Any, tuple[str, ...] | None, Any]:
+    """The case, the date, the parties and the scenario named on the command line."""
+    case = kit.case_of(args)
+    at = kit.date_of(args)
+    parties = kit.parties_of(args, case)
+    scenario = kit.scenario_of(case, args.scenario) if args.scenario else None
+    return case, at, parties, scenario
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    from reports.render.content import build_report, render_html, render_markdown
+    from reports.render.content import build_report
+    from reports.render.markup import render_html, render_markdown
     from reports.render.pdf import render_pdf
 
     formats = _formats(args.format)
-    case = case_of(args)
-    at = date_of(args)
-    parties = parties_of(args, case)
-    scenario = scenario_of(case, args.scenario) if args.scenario else None
+    case, at, parties, scenario = _inputs(args)
     rep = build_report(case, at=at, parties=parties, scenario=scenario)
     files: dict[str, bytes | str] = {}
     if "html" in formats:
@@ -159,10 +150,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from reports.export.files import export_files
 
-    case = case_of(args)
-    at = date_of(args)
-    parties = parties_of(args, case)
-    scenario = scenario_of(case, args.scenario) if args.scenario else None
+    case, at, parties, scenario = _inputs(args)
     files = export_files(case, at=at, parties=parties, scenario=scenario)
     out = Path(args.output)
     status = write_bundle(out, files, force=args.force)

@@ -11,33 +11,16 @@ floats rounded to 6 decimals). Layouts are documented in each command's
 from __future__ import annotations
 
 import argparse
-import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import engine
-from engine import Case, Scenario, Settlement
-from engine.solve.settlement import OBJECTIVES
-from reports.cli.kit import (
-    UsageError,
-    add_at,
-    add_case,
-    add_format,
-    add_parties,
-    case_of,
-    csv_text,
-    date_of,
-    emit,
-    format_table,
-    json_text,
-    parties_of,
-    what_if,
-)
+from reports.cli import kit
+from reports.cli.kit import emit, format_table, wrap
+
+if TYPE_CHECKING:
+    from engine import Case, Scenario, Settlement
 
 __all__ = ["register", "settle_text"]
-
-_RAW = argparse.RawDescriptionHelpFormatter
-#: Width text is wrapped to (tables are not cut).
-WIDTH = 100
 
 SETTLE_HELP = """\
 The package of outcomes, one per issue, that settles the case at the lowest
@@ -109,63 +92,43 @@ JSON: {"case", "title", "at", "parties", "total_conflict", "concessions":
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "settle",
+        cmd_settle,
         help="the cheapest package that crosses no red line (exact)",
-        formatter_class=_RAW,
         description=SETTLE_HELP,
         epilog=SETTLE_EPILOG,
+        raw=True,
     )
-    add_case(p)
+    kit.add_case(p)
     p.add_argument(
         "--objective",
-        choices=list(OBJECTIVES),
+        choices=list(kit.SETTLEMENT_OBJECTIVES),
         default="total",
         help="what the package optimises (default: total)",
     )
-    add_parties(p)
-    add_at(p)
-    p.add_argument(
-        "--scenario",
-        metavar="FILE|ID",
-        help="apply a scenario first: the id of one of the case's scenarios, or a YAML file",
+    kit.add_parties(p)
+    kit.add_at(p)
+    kit.add_what_if(
+        p, "apply a scenario first: the id of one of the case's scenarios, or a YAML file"
     )
-    p.add_argument(
-        "--concede",
-        action="append",
-        dest="changes",
-        type=lambda s: ("concede", s),
-        metavar="PARTY:ISSUE=OPTION[,…]",
-        help="widen an acceptable set (ordinal 'a..b', interval 'lo..hi'); repeatable",
-    )
-    p.add_argument(
-        "--set",
-        action="append",
-        dest="changes",
-        type=lambda s: ("set", s),
-        metavar="PARTY:ISSUE.FIELD=VALUE",
-        help="change a field: ideal, acceptable, add, remove, salience, red_line, note, "
-        "withdraw; repeatable",
-    )
-    add_format(p, ("table", "json"))
-    p.set_defaults(func=cmd_settle)
+    kit.add_format(p, ("table", "json"))
 
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "rank",
+        cmd_rank,
         help="single concessions ranked by how much conflict they remove",
-        formatter_class=_RAW,
         description=RANK_HELP,
         epilog=RANK_EPILOG,
+        raw=True,
     )
-    add_case(p)
-    add_at(p)
-    add_parties(p)
+    kit.add_case(p)
+    kit.add_at(p)
+    kit.add_parties(p)
     p.add_argument("--top", type=int, metavar="N", help="keep the first N rows (0: all)")
-    add_format(p)
-    p.set_defaults(func=cmd_rank)
-
-
-# ---------------------------------------------------------------- what-if
+    kit.add_format(p)
 
 
 # ------------------------------------------------------------------ settle
@@ -175,47 +138,76 @@ def _num(x: float | None) -> str:
     return "–" if x is None else f"{x:.4f}"
 
 
+_OBJECTIVE_NAMES = {
+    "total": "lowest total concession cost",
+    "fair": "fairest (lowest largest cost)",
+    "nash": "Nash bargaining package",
+}
+
+
 def settle_text(
     case: Case, s: Settlement, scenario: Scenario | None, specs: list[str], case_arg: str = ""
 ) -> str:
     """The table layout of ``zopa settle`` (``case_arg``: the CASE as typed, for the hint)."""
-    names = {"total": "lowest total concession cost", "fair": "fairest (lowest largest cost)",
-             "nash": "Nash bargaining package"}  # fmt: skip
-    out = [f"Settlement — {names[s.objective]} ({s.objective})\n"]
+    out = [f"Settlement — {_OBJECTIVE_NAMES[s.objective]} ({s.objective})\n"]
     out.append(f"Case: {case.title} ({case.id}), positions on {s.at.isoformat()}\n")
     out.append(f"Parties: {', '.join(s.parties)}\n")
-    if scenario is not None:
-        out.append(f"Scenario: {scenario.title} ({scenario.id})\n")
-    if specs:
-        out.append(f"Changes: {'; '.join(specs)}\n")
+    out += kit.what_if_lines(scenario, specs)
     if not s.feasible:
-        out.append("\nNo package respects every red line.\n")
-        out.append(
-            "These red lines collide (a minimal set: relaxing any one of them makes a package "
-            "possible):\n"
-        )
-        for r in s.conflicting_red_lines:
-            out.append(_wrap(f"- {r.party} on {r.issue}: {r.description}", "  ", "    "))
-        if "Other red lines collide" in s.note:
-            out.append("\nOther red lines collide as well: relaxing one of these is not enough.\n")
-        first = s.conflicting_red_lines[0]
-        cmd = " ".join(x for x in ("zopa settle", case_arg, *(f"--set {sp}" for sp in specs)) if x)
-        out.append(f"\nTry, e.g.: {cmd} --set {first.party}:{first.issue}.red_line=false\n")
-        out.append("\n" + _wrap(f"Proof: {s.proof}."))
-        return "".join(out)
-    gap = 0.0 if s.gap is None or s.gap < 1e-12 else s.gap
-    out.append(
-        f"Status: {s.status}; objective {_num(s.objective_value)}, best bound {_num(s.bound)}, "
-        f"gap {gap:.2g} ({s.solves} MILP solves, HiGHS)\n"
-    )
-    if s.note:
-        out.append(_wrap(f"Note: {s.note}"))
+        return "".join(out + _collision_lines(s, specs, case_arg))
+    out += _proof_lines(s)
     out.append("\nPackage\n")
-    rows = [[i, case.issue(i).name, _outcome(o), s.labels[i]] for i, o in s.outcomes.items()]
+    rows = [
+        [i, case.issue(i).name, kit.outcome_text(o), s.labels[i]] for i, o in s.outcomes.items()
+    ]
     out.append(
         format_table(["issue", "name", "outcome", "label"], rows, align="llll", indent="  ")
     )
     out.append("\nCost by party\n")
+    out.append(_cost_table(case, s))
+    out.append("\nConcessions\n")
+    if s.concessions:
+        out.extend(wrap(f"- {c.describe(case)}", "  ", "    ") for c in s.concessions)
+    else:
+        out.append("  (none: every party gets its ideal)\n")
+    out.append(
+        "\nCost = salience × distance from the outcome to the party's acceptable set (to its "
+        "ideal alone\nwhere a linkage condition fails); red lines are never crossed.\n"
+    )
+    return "".join(out)
+
+
+def _collision_lines(s: Settlement, specs: list[str], case_arg: str) -> list[str]:
+    """No package: the colliding red lines, a command to try, the proof."""
+    out = ["\nNo package respects every red line.\n"]
+    out.append(
+        "These red lines collide (a minimal set: relaxing any one of them makes a package "
+        "possible):\n"
+    )
+    for r in s.conflicting_red_lines:
+        out.append(wrap(f"- {r.party} on {r.issue}: {r.description}", "  ", "    "))
+    if "Other red lines collide" in s.note:
+        out.append("\nOther red lines collide as well: relaxing one of these is not enough.\n")
+    first = s.conflicting_red_lines[0]
+    cmd = " ".join(x for x in ("zopa settle", case_arg, *(f"--set {sp}" for sp in specs)) if x)
+    out.append(f"\nTry, e.g.: {cmd} --set {first.party}:{first.issue}.red_line=false\n")
+    out.append("\n" + wrap(f"Proof: {s.proof}."))
+    return out
+
+
+def _proof_lines(s: Settlement) -> list[str]:
+    gap = 0.0 if s.gap is None or s.gap < 1e-12 else s.gap
+    out = [
+        f"Status: {s.status}; objective {_num(s.objective_value)}, best bound {_num(s.bound)}, "
+        f"gap {gap:.2g} ({s.solves} MILP solves, HiGHS)\n"
+    ]
+    if s.note:
+        out.append(wrap(f"Note: {s.note}"))
+    return out
+
+
+def _cost_table(case: Case, s: Settlement) -> str:
+    """Each party's cost (nash: with its utility U, status quo d and gain), then the total."""
     if s.objective == "nash":
         headers = ["party", "name", "cost", "U", "d", "gain"]
         prow = []
@@ -230,41 +222,21 @@ def settle_text(
         headers = ["party", "name", "cost"]
         prow = [[p, case.party(p).name, _num(s.party_costs[p])] for p in s.parties]
         prow.append(["total", "", _num(s.total_cost)])
-    out.append(format_table(headers, prow, align="ll" + "r" * (len(headers) - 2), indent="  "))
-    out.append("\nConcessions\n")
-    if s.concessions:
-        out.extend(_wrap(f"- {c.describe(case)}", "  ", "    ") for c in s.concessions)
-    else:
-        out.append("  (none: every party gets its ideal)\n")
-    out.append(
-        "\nCost = salience × distance from the outcome to the party's acceptable set (to its "
-        "ideal alone\nwhere a linkage condition fails); red lines are never crossed.\n"
-    )
-    return "".join(out)
-
-
-def _wrap(text: str, first: str = "", rest: str = "  ") -> str:
-    return textwrap.fill(text, width=WIDTH, initial_indent=first, subsequent_indent=rest) + "\n"
-
-
-def _outcome(o: Any) -> str:
-    return f"{o:g}" if isinstance(o, float) else str(o)
+    return format_table(headers, prow, align="ll" + "r" * (len(headers) - 2), indent="  ")
 
 
 def cmd_settle(args: argparse.Namespace) -> int:
-    case = case_of(args)
-    at = date_of(args)
-    work, scenario, specs = what_if(case, at, args.scenario, args.changes)
-    parties = parties_of(args, work)
+    case = kit.case_of(args)
+    at = kit.date_of(args)
+    work, scenario, specs = kit.what_if(case, at, args.scenario, args.changes)
+    parties = kit.parties_of(args, work)
     s = engine.settle(work, args.objective, parties=parties, at=at if work is case else None)
     if args.format == "json":
         data = s.as_dict(work)
         data["title"] = case.title
-        data["scenario"] = (
-            None if scenario is None else {"id": scenario.id, "title": scenario.title}
-        )
+        data["scenario"] = kit.scenario_ref(scenario)
         data["changes"] = specs
-        emit(json_text(data))
+        emit(kit.json_text(data))
         return 0
     emit(settle_text(work, s, scenario, specs, args.case))
     return 0
@@ -279,11 +251,11 @@ _RANK_COLUMNS = [
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    case = case_of(args)
-    at = date_of(args)
-    parties = parties_of(args, case)
+    case = kit.case_of(args)
+    at = kit.date_of(args)
+    parties = kit.parties_of(args, case)
     if args.top is not None and args.top < 0:
-        raise UsageError("--top: give a number of rows, 0 or more (0: all)")
+        raise kit.UsageError("--top: give a number of rows, 0 or more (0: all)")
     df = engine.rank_concessions(case, at=at, parties=parties)
     before = float(engine.total_conflict(case, at=at, parties=parties))
     total_rows = len(df)
@@ -291,17 +263,25 @@ def cmd_rank(args: argparse.Namespace) -> int:
     if top:
         df = df.head(top)
     records = [
-        {"rank": int(r), **{c: _plain(df.loc[r, c]) for c in _RANK_COLUMNS[1:]}} for r in df.index
+        {"rank": int(r), **{c: kit.plain(df.loc[r, c]) for c in _RANK_COLUMNS[1:]}}
+        for r in df.index
     ]
     date = (at or case.as_of).isoformat()
     chosen = list(case.resolve_parties(parties))
     if args.format == "json":
-        emit(json_text({"case": case.id, "title": case.title, "at": date, "parties": chosen,
-                        "total_conflict": before, "concessions": records}))  # fmt: skip
-        return 0
-    if args.format == "csv":
-        emit(csv_text(_RANK_COLUMNS, ([r[c] for c in _RANK_COLUMNS] for r in records)))
-        return 0
+        emit(kit.json_text({"case": case.id, "title": case.title, "at": date, "parties": chosen,
+                            "total_conflict": before, "concessions": records}))  # fmt: skip
+    elif args.format == "csv":
+        emit(kit.csv_text(_RANK_COLUMNS, ([r[c] for c in _RANK_COLUMNS] for r in records)))
+    else:
+        emit(_rank_text(case, date, before, records, total_rows))
+    return 0
+
+
+def _rank_text(
+    case: Case, date: str, before: float, records: list[dict[str, Any]], total_rows: int
+) -> str:
+    """The table layout of ``zopa rank``."""
     out = [
         f"Single concessions ranked by the conflict they remove — {case.title} ({case.id}), "
         f"positions on {date}\n",
@@ -323,11 +303,4 @@ def cmd_rank(args: argparse.Namespace) -> int:
         "goes\nfrom empty to non-empty; cost = salience × the distance the acceptable set is "
         "stretched.\n"
     )
-    emit("".join(out))
-    return 0
-
-
-def _plain(v: Any) -> Any:
-    if hasattr(v, "item") and not isinstance(v, str | bytes):
-        return v.item()
-    return v
+    return "".join(out)

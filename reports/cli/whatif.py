@@ -1,49 +1,28 @@
-"""What-if and bargaining commands: ``whatif`` (diff two analyses) and ``packages``.
+"""What-if command: ``whatif`` (diff two analyses).
 
-Each command loads a case, applies the changes asked for, calls the engine
-(:func:`engine.compare`, :func:`engine.pareto_packages`,
-:func:`engine.nash_package`, :func:`engine.logrolls`) and prints (SALib's
-rule: no analysis here). Tables are plain text for 80–120 column terminals;
-CSV and JSON are stable (case order, sorted JSON keys, floats rounded to 6
-decimals, NaN as empty/null). Layouts are documented in each command's
-``--help`` and in docs/cli.md.
+The command loads a case, applies the changes asked for, calls
+:func:`engine.compare` and prints (SALib's rule: no analysis here). The table
+is plain text for 80–120 column terminals; JSON is stable (case order, sorted
+keys, floats rounded to 6 decimals, NaN as null). Layouts are documented in
+the command's ``--help`` and in docs/cli.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import sys
-import textwrap
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 import engine
-from engine import Case
 from engine.model.errors import did_you_mean
-from engine.solve.bargaining import COUNT, BargainingError, utility_column
-from reports.cli.kit import (
-    UsageError,
-    add_at,
-    add_case,
-    add_format,
-    add_parties,
-    case_of,
-    csv_text,
-    date_of,
-    emit,
-    format_table,
-    json_text,
-    parties_of,
-    requested_parties,
-    what_if,
-)
+from reports.cli import kit
+from reports.cli.kit import format_table
+from reports.cli.kit import number_text as _num
 
-__all__ = ["comparison_text", "packages_text", "register"]
+if TYPE_CHECKING:
+    from engine import Case, Comparison, Scenario
 
-_RAW = argparse.RawDescriptionHelpFormatter
-WIDTH = 100
+__all__ = ["comparison_text", "register"]
 
 WHATIF_HELP = """\
 What a change of positions would change: applies a scenario (--scenario, an
@@ -93,181 +72,72 @@ Examples:
   zopa whatif --set ukraine:crimea.red_line=false --set russia:army_cap.acceptable=85..600
   zopa whatif tests/cases/tiny --scenario my-scenario.yaml --format json"""
 
-PACKAGES_HELP = """\
-Integrative bargaining between chosen parties. A package chooses one outcome
-per issue; party p values it by
-
-  U_p = Σ_i s_p,i · (1 − distance(outcome_i, ideal_p,i)) / Σ_i s_p,i
-
-over the issues where p has a position. The disagreement point d_p is U_p of
-the status quo (an issue without a status quo counts 0).
-
-Prints the exact Pareto frontier — every utility vector no package improves
-on for all parties at once, with how many packages reach it and the first
-such package in issue/option order — computed issue by issue with dominance
-pruning, never by listing the packages; the Nash bargaining package
-(maximising Π (U_p − d_p) over the packages that give everyone a gain) is
-marked. Red lines of the chosen parties are respected (linked red lines
-included) unless --ignore-red-lines. On interval scales the frontier is
-exact over the candidate outcomes listed under the table (ideals,
-acceptable-interval ends, status quo, range ends); --interval-steps N adds N+1
-evenly spaced ones.
-
---logrolls adds the trades in which each side gives way on an issue it cares
-less about, relative to the other issue, than the other side does: a takes
-b's ideal on i, b takes a's ideal on j, and both gain over splitting the
-difference on both (gain_a = (w_a,j·d_j − w_a,i·d_i)/2, gain_b =
-(w_b,i·d_i − w_b,j·d_j)/2, w = salience / Σ salience, d = distance between
-the ideals)."""
-
-PACKAGES_EPILOG = """\
-Table: the header, the status quo utilities, the frontier (point, U(party)
-  for each party, packages: how many packages reach the point, then the
-  representative package: one column per issue; '*' marks the Nash point),
-  the Nash package with its gains and product, the outcomes tried on interval
-  issues, and with --logrolls the logrolls (a gives on, to, b gives on, to,
-  gain a, gain b) best first. --rows N shows at most N frontier points, evenly
-  spread from one end to the other (the ends and the Nash point always
-  shown); the default is 40 for the table, all for CSV and JSON.
-CSV: the frontier: point, U(party)…, #packages, one column per issue, nash
-  (true/false). With --logrolls the CSV is the logrolls table instead: i,
-  outcome_i, j, outcome_j, gain_a, gain_b, min_gain, w_a_i, w_b_i, w_a_j,
-  w_b_j, d_i, d_j.
-JSON: {"case", "title", "at", "parties", "respect_red_lines", "feasible",
-  "reason", "issues", "disagreement": {party: d}, "frontier": [{"point",
-  "utilities": {party: U}, "packages", "package": {issue: outcome}, "nash"}],
-  "nash": {"found", "package", "utilities", "disagreement", "gains",
-  "nash_product", "point", "count", "ties", "reason", "parties"},
-  "interval_candidates": {issue: [outcomes]}, "logrolls": [...] (with
-  --logrolls; the CSV columns)}.
-When the chosen parties' red lines collide no package exists: the table says
-  which red lines, JSON has "feasible": false and "reason", CSV is empty (the
-  reason goes to stderr); exit code 0 (that is an answer).
-Exit codes: 0, 1 invalid case, 2 usage error.
-
-Examples:
-  zopa packages --parties ukraine,russia --ignore-red-lines
-  zopa packages tests/cases/tiny --parties a,b --logrolls
-  zopa packages --parties ukraine,russia,united_states --ignore-red-lines --format csv"""
-
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = kit.add_command(
+        sub,
         "whatif",
+        cmd_whatif,
         help="what a scenario or concession changes: conflicts, zones, matrices",
-        formatter_class=_RAW,
         description=WHATIF_HELP,
         epilog=WHATIF_EPILOG,
+        raw=True,
     )
-    add_case(p)
-    p.add_argument(
-        "--scenario",
-        metavar="FILE|ID",
-        help="a scenario of the case (by id) or a scenario YAML file",
-    )
-    p.add_argument(
-        "--concede",
-        action="append",
-        dest="changes",
-        type=lambda s: ("concede", s),
-        metavar="PARTY:ISSUE=OPTION[,…]",
-        help="widen an acceptable set (ordinal 'a..b', interval 'lo..hi'); repeatable",
-    )
-    p.add_argument(
-        "--set",
-        action="append",
-        dest="changes",
-        type=lambda s: ("set", s),
-        metavar="PARTY:ISSUE.FIELD=VALUE",
-        help="change a field: ideal, acceptable, add, remove, salience, red_line, note, "
-        "withdraw; repeatable",
-    )
-    add_at(p)
-    add_parties(p)
-    add_format(p, ("table", "json"))
-    p.set_defaults(func=cmd_whatif)
-
-    p = sub.add_parser(
-        "packages",
-        help="Pareto frontier of packages, Nash package, logrolls (exact)",
-        formatter_class=_RAW,
-        description=PACKAGES_HELP,
-        epilog=PACKAGES_EPILOG,
-    )
-    add_case(p)
-    add_parties(p, required=True)
-    add_at(p)
-    p.add_argument("--logrolls", action="store_true", help="also list the logrolls (two parties)")
-    p.add_argument(
-        "--ignore-red-lines", action="store_true", help="let outcomes cross the parties' red lines"
-    )
-    p.add_argument(
-        "--interval-steps",
-        type=_count,
-        default=0,
-        metavar="N",
-        help="also try N+1 evenly spaced outcomes on interval issues (default: 0)",
-    )
-    p.add_argument(
-        "--rows",
-        type=_count,
-        metavar="N",
-        help="show at most N frontier points (0: all; default 40 for the table, all otherwise)",
-    )
-    add_format(p)
-    p.set_defaults(func=cmd_packages)
-
-
-def _count(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got '{text}'") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {n}")
-    return n
-
-
-def _wrap(text: str, first: str = "", rest: str = "  ") -> str:
-    return textwrap.fill(text, width=WIDTH, initial_indent=first, subsequent_indent=rest) + "\n"
-
-
-def _num(x: Any, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{x:.{digits}f}"
-
-
-def _outcome(o: Any) -> str:
-    return f"{o:g}" if isinstance(o, float) else str(o)
-
-
-# ------------------------------------------------------------------ whatif
+    kit.add_case(p)
+    kit.add_what_if(p, "a scenario of the case (by id) or a scenario YAML file")
+    kit.add_at(p)
+    kit.add_parties(p)
+    kit.add_format(p, ("table", "json"))
 
 
 def _union_parties(args: argparse.Namespace, before: Case, after: Case) -> tuple[str, ...] | None:
-    wanted = requested_parties(args)
+    wanted = kit.requested_parties(args)
     if wanted is None:
         return None
     known = list(before.party_ids) + [p for p in after.party_ids if p not in before.party_ids]
     for p in wanted:
         if p not in known:
-            raise UsageError(
+            raise kit.UsageError(
                 f"--parties: unknown party '{p}'{did_you_mean(p, known)}; known: {', '.join(known)}"
             )
     return tuple(wanted)
 
 
+def cmd_whatif(args: argparse.Namespace) -> int:
+    case = kit.case_of(args)
+    at = kit.date_of(args)
+    if args.scenario is None and not args.changes:
+        raise kit.UsageError("nothing to compare: give --scenario FILE|ID, --concede or --set")
+    work, scenario, specs = kit.what_if(case, at, args.scenario, args.changes)
+    date = work.as_of
+    parties = _union_parties(args, case, work)
+    diff = engine.compare(case, work, at_before=date, at_after=date, parties=parties)
+    if args.format == "json":
+        data = {
+            "case": case.id,
+            "title": case.title,
+            "at": date.isoformat(),
+            "scenario": kit.scenario_ref(scenario),
+            "changes": specs,
+            "summary": diff.summary(),
+            "comparison": diff.as_dict(),
+        }
+        kit.emit(kit.json_text(data))
+        return 0
+    kit.emit(comparison_text(case, diff, scenario, specs))
+    return 0
+
+
+# --------------------------------------------------------------------- table
+
+
 def comparison_text(
-    case: Case, diff: engine.Comparison, scenario: engine.Scenario | None, specs: list[str]
+    case: Case, diff: Comparison, scenario: Scenario | None, specs: list[str]
 ) -> str:
     """The table layout of ``zopa whatif``."""
     out = ["What-if: the analysis before and after the changes\n"]
     out.append(f"Case: {case.title} ({case.id}), positions on {diff.at_after.isoformat()}\n")
-    if scenario is not None:
-        out.append(f"Scenario: {scenario.title} ({scenario.id})\n")
-    if specs:
-        out.append(f"Changes: {'; '.join(specs)}\n")
+    out += kit.what_if_lines(scenario, specs)
     out.append(f"Parties: {', '.join(diff.parties)}\n")
     if diff.parties_added:
         out.append(f"Added by the change: {', '.join(diff.parties_added)}\n")
@@ -277,36 +147,49 @@ def comparison_text(
         out.append("\nNothing changes: same conflicts, agreement zones and matrices.\n")
         out.append(f"Total conflict: {_num(diff.total_before)}\n")
         return "".join(out)
+    out += _conflict_sections(diff)
+    out += _zone_section(diff)
+    out += _total_section(diff)
+    out += _matrix_section(diff)
+    out.append(
+        "\nconflict = gap × (s_p + s_q)/2 on one issue; matrices: salience-weighted means over "
+        "shared issues;\n'–' = no position (or the party is absent on that side).\n"
+    )
+    return "".join(out)
 
-    def conflict_rows(changes: tuple[str, ...]) -> list[list[str]]:
-        c = diff.conflicts
+
+_CONFLICT_SECTIONS = (
+    ("Conflicts resolved (the acceptable sets now meet)", ("resolved",)),
+    ("Conflicts created (the acceptable sets no longer meet)", ("created",)),
+    ("Other conflict changes", ("eased", "worsened", "dropped", "new")),
+)
+
+
+def _conflict_sections(diff: Comparison) -> list[str]:
+    """Resolved, created and other changed conflicts: issue, pair, change, before, after."""
+    c = diff.conflicts
+    out = []
+    for title, changes in _CONFLICT_SECTIONS:
         sel = c[c["change"].isin(changes)]
-        return [
-            [
-                r.issue,
-                f"{r.party}–{r.other}",
-                r.change,
-                _num(r.conflict_before),
-                _num(r.conflict_after),
-            ]
+        rows = [
+            [r.issue, f"{r.party}–{r.other}", r.change, _num(r.conflict_before),
+             _num(r.conflict_after)]
             for r in sel.itertuples()
-        ]
-
-    headers = ["issue", "pair", "change", "before", "after"]
-    for title, changes in (
-        ("Conflicts resolved (the acceptable sets now meet)", ("resolved",)),
-        ("Conflicts created (the acceptable sets no longer meet)", ("created",)),
-        ("Other conflict changes", ("eased", "worsened", "dropped", "new")),
-    ):
-        rows = conflict_rows(changes)
+        ]  # fmt: skip
         out.append(f"\n{title}: {len(rows) if rows else 'none'}\n")
         if rows:
+            headers = ["issue", "pair", "change", "before", "after"]
             out.append(format_table(headers, rows, align="lllrr", indent="  "))
+    return out
+
+
+def _zone_section(diff: Comparison) -> list[str]:
+    """The issues whose agreement zone or blockers changed."""
     z = diff.zones
     moved = z[(z["change"] != "unchanged") | z["blockers_changed"]]
-    out.append(f"\nAgreement zones: {'no change' if moved.empty else ''}".rstrip() + "\n")
+    out = [f"\nAgreement zones: {'no change' if moved.empty else ''}".rstrip() + "\n"]
     if not moved.empty:
-        zrows = [
+        rows = [
             [
                 issue,
                 r["change"],
@@ -315,34 +198,35 @@ def comparison_text(
             ]
             for issue, r in moved.iterrows()
         ]
-        out.append(
-            format_table(
-                ["issue", "change", "zone", "blockers"],
-                zrows,
-                align="llll",
-                max_width=60,
-                indent="  ",
-            )
-        )
+        headers = ["issue", "change", "zone", "blockers"]
+        out.append(format_table(headers, rows, align="llll", max_width=60, indent="  "))
+    return out
+
+
+def _total_section(diff: Comparison) -> list[str]:
+    """The total conflict before and after, then by issue where it moved."""
     delta = diff.total_change
     sign = "+" if delta > 0 else "−" if delta < 0 else "±"
-    out.append(
+    out = [
         f"\nTotal conflict: {_num(diff.total_before)} → {_num(diff.total_after)} ({sign}{abs(delta):.3f})\n"
-    )
-    t = diff.total_by_issue
-    trows = [
+    ]
+    rows = [
         [i, _num(r["before"]), _num(r["after"]), _signed(r["delta"])]
-        for i, r in t.iterrows()
+        for i, r in diff.total_by_issue.iterrows()
         if not (abs(r["delta"]) <= 1e-12)
     ]
-    if trows:
-        out.append(
-            format_table(["issue", "before", "after", "change"], trows, align="lrrr", indent="  ")
-        )
+    if rows:
+        headers = ["issue", "before", "after", "change"]
+        out.append(format_table(headers, rows, align="lrrr", indent="  "))
+    return out
+
+
+def _matrix_section(diff: Comparison) -> list[str]:
+    """The (at most 10) pairs whose overlap or conflict changed most."""
     top = diff.largest_changes(10)
-    out.append(f"\nLargest matrix changes: {'none' if top.empty else ''}".rstrip() + "\n")
+    out = [f"\nLargest matrix changes: {'none' if top.empty else ''}".rstrip() + "\n"]
     if not top.empty:
-        mrows = [
+        rows = [
             [
                 f"{r.party}–{r.other}",
                 f"{_num(r.overlap_before)} → {_num(r.overlap_after)}",
@@ -352,16 +236,9 @@ def comparison_text(
             ]
             for r in top.itertuples()
         ]
-        out.append(
-            format_table(
-                ["pair", "overlap", "Δ", "conflict", "Δ"], mrows, align="llrlr", indent="  "
-            )
-        )
-    out.append(
-        "\nconflict = gap × (s_p + s_q)/2 on one issue; matrices: salience-weighted means over "
-        "shared issues;\n'–' = no position (or the party is absent on that side).\n"
-    )
-    return "".join(out)
+        headers = ["pair", "overlap", "Δ", "conflict", "Δ"]
+        out.append(format_table(headers, rows, align="llrlr", indent="  "))
+    return out
 
 
 def _signed(x: float) -> str:
@@ -374,279 +251,3 @@ def _blockers(b: Any) -> str:
     if not b:
         return "none"
     return " or ".join("+".join(s) for s in b)
-
-
-def cmd_whatif(args: argparse.Namespace) -> int:
-    case = case_of(args)
-    at = date_of(args)
-    if args.scenario is None and not args.changes:
-        raise UsageError("nothing to compare: give --scenario FILE|ID, --concede or --set")
-    work, scenario, specs = what_if(case, at, args.scenario, args.changes)
-    date = work.as_of
-    parties = _union_parties(args, case, work)
-    diff = engine.compare(case, work, at_before=date, at_after=date, parties=parties)
-    if args.format == "json":
-        emit(
-            json_text(
-                {
-                    "case": case.id,
-                    "title": case.title,
-                    "at": date.isoformat(),
-                    "scenario": None
-                    if scenario is None
-                    else {"id": scenario.id, "title": scenario.title},
-                    "changes": specs,
-                    "summary": diff.summary(),
-                    "comparison": diff.as_dict(),
-                }
-            )
-        )
-        return 0
-    emit(comparison_text(case, diff, scenario, specs))
-    return 0
-
-
-# ----------------------------------------------------------------- packages
-
-
-def _shown(n: int, limit: int, keep: set[int]) -> list[int]:
-    """At most ``limit`` row numbers of ``n``, evenly spread, always with ``keep``."""
-    if limit <= 0 or n <= limit:
-        return list(range(n))
-    picks = {round(k * (n - 1) / (limit - 1)) for k in range(limit)} if limit > 1 else {0}
-    return sorted(picks | keep)
-
-
-def packages_text(
-    case: Case,
-    front: pd.DataFrame,
-    nash: engine.NashPackage,
-    lr: pd.DataFrame | None,
-    rows: int,
-) -> str:
-    """The table layout of ``zopa packages``."""
-    parties = front.attrs["parties"]
-    issues = front.attrs["issues"]
-    out = [f"Pareto frontier of packages — {', '.join(parties)}\n"]
-    out.append(f"Case: {case.title} ({case.id}), positions on {front.attrs['at']}\n")
-    out.append(
-        "Red lines: " + ("respected" if front.attrs["respect_red_lines"] else "ignored") + "\n"
-    )
-    d = front.attrs["disagreement"]
-    out.append(
-        "Status quo (disagreement point): "
-        + ", ".join(f"{p} {_num(d[p])}" for p in parties)
-        + "\n"
-    )
-    shown = _shown(
-        len(front), rows, {0, len(front) - 1} | ({nash.point} if nash.point is not None else set())
-    )
-    what = f"{len(front)} points" + (f", {len(shown)} shown" if len(shown) < len(front) else "")
-    out.append(f"\nFrontier ({what}; U = utility, packages = how many packages reach the point)\n")
-    headers = ["point", *(f"U({p})" for p in parties), "packages", *issues, "nash"]
-    body = []
-    for k in shown:
-        r = front.iloc[k]
-        body.append(
-            [
-                str(k),
-                *(_num(float(r[utility_column(p)])) for p in parties),
-                str(int(r[COUNT])),
-                *(_outcome(r[i]) for i in issues),
-                "*" if k == nash.point else "",
-            ]
-        )
-    align = "r" + "r" * len(parties) + "r" + "l" * len(issues) + "l"
-    out.append(format_table(headers, body, align=align, max_width=24, indent="  "))
-    out.append("\n")
-    if nash.found:
-        gains = ", ".join(f"{p} {nash.gains[p]:+.3f}" for p in parties)
-        out.append(
-            _wrap(
-                f"Nash package (*, point {nash.point}): maximises Π (U_p − d_p) = {nash.nash_product:.4g}; "
-                f"gains {gains}" + (f"; {nash.ties} other point(s) tie" if nash.ties else "") + "."
-            )
-        )
-        assert nash.package is not None
-        out.append(
-            _wrap(
-                "Package: "
-                + "; ".join(f"{i} = {_outcome(o)}" for i, o in nash.package.items())
-                + ".",
-                "  ",
-                "    ",
-            )
-        )
-    else:
-        out.append(_wrap(f"No Nash package: {nash.reason}."))
-    cands = front.attrs["candidates"]
-    if cands:
-        out.append("\nOutcomes tried on interval issues (the frontier is exact over these):\n")
-        for i, pts in cands.items():
-            out.append(_wrap(f"{i}: " + ", ".join(_outcome(x) for x in pts), "  ", "    "))
-    if lr is not None:
-        a, b = lr.attrs["a"], lr.attrs["b"]
-        out.append(
-            f"\nLogrolls ({a} gives way on one issue, {b} on another; gains over splitting the difference)\n"
-        )
-        if lr.empty:
-            out.append("  none: no pair of issues where both sides gain\n")
-        else:
-            lrows = [
-                [
-                    r.i,
-                    _outcome(r.outcome_i),
-                    r.j,
-                    _outcome(r.outcome_j),
-                    _num(r.gain_a),
-                    _num(r.gain_b),
-                ]
-                for r in lr.itertuples()
-            ]
-            out.append(
-                format_table(
-                    [f"{a} gives on", "to", f"{b} gives on", "to", f"gain {a}", f"gain {b}"],
-                    lrows,
-                    align="llllrr",
-                    indent="  ",
-                )
-            )
-    out.append(
-        "\nU_p = Σ s·(1 − distance to p's ideal) / Σ s over p's issues; d = U of the status quo "
-        "(an issue\nwithout one counts 0). Ties are exact (rational arithmetic).\n"
-    )
-    return "".join(out)
-
-
-def _front_records(front: pd.DataFrame, nash_point: int | None) -> list[dict[str, Any]]:
-    parties, issues = front.attrs["parties"], front.attrs["issues"]
-    recs = []
-    for k, r in enumerate(front.itertuples(index=False)):
-        row = dict(zip(front.columns, r, strict=True))
-        recs.append(
-            {
-                "point": k,
-                "utilities": {p: float(row[utility_column(p)]) for p in parties},
-                "packages": int(row[COUNT]),
-                "package": {i: _plain(row[i]) for i in issues},
-                "nash": k == nash_point,
-            }
-        )
-    return recs
-
-
-def _plain(x: Any) -> Any:
-    return x.item() if hasattr(x, "item") else x
-
-
-def cmd_packages(args: argparse.Namespace) -> int:
-    case = case_of(args)
-    at = date_of(args)
-    parties = parties_of(args, case)
-    assert parties is not None
-    if len(parties) < 2:
-        raise UsageError("--parties: bargaining needs at least two parties, e.g. --parties a,b")
-    if args.logrolls and len(parties) != 2:
-        raise UsageError(
-            f"--logrolls compares two parties; got {len(parties)}: {', '.join(parties)}"
-        )
-    respect = not args.ignore_red_lines
-    try:
-        front = engine.pareto_packages(
-            case, parties, at=at, respect_red_lines=respect, interval_steps=args.interval_steps
-        )
-    except BargainingError as exc:
-        return _infeasible(args, case, parties, at, str(exc))
-    nash = engine.nash_package(
-        case, parties, at=at, respect_red_lines=respect, interval_steps=args.interval_steps
-    )
-    lr = (
-        engine.logrolls(case, parties[0], parties[1], at=at, respect_red_lines=respect)
-        if args.logrolls
-        else None
-    )
-    if args.format == "json":
-        data: dict[str, Any] = {
-            "case": case.id,
-            "title": case.title,
-            "at": front.attrs["at"],
-            "parties": list(parties),
-            "respect_red_lines": respect,
-            "feasible": True,
-            "reason": "",
-            "issues": list(front.attrs["issues"]),
-            "disagreement": front.attrs["disagreement"],
-            "frontier": _front_records(front, nash.point),
-            "nash": nash.as_dict(),
-            "interval_candidates": {i: list(v) for i, v in front.attrs["candidates"].items()},
-        }
-        if args.rows:
-            keep = set(
-                _shown(
-                    len(front),
-                    args.rows,
-                    {0, len(front) - 1} | ({nash.point} if nash.found else set()),
-                )
-            )
-            data["frontier"] = [r for r in data["frontier"] if r["point"] in keep]
-        if lr is not None:
-            data["logrolls"] = [
-                {k: _plain(v) for k, v in r.items()} for r in lr.to_dict("records")
-            ]
-        emit(json_text(data))
-        return 0
-    if args.format == "csv":
-        if lr is not None:
-            emit(csv_text(list(lr.columns), lr.itertuples(index=False)))
-            return 0
-        table = front.reset_index()
-        table["nash"] = [k == nash.point for k in range(len(front))]
-        if args.rows:
-            table = table.iloc[
-                _shown(
-                    len(front),
-                    args.rows,
-                    {0, len(front) - 1} | ({nash.point} if nash.found else set()),
-                )
-            ]
-        emit(
-            csv_text(
-                list(table.columns),
-                ([_plain(v) for v in r] for r in table.itertuples(index=False)),
-            )
-        )
-        return 0
-    emit(packages_text(case, front, nash, lr, 40 if args.rows is None else args.rows))
-    return 0
-
-
-def _infeasible(
-    args: argparse.Namespace, case: Case, parties: tuple[str, ...], at: Any, reason: str
-) -> int:
-    date = (case.as_of if at is None else at).isoformat()
-    if args.format == "json":
-        emit(
-            json_text(
-                {
-                    "case": case.id,
-                    "title": case.title,
-                    "at": date,
-                    "parties": list(parties),
-                    "respect_red_lines": True,
-                    "feasible": False,
-                    "reason": reason,
-                    "frontier": [],
-                    "nash": None,
-                }
-            )
-        )
-        return 0
-    hint = reason.replace("respect_red_lines=False", "--ignore-red-lines")
-    if args.format == "csv":  # no rows; the reason goes to stderr
-        print(f"zopa packages: {hint}", file=sys.stderr)
-        return 0
-    out = [f"Pareto frontier of packages — {', '.join(parties)}\n"]
-    out.append(f"Case: {case.title} ({case.id}), positions on {date}\n\n")
-    out.append(_wrap(hint + "."))
-    emit("".join(out))
-    return 0

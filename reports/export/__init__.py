@@ -1,2 +1,1 @@
-"""Files for further work (CSV, XLSX, GraphML, JSON), case folders, and the safe output writer.
-"""
+"""Files for further work (CSV, XLSX, GraphML, JSON), case folders, and the safe output writer."""

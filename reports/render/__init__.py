@@ -1,2 +1,1 @@
-"""Reports: content assembly, HTML/Markdown templates, PDF, and the method text.
-"""
+"""Reports: content assembly, HTML/Markdown templates, PDF, and the method text."""

@@ -1,7 +1,9 @@
-"""The conflict-matrix report: content, figures, and rendering to HTML, Markdown and PDF.
+"""The conflict-matrix report's content: every section's data and figures.
 
 :func:`build_report` computes everything once into a :class:`Report` (plain
-data and rendered figures); :func:`render_html`, :func:`render_markdown` and
+data and rendered figures; the words about the results come from
+:mod:`reports.render.findings`); :func:`reports.render.markup.render_html`,
+:func:`reports.render.markup.render_markdown` and
 :func:`reports.render.pdf.render_pdf` turn it into files. Every number in the report
 comes from an engine function whose definition the "Method" section states.
 The evaluation date (the case's ``as_of`` unless ``--at`` is given) is the
@@ -10,22 +12,16 @@ only date in the output, so the same input gives byte-identical files.
 
 from __future__ import annotations
 
-import html
-import math
-import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
 
-import jinja2
-import markupsafe
 import pandas as pd
 
 import engine
 from engine import Case, Scenario
-from engine.solve.settlement import Settlement
+from engine.solve.settlement import OBJECTIVES
 from reports.figures import style
 from reports.figures.deltas import (
     alt_delta,
@@ -55,90 +51,18 @@ from reports.figures.settlement import (
 )
 from reports.figures.timeline import alt_timeline, plot_timeline, size_timeline, timeline_data
 from reports.figures.zones import alt_zone_chart, plot_zone_chart, size_zone_chart, zone_chart_data
+from reports.render.findings import headline_findings, party_names, settlement_section
 from reports.render.method import METHOD, SCALES
+from reports.render.text import md_escape, num, safe_url
 
 __all__ = [
     "OBJECTIVES",
     "Figure",
     "Report",
     "build_report",
-    "md_escape",
-    "render_html",
-    "render_markdown",
-    "safe_url",
+    "md_escape",  # from reports.render.text, as before
+    "safe_url",  # from reports.render.text, as before
 ]
-
-OBJECTIVES = ("total", "fair", "nash")
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("reports.render", "templates"),
-    autoescape=jinja2.select_autoescape(
-        enabled_extensions=("html", "html.j2"), default_for_string=False
-    ),
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-
-
-# ------------------------------------------------------------------ escaping
-
-
-def safe_url(url: str) -> str | None:
-    """The URL if it is a plain http(s) address, else ``None`` (never a link).
-
-    Examples
-    --------
-    >>> safe_url("https://example.org/a b")
-    'https://example.org/a%20b'
-    >>> safe_url("javascript:alert(1)") is None
-    True
-    """
-    url = (url or "").strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    # percent-encode everything that could end an attribute or start markup (" ' < > ` \\ spaces)
-    return quote(url, safe=":/?#[]@!$&()*+,;=%~-._")
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
-
-
-def md_escape(text: Any) -> str:
-    """Escape user text for Markdown: no markup, no raw HTML, no links.
-
-    Examples
-    --------
-    >>> md_escape("<script>alert(1)</script> *bold*")
-    '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*bold\\\\*'
-    """
-    s = html.escape(str(text), quote=False)
-    s = _MD_SPECIAL.sub(
-        r"\\\1", s.replace("&lt;", "\0lt").replace("&gt;", "\0gt").replace("&amp;", "\0amp")
-    )
-    s = s.replace("\0lt", "&lt;").replace("\0gt", "&gt;").replace("\0amp", "&amp;")
-    return " ".join(s.split())  # newlines would break tables and lists
-
-
-def md_link(title: str, url: str) -> str:
-    """A Markdown link when the URL is safe, else the escaped title and the URL as inert text."""
-    target = safe_url(url)
-    if target is None:
-        return f"{md_escape(title)} ({md_escape(url)})"
-    return f"[{md_escape(title)}](<{target.replace('>', '%3E')}>)"
-
-
-def num(x: Any, digits: int = 2) -> str:
-    """A number for people: fixed decimals, '–' for missing."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if isinstance(x, int | float):
-        return f"{x:.{digits}f}"
-    return str(x)
 
 
 # ------------------------------------------------------------------- figures
@@ -295,13 +219,6 @@ def build_report(
 # --------------------------------------------------------------- the sections
 
 
-def _names(rep: Report, ids: Iterable[str]) -> str:
-    names = [rep.name(p) for p in ids]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _only_ideal(issue: engine.Issue, pos: engine.Position) -> bool:
     acc = pos.acceptable
     if isinstance(acc, engine.Span):
@@ -369,13 +286,13 @@ def _zones(rep: Report) -> None:
         if n == 0:
             text = "No party has a position."
         elif bool(z["empty"]):
-            blockers = ", or without ".join(_names(rep, b) for b in z["blockers"])
+            blockers = ", or without ".join(party_names(rep, b) for b in z["blockers"])
             text = (
                 f"No agreement zone among the {n} parties with positions. A zone would open without "
                 f"{blockers} (the fewest parties whose absence opens one)."
             )
         elif n == 1:
-            text = f"Only {_names(rep, z['parties'])} has a position."
+            text = f"Only {party_names(rep, z['parties'])} has a position."
         else:
             text = f"Agreement zone among all {n} parties with positions: {z['zone']}."
         fig = None
@@ -406,17 +323,6 @@ def _zones(rep: Report) -> None:
 
 def _matrix_rows(rep: Report, m: pd.DataFrame) -> list[list[str]]:
     return [[rep.name(p), *[num(m.loc[p, q]) for q in m.columns]] for p in m.index]
-
-
-def _pairs(m: pd.DataFrame) -> list[tuple[str, str, float]]:
-    out = []
-    cols = list(m.columns)
-    for i, p in enumerate(cols):
-        for q in cols[i + 1 :]:
-            v = m.loc[p, q]
-            if not pd.isna(v):
-                out.append((p, q, float(v)))
-    return out
 
 
 def _matrices(rep: Report) -> None:
@@ -506,101 +412,10 @@ def _graph(rep: Report) -> None:
         )
 
 
-def _without_red_lines(case: Case, at: Any, parties: Sequence[str]) -> Case:
-    """The case with every red line of the given parties set aside (an explicit what-if)."""
-    changes = [
-        engine.Change("position", party=p, issue=i, red_line=False)
-        for (p, i), pos in case.at(at).items()
-        if pos.red_line and p in parties
-    ]
-    return engine.apply(
-        case,
-        engine.Scenario(
-            "no-red-lines", "red lines set aside", tuple(changes), at=engine.as_date(at)
-        ),
-    )
-
-
-def _settlement_view(rep: Report, s: Settlement) -> dict[str, Any]:
-    case = rep.case
-    outcomes = [
-        {"issue": case.issue(i).name, "outcome": s.labels[i]} for i in s.issues if i in s.outcomes
-    ]
-    concessions = [
-        {
-            "party": rep.name(c.party),
-            "text": c.describe(case),
-            "cost": num(c.cost),
-            "inside": c.within_acceptable,
-        }
-        for c in sorted(
-            s.concessions,
-            key=lambda c: (-c.cost, rep.parties.index(c.party), case.issue_ids.index(c.issue)),
-        )
-    ]
-    return {
-        "objective": s.objective,
-        "feasible": s.feasible,
-        "status": s.status,
-        "total": num(s.total_cost),
-        "max": num(s.max_cost),
-        "value": num(s.objective_value, 4),
-        "gap": num(s.gap, 6),
-        "outcomes": outcomes,
-        "party_costs": [(rep.name(p), num(s.party_costs.get(p))) for p in s.parties],
-        "concessions": concessions,
-        "red_lines": [
-            {"party": rep.name(r.party), "issue": case.issue(r.issue).name, "text": r.description}
-            for r in s.conflicting_red_lines
-        ],
-        "utilities": [
-            (rep.name(p), num(s.utilities.get(p)), num(s.status_quo_utilities.get(p)))
-            for p in s.parties
-            if p in s.utilities
-        ],
-    }
-
-
-def _red_line_collisions(rep: Report) -> list[dict[str, Any]]:
-    """Issues where the negotiators' red-line positions alone leave no common outcome."""
-    state = rep.case.at(rep.at)
-    out = []
-    for issue in rep.case.issues:
-        red = [
-            p for p in rep.negotiators if (p, issue.id) in state and state[(p, issue.id)].red_line
-        ]
-        if len(red) < 2:
-            continue
-        z = engine.agreement_zones(rep.case, at=rep.at, parties=red).loc[issue.id]
-        if bool(z["empty"]):
-            out.append({"issue": issue.short_name, "parties": _names(rep, red)})
-    return out
-
-
 def _settlements(rep: Report) -> None:
-    case, at = rep.case, rep.at
-    views = {}
-    results: dict[str, Settlement] = {}
-    for obj in OBJECTIVES:
-        results[obj] = engine.settle(case, objective=obj, parties=rep.negotiators, at=at)
-        views[obj] = _settlement_view(rep, results[obj])
-    relaxed_views = {}
-    collisions: list[dict[str, Any]] = []
-    if not results["total"].feasible:
-        collisions = _red_line_collisions(rep)
-        relaxed = _without_red_lines(case, at, rep.negotiators)
-        for obj in OBJECTIVES:
-            s = engine.settle(relaxed, objective=obj, parties=rep.negotiators, at=at)
-            results[f"{obj} (red lines set aside)"] = s
-            relaxed_views[obj] = _settlement_view(rep, s)
-    rep.sections["settlement"] = {
-        "negotiators": _names(rep, rep.negotiators),
-        "label": rep.negotiators_label,
-        "views": views,
-        "relaxed": relaxed_views,
-        "collisions": collisions,
-        "results": results,
-    }
+    case = rep.case
+    rep.sections["settlement"] = settlement_section(rep)
+    results = rep.sections["settlement"]["results"]
     if rep.sections["figures_on"]:
         shown = {k: v for k, v in results.items() if v.feasible}
         if shown:
@@ -672,7 +487,7 @@ def _timeline(rep: Report) -> None:
             )
     rep.sections["timeline"] = {
         "rows": rows,
-        "pair": _names(rep, pair) if pair else "",
+        "pair": party_names(rep, pair) if pair else "",
         "moves": moves,
     }
     if rep.sections["figures_on"] and len(tl):
@@ -740,129 +555,4 @@ def _scenario(rep: Report) -> None:
 
 
 def _headlines(rep: Report) -> None:
-    case, at = rep.case, rep.at
-    out = []
-    neg = rep.negotiators
-    zones = engine.agreement_zones(case, at=at, parties=neg)
-    compared = zones[zones["n_parties"] == len(neg)]
-    open_ = [case.issue(i).short_name for i in compared.index[~compared["empty"]]]
-    out.append(
-        f"Among {rep.negotiators_label} ({_names(rep, neg)}), {len(open_)} of the {len(compared)} issues on "
-        f"which all of them have a position have a non-empty agreement zone"
-        + (f": {', '.join(open_)}." if open_ else ".")
-    )
-    contested = engine.contested_issues(case, at=at, parties=rep.parties)
-    top = contested[contested["total_conflict"] > 0].head(3)
-    if len(top):
-        parts = []
-        for iid, r in top.iterrows():
-            pairs = r["top_pairs"]
-            best = pairs[0][2]
-            tied = [f"{rep.name(p)}–{rep.name(q)}" for p, q, v in pairs if abs(v - best) < 1e-9]
-            who = ", ".join(tied[:4]) + (f" and {len(tied) - 4} more" if len(tied) > 4 else "")
-            parts.append(
-                f"{case.issue(iid).short_name} (total conflict {r['total_conflict']:.2f}; largest pair "
-                f"conflict {best:.2f}: {who})"
-            )
-        out.append(
-            "The most contested issues, by total conflict over all pairs, are "
-            + "; ".join(parts)
-            + "."
-        )
-    ov = rep.sections["matrices"]["overlap_df"]
-    pairs = _pairs(ov)
-    if pairs:
-        hi = max(pairs, key=lambda t: (t[2], -rep.parties.index(t[0]), -rep.parties.index(t[1])))
-        lo = min(pairs, key=lambda t: (t[2], rep.parties.index(t[0]), rep.parties.index(t[1])))
-        out.append(
-            f"The most compatible pair is {rep.name(hi[0])}–{rep.name(hi[1])} (overlap {hi[2]:.2f}); "
-            f"the least compatible is {rep.name(lo[0])}–{rep.name(lo[1])} (overlap {lo[2]:.2f})."
-        )
-    st = rep.sections["settlement"]
-    total = st["results"]["total"]
-    if total.feasible:
-        out.append(_package_sentence(rep, total, "The cheapest settlement package"))
-    else:
-        if st["collisions"]:
-            where = ", ".join(c["issue"] for c in st["collisions"])
-            out.append(
-                f"No package respects every red line of {rep.negotiators_label}: their red lines leave no common "
-                f"outcome on {where}."
-            )
-        else:
-            lines = "; ".join(
-                f"{r['party']} on {r['issue']}" for r in st["views"]["total"]["red_lines"]
-            )
-            out.append(
-                f"No package respects every red line of {rep.negotiators_label}: the red lines of {lines} cannot all hold together."
-            )
-        relaxed = st["results"].get("total (red lines set aside)")
-        if relaxed is not None and relaxed.feasible:
-            out.append(
-                _package_sentence(rep, relaxed, "With red lines set aside, the cheapest package")
-            )
-    rep.headlines = out
-
-
-def _package_sentence(rep: Report, s: Settlement, lead: str) -> str:
-    per_party = []
-    for p in s.parties:
-        costly = sorted(
-            (c for c in s.concessions if c.party == p and c.cost > 0), key=lambda c: -c.cost
-        )
-        if costly:
-            names = ", ".join(rep.case.issue(c.issue).short_name for c in costly[:3])
-            more = f" and {len(costly) - 3} more" if len(costly) > 3 else ""
-            per_party.append(
-                f"{rep.name(p)} concedes on {names}{more} (cost {s.party_costs[p]:.2f})"
-            )
-        else:
-            per_party.append(f"{rep.name(p)} concedes nothing outside its acceptable sets")
-    return f"{lead} (total concession cost {s.total_cost:.2f}): " + "; ".join(per_party) + "."
-
-
-# ------------------------------------------------------------------ rendering
-
-
-def _context(rep: Report, figure_src: Callable[[Figure], str]) -> dict[str, Any]:
-    return {
-        "rep": rep,
-        "case": rep.case,
-        "at": rep.at.isoformat(),
-        "version": engine.__version__,
-        "figure_src": figure_src,
-        "num": num,
-        "safe_url": safe_url,
-        "md": md_escape,
-        "md_link": md_link,
-        "sections": rep.sections,
-        "figures": rep.figures,
-    }
-
-
-def render_html(rep: Report) -> str:
-    """One self-contained HTML file: inline CSS, figures as SVG data URIs, no scripts, no fetches."""
-    import base64
-
-    def src(fig: Figure) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(fig.svg.encode("utf-8")).decode(
-            "ascii"
-        )
-
-    # our own stylesheet, not user text: inserted as is (escaping would break quotes inside <style>)
-    css = markupsafe.Markup(_TEMPLATES.loader.get_source(_TEMPLATES, "report.css")[0])  # type: ignore[union-attr]
-    return _TEMPLATES.get_template("report.html.j2").render(**_context(rep, src), css=css)
-
-
-def render_markdown(rep: Report, figure_dir: str = "figures") -> tuple[str, dict[str, bytes]]:
-    """Markdown text and its figure files (``figure_dir/<name>.svg`` and ``.png``)."""
-    files: dict[str, bytes] = {}
-
-    def src(fig: Figure) -> str:
-        files[f"{figure_dir}/{fig.name}.svg"] = fig.svg.encode("utf-8")
-        files[f"{figure_dir}/{fig.name}.png"] = fig.png
-        return f"{figure_dir}/{fig.name}.svg"
-
-    text = _TEMPLATES.get_template("report.md.j2").render(**_context(rep, src))
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text, files
+    rep.headlines = headline_findings(rep)

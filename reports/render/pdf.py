@@ -149,9 +149,26 @@ def _table(
 def render_pdf(rep: Report) -> bytes:
     """The report as PDF bytes (A4, deterministic)."""
     st = _styles()
-    s = rep.sections
     story: list[Any] = []
-    story += [
+    for section in (
+        _cover,
+        _positions,
+        _zones,
+        _matrices,
+        _graph,
+        _settlement,
+        _timeline,
+        _scenario,
+        _sources,
+        _method,
+    ):
+        story += section(rep, st)
+    return _build(rep, story)
+
+
+def _cover(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    s = rep.sections
+    story: list[Any] = [
         _p("zopa conflict-matrix report", st["muted"]),
         _p(rep.case.title, st["title"]),
         _p(
@@ -164,28 +181,21 @@ def render_pdf(rep: Report) -> bytes:
     story.append(_p("Headline findings", st["h2"]))
     for line in rep.headlines:
         story.append(_p(f"• {line}", st["body"]))
+    return story
 
-    story += [PageBreak(), _p("Position map", st["h2"])]
+
+def _positions(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    s = rep.sections
+    story: list[Any] = [PageBreak(), _p("Position map", st["h2"])]
     if "position_map" in rep.figures:
         story.append(_figure(rep.figures["position_map"], st))
     parties = s["positions"]["parties"]
     header = [_p("Issue", st["cell"])] + [_p(name, st["cell"]) for _, name in parties]
     rows: list[list[Any]] = [header]
     for row in s["positions"]["rows"]:
-        cells: list[Any] = [_p(row["issue"].name, st["cell"])]
-        for c in row["cells"]:
-            if c is None:
-                cells.append(_p("—", st["cell"]))
-                continue
-            accepts = (
-                f"accepts {escape(c['acceptable'])}" if c["acceptable"] else "accepts only this"
-            )
-            bits = [f"<b>{escape(c['ideal'])}</b>", accepts, f"sal. {c['salience']}"]
-            if c["red_line"]:
-                bits.append('<font color="#b2182b"><b>RED LINE</b></font>')
-            bits.append(" ".join(f"[{n}]" for n in c["cites"]))
-            cells.append(Paragraph("<br/>".join(bits), st["cell"]))
-        rows.append(cells)
+        rows.append(
+            [_p(row["issue"].name, st["cell"])] + [_position_cell(c, st) for c in row["cells"]]
+        )
     # the table gets landscape pages: eight party columns do not fit across portrait A4
     wide = _H - 2 * _MARGIN
     first = 3.2 * cm
@@ -201,29 +211,51 @@ def render_pdf(rep: Report) -> bytes:
         _table(rows, st, [first] + [(wide - first) / max(1, len(parties))] * len(parties)),
         NextPageTemplate("portrait"),
     ]
+    return story
 
-    story += [PageBreak(), _p("Agreement zones", st["h2"])]
-    for z in s["zones"]:
+
+def _position_cell(c: dict[str, Any] | None, st: dict[str, ParagraphStyle]) -> Paragraph:
+    """A party's position on an issue: ideal, acceptable set, salience, red line, sources."""
+    if c is None:
+        return _p("—", st["cell"])
+    accepts = f"accepts {escape(c['acceptable'])}" if c["acceptable"] else "accepts only this"
+    bits = [f"<b>{escape(c['ideal'])}</b>", accepts, f"sal. {c['salience']}"]
+    if c["red_line"]:
+        bits.append('<font color="#b2182b"><b>RED LINE</b></font>')
+    bits.append(" ".join(f"[{n}]" for n in c["cites"]))
+    return Paragraph("<br/>".join(bits), st["cell"])
+
+
+def _zones(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    story: list[Any] = [PageBreak(), _p("Agreement zones", st["h2"])]
+    for z in rep.sections["zones"]:
         story.append(_p(z["issue"].name, st["h3"]))
         story.append(_p(z["text"], st["body"]))
         if z["figure"] is not None:
             story.append(_figure(z["figure"], st))
+    return story
 
-    story += [PageBreak(), _p("Overlap and conflict", st["h2"])]
-    for kind in ("overlap", "conflict"):
-        if kind in rep.figures:
-            story.append(_figure(rep.figures[kind], st))
 
-    g = s["graph"]
-    story += [PageBreak(), _p("Incompatibility graph", st["h2"])]
+def _matrices(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    story: list[Any] = [PageBreak(), _p("Overlap and conflict", st["h2"])]
+    return story + _figures(rep, st, "overlap", "conflict")
+
+
+def _figures(rep: Report, st: dict[str, ParagraphStyle], *names: str) -> list[Any]:
+    """The report's figures of these names, those it has, in this order."""
+    return [_figure(rep.figures[name], st) for name in names if name in rep.figures]
+
+
+def _graph(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    g = rep.sections["graph"]
+    story: list[Any] = [PageBreak(), _p("Incompatibility graph", st["h2"])]
     story.append(
         _p(
             f"{g['n_positions']} stated positions, {g['n_conflicts']} conflict edges and {g['n_linkages']} linkage edges, in {g['n_clusters']} clusters of conflict.",
             st["body"],
         )
     )
-    if "graph" in rep.figures:
-        story.append(_figure(rep.figures["graph"], st))
+    story += _figures(rep, st, "graph")
     r = g["relaxation"]
     if r["size"]:
         story.append(_p("Cheapest relaxation", st["h3"]))
@@ -240,70 +272,75 @@ def render_pdf(rep: Report) -> bytes:
         )
         for party, issues in r["by_party"]:
             story.append(_p(f"• {party}: {', '.join(issues)}", st["body"]))
+    return story
 
-    stl = s["settlement"]
-    story += [PageBreak(), _p("Settlement packages", st["h2"])]
-    if not stl["views"]["total"]["feasible"]:
-        story.append(
-            _p(
-                "No package respects every red line. A minimal set of colliding red lines:",
-                st["body"],
-            )
-        )
-        for rl in stl["views"]["total"]["red_lines"]:
-            story.append(_p(f"• {rl['text']}", st["body"]))
-        if stl["collisions"]:
-            story.append(
-                _p(
-                    "Issues on which red lines alone leave no common outcome: "
-                    + "; ".join(f"{c['issue']} ({c['parties']})" for c in stl["collisions"])
-                    + ".",
-                    st["body"],
-                )
-            )
-        story.append(
-            _p(f"The packages below set every red line of {stl['negotiators']} aside.", st["body"])
-        )
-    for name in ("settlement", "settlement_outcomes"):
-        if name in rep.figures:
-            story.append(_figure(rep.figures[name], st))
-    shown = stl["views"] if stl["views"]["total"]["feasible"] else stl["relaxed"]
+
+def _settlement(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    stl = rep.sections["settlement"]
+    feasible = stl["views"]["total"]["feasible"]
+    story: list[Any] = [PageBreak(), _p("Settlement packages", st["h2"])]
+    if not feasible:
+        story += _red_line_collisions(stl, st)
+    story += _figures(rep, st, "settlement", "settlement_outcomes")
+    shown = stl["views"] if feasible else stl["relaxed"]
     for obj, v in shown.items():
-        story.append(
-            _p(
-                obj + ("" if stl["views"]["total"]["feasible"] else " (red lines set aside)"),
-                st["h3"],
-            )
-        )
-        if not v["feasible"]:
-            story.append(_p(f"{v['status']}: no package.", st["body"]))
-            continue
-        story.append(
-            _p(
-                f"Total cost {v['total']}; largest party cost {v['max']}; solver status {v['status']} (bound gap {v['gap']}).",
-                st["body"],
-            )
-        )
-        story.append(
-            _table(
-                [["Issue", "Outcome"]] + [[o["issue"], o["outcome"]] for o in v["outcomes"]],
-                st,
-                [6 * cm, _TEXT_W - 6 * cm],
-            )
-        )
-        story.append(
-            _p(
-                "Cost by party: " + "; ".join(f"{p} {c}" for p, c in v["party_costs"]) + ".",
-                st["body"],
-            )
-        )
-        for c in v["concessions"]:
-            story.append(_p(f"• {c['text']}", st["small"]))
+        story.append(_p(obj + ("" if feasible else " (red lines set aside)"), st["h3"]))
+        story += _package(v, st)
+    return story
 
-    tl = s["timeline"]
-    story += [PageBreak(), _p("Timeline", st["h2"])]
-    if "timeline" in rep.figures:
-        story.append(_figure(rep.figures["timeline"], st))
+
+def _red_line_collisions(stl: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Any]:
+    """No package respects every red line: which collide, and that the packages set them aside."""
+    story = [
+        _p(
+            "No package respects every red line. A minimal set of colliding red lines:",
+            st["body"],
+        )
+    ]
+    for rl in stl["views"]["total"]["red_lines"]:
+        story.append(_p(f"• {rl['text']}", st["body"]))
+    if stl["collisions"]:
+        story.append(
+            _p(
+                "Issues on which red lines alone leave no common outcome: "
+                + "; ".join(f"{c['issue']} ({c['parties']})" for c in stl["collisions"])
+                + ".",
+                st["body"],
+            )
+        )
+    story.append(
+        _p(f"The packages below set every red line of {stl['negotiators']} aside.", st["body"])
+    )
+    return story
+
+
+def _package(v: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Any]:
+    """One settlement package: its costs and status, outcomes, cost by party, concessions."""
+    if not v["feasible"]:
+        return [_p(f"{v['status']}: no package.", st["body"])]
+    story: list[Any] = [
+        _p(
+            f"Total cost {v['total']}; largest party cost {v['max']}; solver status {v['status']} (bound gap {v['gap']}).",
+            st["body"],
+        ),
+        _table(
+            [["Issue", "Outcome"]] + [[o["issue"], o["outcome"]] for o in v["outcomes"]],
+            st,
+            [6 * cm, _TEXT_W - 6 * cm],
+        ),
+        _p(
+            "Cost by party: " + "; ".join(f"{p} {c}" for p, c in v["party_costs"]) + ".",
+            st["body"],
+        ),
+    ]
+    story += [_p(f"• {c['text']}", st["small"]) for c in v["concessions"]]
+    return story
+
+
+def _timeline(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    tl = rep.sections["timeline"]
+    story: list[Any] = [PageBreak(), _p("Timeline", st["h2"])]
+    story += _figures(rep, st, "timeline")
     head = [
         "Date",
         "Snapshot",
@@ -319,38 +356,30 @@ def render_pdf(rep: Report) -> bytes:
     story.append(_table([head, *body], st))
     if tl["moves"]:
         story.append(_p("Who hardened, who softened", st["h3"]))
-        story.append(
-            _table(
-                [["Date", "Party", "Issue", "Change", "Before", "After"]]
-                + [
-                    [m["date"], m["party"], m["issue"], m["kind"], m["before"], m["after"]]
-                    for m in tl["moves"]
-                ],
-                st,
-                [
-                    1.7 * cm,
-                    2.2 * cm,
-                    2.8 * cm,
-                    1.8 * cm,
-                    (_TEXT_W - 8.5 * cm) / 2,
-                    (_TEXT_W - 8.5 * cm) / 2,
-                ],
-            )
-        )
+        rows = [["Date", "Party", "Issue", "Change", "Before", "After"]] + [
+            [m["date"], m["party"], m["issue"], m["kind"], m["before"], m["after"]]
+            for m in tl["moves"]
+        ]
+        rest = (_TEXT_W - 8.5 * cm) / 2
+        story.append(_table(rows, st, [1.7 * cm, 2.2 * cm, 2.8 * cm, 1.8 * cm, rest, rest]))
+    return story
 
-    if rep.scenario is not None:
-        sc = s["scenario"]
-        story += [PageBreak(), _p(f"Before and after: {sc['title']}", st["h2"])]
-        if sc["description"]:
-            story.append(_p(sc["description"], st["body"]))
-        for line in sc["summary"].splitlines():
-            if line.strip():
-                story.append(_p("• " + line.strip().lstrip("-• "), st["body"]))
-        for name in ("delta", "delta_issues"):
-            if name in rep.figures:
-                story.append(_figure(rep.figures[name], st))
 
-    story += [PageBreak(), _p("Sources", st["h2"])]
+def _scenario(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    if rep.scenario is None:
+        return []
+    sc = rep.sections["scenario"]
+    story: list[Any] = [PageBreak(), _p(f"Before and after: {sc['title']}", st["h2"])]
+    if sc["description"]:
+        story.append(_p(sc["description"], st["body"]))
+    for line in sc["summary"].splitlines():
+        if line.strip():
+            story.append(_p("• " + line.strip().lstrip("-• "), st["body"]))
+    return story + _figures(rep, st, "delta", "delta_issues")
+
+
+def _sources(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    story: list[Any] = [PageBreak(), _p("Sources", st["h2"])]
     for n, src in rep.sources:
         para = _link(src.title, src.url, st["small"])
         story.append(
@@ -360,13 +389,22 @@ def render_pdf(rep: Report) -> bytes:
                 st["small"],
             )
         )
+    return story
 
-    story += [PageBreak(), _p("Method", st["h2"])]
+
+def _method(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    s = rep.sections
+    story: list[Any] = [PageBreak(), _p("Method", st["h2"])]
     for term, words, formula in s["method"]["scales"] + s["method"]["terms"]:
         story.append(_p(term, st["h3"]))
         story.append(_p(words, st["body"]))
         if formula:
             story.append(_p(formula, st["formula"]))
+    return story
+
+
+def _build(rep: Report, story: list[Any]) -> bytes:
+    """Lay the story out on A4 pages (portrait, landscape for wide tables), with a footer."""
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()

@@ -9,7 +9,8 @@ import pytest
 
 import engine
 from engine import Case, Issue, Option, OptionSet, Party, Position, Source, Statement
-from reports.render.content import build_report, md_escape, render_html, render_markdown, safe_url
+from reports.render.content import build_report, md_escape, safe_url
+from reports.render.markup import render_html, render_markdown
 from reports.render.pdf import render_pdf
 from tests.conftest import CASES
 from tests.golden import assert_golden
