@@ -632,7 +632,7 @@ def test_python_integer_and_chunked_paths_agree(
     tiny: Case, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Huge denominators switch to Python integers; d ≥ 3 filters in chunks: same results."""
-    import engine.solve.bargaining as bargaining
+    import engine.solve.frontier as bargaining
 
     plain = [pareto_packages(tiny, ps) for ps in (["a", "b"], ["a", "b", "c"])]
     nash = nash_package(tiny, ["a", "b", "c"])
@@ -647,7 +647,7 @@ def test_python_integer_and_chunked_paths_agree(
 @settings(max_examples=15)
 @given(cases(min_parties=3, max_parties=4, max_issues=3, max_options=5))
 def test_chunked_filter_matches_brute_force(case: Case) -> None:
-    import engine.solve.bargaining as bargaining
+    import engine.solve.frontier as bargaining
 
     old = bargaining._CHUNK
     bargaining._CHUNK = 3

@@ -1,0 +1,422 @@
+"""The exact Pareto frontier of packages, computed block by block (never enumerating packages).
+
+:func:`_build` turns a case into a :class:`_Problem`: the issues decided
+(coupled into blocks by red-line linkage), their candidate outcomes, and each
+party's exact utility contributions scaled to integers. :func:`_frontier`
+then builds the frontier of the Minkowski sum of the blocks, merging equal
+vectors and pruning dominated ones (:func:`_reduce`); see
+:func:`engine.solve.pareto.pareto_packages`, Notes, for the algorithm.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from engine.model.case import Acceptable, Case, Issue, Outcome, Position, Span, as_date
+from engine.solve.utility import (
+    COUNT,
+    BargainingError,
+    _Closeness,
+    _contains,
+    _dec,
+    _resolve,
+    utility_column,
+)
+
+_INT64_LIMIT = 2**62  # partial sums stay below this: int64 arithmetic cannot overflow
+_CHUNK = 512  # rows compared at a time in the d-dimensional dominance filter
+
+
+# ------------------------------------------------------------------ the problem
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A group of issues decided together (one issue, or issues coupled by linkage).
+
+    ``combos`` lists the candidate index of each issue of the block for every
+    remaining combination; ``order`` is its rank in lexicographic
+    (issue, option) order; ``vectors`` the integer utility contributions
+    (combinations × parties); ``counts`` how many feasible combinations share
+    that vector (Python ints).
+    """
+
+    issues: tuple[str, ...]
+    combos: np.ndarray
+    order: np.ndarray
+    vectors: np.ndarray
+    counts: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Problem:
+    parties: tuple[str, ...]
+    date: Any
+    issues: tuple[str, ...]  # the package's issues, case order
+    candidates: Mapping[str, tuple[Outcome, ...]]
+    blocks: tuple[_Block, ...]
+    scale: tuple[int, ...]  # per party: integer units per unit of Σ s·closeness
+    salience_sum: tuple[Fraction, ...]
+    disagreement: tuple[Fraction, ...]  # Σ s·closeness at the status quo (not normalised)
+    dtype: Any
+
+
+def _interval_points(
+    issue: Issue, chosen: Sequence[str], state: Mapping[tuple[str, str], Position], steps: int
+) -> tuple[float, ...]:
+    assert issue.min is not None and issue.max is not None
+    pts = {float(issue.min), float(issue.max)}
+    if issue.status_quo is not None:
+        pts.add(float(issue.status_quo))
+    for (p, i), pos in state.items():
+        if p not in chosen:
+            continue
+        if i == issue.id:
+            assert isinstance(pos.acceptable, Span)
+            pts.update((float(pos.ideal), pos.acceptable.lo, pos.acceptable.hi))
+        for other, acc in pos.requires:
+            if other == issue.id and isinstance(acc, Span):
+                pts.update((acc.lo, acc.hi))
+    if steps > 0:
+        pts.update(float(x) for x in np.linspace(issue.min, issue.max, steps + 1))
+    return tuple(sorted(pts))
+
+
+def _build(
+    case: Case,
+    parties: Iterable[str] | str,
+    at: Any,
+    respect_red_lines: bool,
+    interval_steps: int,
+) -> _Problem:
+    """The problem for the chosen parties on a date (see :func:`pareto_packages`, Notes)."""
+    chosen = _resolve(case, parties)
+    date = case.as_of if at is None else as_date(at, "at")
+    state = case.at(date)
+    mine = {k: v for k, v in state.items() if k[0] in chosen}
+    # red-line constraints and the issues they couple
+    constraints = [pos for pos in mine.values() if pos.red_line] if respect_red_lines else []
+    used, groups = _issue_blocks(case, {i for (_, i) in mine}, constraints)
+    candidates: dict[str, tuple[Outcome, ...]] = {}
+    for iid in used:
+        issue = case.issue(iid)
+        if issue.is_interval:
+            candidates[iid] = _interval_points(issue, chosen, state, interval_steps)
+        else:
+            candidates[iid] = issue.option_ids
+    # exact contributions s · closeness per party, issue and candidate
+    closeness = {iid: _Closeness(case.issue(iid)) for iid in used}
+    parts = [_contributions(case, p, mine, used, candidates, closeness) for p in chosen]
+    contrib = [table for table, _, _, _ in parts]
+    scale = [lcd for _, _, _, lcd in parts]
+    dtype = _dtype(contrib, scale, used)
+    blocks = []
+    for members in groups:
+        blocks.append(_block(members, candidates, constraints, contrib, scale, dtype))
+        if len(blocks[-1].combos) == 0:
+            raise BargainingError(_infeasible_message(case, members, constraints, date))
+    return _Problem(
+        parties=chosen,
+        date=date,
+        issues=tuple(used),
+        candidates=MappingProxyType(candidates),
+        blocks=tuple(blocks),
+        scale=tuple(scale),
+        salience_sum=tuple(total for _, _, total, _ in parts),
+        disagreement=tuple(sq for _, sq, _, _ in parts),
+        dtype=dtype,
+    )
+
+
+def _issue_blocks(
+    case: Case, relevant: set[str], constraints: list[Position]
+) -> tuple[list[str], list[list[str]]]:
+    """The issues decided (case order) and their blocks: issues a red line's ``requires`` links.
+
+    Union-find over the linked issues; blocks in the order of their first issue.
+    """
+    rank = {iid: n for n, iid in enumerate(case.issue_ids)}
+    parent = {iid: iid for iid in case.issue_ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    linked: set[str] = set()
+    for pos in constraints:
+        for other, _ in pos.requires:
+            linked.add(other)
+            a, b = find(pos.issue), find(other)
+            if a != b:
+                parent[max(a, b, key=rank.__getitem__)] = min(a, b, key=rank.__getitem__)
+    used = sorted(relevant | linked, key=rank.__getitem__)
+    groups: dict[str, list[str]] = {}
+    for iid in used:
+        groups.setdefault(find(iid), []).append(iid)
+    return used, sorted(groups.values(), key=lambda g: rank[g[0]])
+
+
+def _contributions(
+    case: Case,
+    party: str,
+    mine: Mapping[tuple[str, str], Position],
+    used: Sequence[str],
+    candidates: Mapping[str, tuple[Outcome, ...]],
+    closeness: Mapping[str, _Closeness],
+) -> tuple[dict[str, list[Fraction]], Fraction, Fraction, int]:
+    """A party's exact s · closeness per issue and candidate (0 where it has no position).
+
+    Also Σ s · closeness at the status quo, Σ s, and the least common
+    denominator of all of them (the party's integer scale).
+    """
+    table: dict[str, list[Fraction]] = {}
+    sq = Fraction(0)
+    total = Fraction(0)
+    denominators = {1}
+    for iid in used:
+        stated = mine.get((party, iid))
+        if stated is None:
+            table[iid] = [Fraction(0)] * len(candidates[iid])
+            continue
+        s = _dec(stated.salience)
+        total += s
+        table[iid] = [s * closeness[iid](o, stated.ideal) for o in candidates[iid]]
+        denominators.update(c.denominator for c in table[iid])
+        status_quo = case.issue(iid).status_quo
+        if status_quo is not None:
+            c = s * closeness[iid](status_quo, stated.ideal)
+            sq += c
+            denominators.add(c.denominator)
+    return table, sq, total, math.lcm(*denominators)
+
+
+def _dtype(contrib: list[dict[str, list[Fraction]]], scale: list[int], used: Sequence[str]) -> Any:
+    """``np.int64`` when every party's largest sum fits, else Python integers (``object``)."""
+    big = 0
+    for n, table in enumerate(contrib):
+        top = sum((max(table[iid]) for iid in used), Fraction(0))
+        big = max(big, int(top * scale[n]) + 1)
+    return np.int64 if big < _INT64_LIMIT else object
+
+
+def _block(
+    members: list[str],
+    candidates: Mapping[str, tuple[Outcome, ...]],
+    constraints: list[Position],
+    contrib: list[dict[str, list[Fraction]]],
+    scale: list[int],
+    dtype: Any,
+) -> _Block:
+    """Enumerate the feasible combinations of a block and reduce them to its frontier."""
+    sizes = [len(candidates[i]) for i in members]
+    combos = np.indices(sizes).reshape(len(members), -1).T  # C order = lexicographic
+    ok = np.ones(len(combos), dtype=bool)
+    col = {iid: n for n, iid in enumerate(members)}
+
+    def inside(iid: str, acc: Acceptable) -> np.ndarray:
+        member = np.array([_contains(acc, o) for o in candidates[iid]], dtype=bool)
+        return member[combos[:, col[iid]]]
+
+    for pos in constraints:
+        if pos.issue not in col:
+            continue
+        condition = np.ones(len(combos), dtype=bool)
+        for other, acc in pos.requires:
+            condition &= inside(other, acc)
+        is_ideal = np.array([o == pos.ideal for o in candidates[pos.issue]], dtype=bool)
+        ok &= np.where(
+            condition, inside(pos.issue, pos.acceptable), is_ideal[combos[:, col[pos.issue]]]
+        )
+    order = np.flatnonzero(ok)
+    combos = combos[order]
+    values = np.zeros((len(combos), len(contrib)), dtype=dtype)
+    for n, table in enumerate(contrib):
+        for iid in members:
+            ints = np.array([int(c * scale[n]) for c in table[iid]], dtype=dtype)
+            values[:, n] += ints[combos[:, col[iid]]]
+    counts = np.ones(len(combos), dtype=object)
+    keep, counts = _reduce(values, counts, order)
+    return _Block(tuple(members), combos[keep], order[keep], values[keep], counts)
+
+
+def _infeasible_message(
+    case: Case, members: list[str], constraints: list[Position], date: Any
+) -> str:
+    lines = []
+    for pos in constraints:
+        if pos.issue in members:
+            issue = case.issue(pos.issue)
+            text = f"{pos.party} on '{pos.issue}': {issue.describe(pos.acceptable, ids=True)}"
+            if pos.requires:
+                text += (
+                    " if "
+                    + ", ".join(
+                        f"{i} in {case.issue(i).describe(a, ids=True)}" for i, a in pos.requires
+                    )
+                    + f", else only {pos.ideal}"
+                )
+            lines.append(text)
+    where = "issue '" + members[0] + "'" if len(members) == 1 else "issues " + ", ".join(members)
+    return (
+        f"no package respects the red lines on {where} on {date}: "
+        + "; ".join(lines)
+        + "; drop a red line (a what-if scenario) or use respect_red_lines=False"
+    )
+
+
+# ------------------------------------------------------------- pareto filtering
+
+
+def _reduce(
+    values: np.ndarray, counts: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Merge equal vectors and drop dominated ones.
+
+    Returns the indices of the kept rows — for each distinct non-dominated
+    vector, the row of smallest ``key`` — in decreasing lexicographic order of
+    the vectors, and the summed ``counts`` of each kept vector.
+    """
+    n, d = values.shape
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), counts[:0]
+    sort_keys = (keys, *(-values[:, c] for c in reversed(range(d))))
+    order = np.lexsort(sort_keys)
+    v = values[order]
+    new = np.ones(n, dtype=bool)
+    if d:
+        new[1:] = (v[1:] != v[:-1]).any(axis=1)
+    else:
+        new[1:] = False
+    starts = np.flatnonzero(new)
+    summed = np.add.reduceat(counts[order], starts)
+    unique = v[starts]
+    keep = _nondominated(unique)
+    return order[starts][keep], summed[keep]
+
+
+def _nondominated(u: np.ndarray) -> np.ndarray:
+    """Mask of the non-dominated rows of distinct vectors sorted in decreasing lex order.
+
+    A row can only be dominated by an earlier one. Two objectives: one sweep
+    (O(n)); more: blockwise comparisons against the rows kept so far
+    (O(n · f · d) for f kept rows).
+    """
+    n, d = u.shape
+    keep = np.zeros(n, dtype=bool)
+    if n == 0:
+        return keep
+    if d <= 1:
+        keep[0] = True
+        return keep
+    if d == 2:
+        b = u[:, 1]
+        best = np.maximum.accumulate(b)
+        keep[0] = True
+        keep[1:] = b[1:] > best[:-1]
+        return keep
+    kept = u[:0]
+    for start in range(0, n, _CHUNK):
+        chunk = u[start : start + _CHUNK]
+        mutual = np.array((chunk[:, None, :] >= chunk[None, :, :]).all(axis=2), dtype=bool)
+        np.fill_diagonal(mutual, False)
+        alive = np.flatnonzero(~mutual.any(axis=0))
+        # the kept points nearest in lexicographic order are the likeliest dominators:
+        # compare against them first and drop the dominated rows as we go
+        stop = len(kept)
+        while alive.size and stop > 0:
+            ref = kept[max(0, stop - 4 * _CHUNK) : stop]
+            hit = (ref[:, None, :] >= chunk[alive][None, :, :]).all(axis=2).any(axis=0)
+            alive = alive[~hit]
+            stop -= 4 * _CHUNK
+        keep[start + alive] = True
+        kept = np.concatenate([kept, chunk[alive]])
+    return keep
+
+
+def _frontier(problem: _Problem) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Dynamic programme over the blocks: the frontier vectors, counts and chosen options.
+
+    Returns the frontier's integer vectors (decreasing lexicographic order),
+    the number of packages attaining each, and per block the index (into the
+    block's reduced options) of each point's lexicographically first package.
+    """
+    d = len(problem.parties)
+    vals = np.zeros((1, d), dtype=problem.dtype)
+    counts = np.ones(1, dtype=object)
+    rank = np.zeros(1, dtype=np.int64)
+    steps: list[tuple[np.ndarray, np.ndarray]] = []
+    for blk in problem.blocks:
+        m, n = len(blk.vectors), len(vals)
+        cand = (vals[:, None, :] + blk.vectors[None, :, :]).reshape(n * m, d)
+        parent = np.repeat(np.arange(n), m)
+        option = np.tile(np.arange(m), n)
+        width = int(blk.order.max()) + 1
+        keys = rank[parent] * width + blk.order[option]
+        keep, counts = _reduce(cand, counts[parent] * blk.counts[option], keys)
+        vals = cand[keep]
+        rank = np.argsort(np.argsort(keys[keep], kind="stable"), kind="stable")
+        steps.append((parent[keep], option[keep]))
+    chosen: list[np.ndarray] = [np.zeros(0, dtype=np.intp)] * len(steps)
+    idx = np.arange(len(vals))
+    for s in range(len(steps) - 1, -1, -1):
+        parent, option = steps[s]
+        chosen[s] = option[idx]
+        idx = parent[idx]
+    return vals, counts, chosen
+
+
+def _frontier_table(
+    case: Case, parties: Iterable[str] | str, at: Any, respect_red_lines: bool, interval_steps: int
+) -> tuple[_Problem, np.ndarray, pd.DataFrame]:
+    """The problem, the frontier's integer vectors and the frontier table, from one run.
+
+    The table's ``attrs`` hold everything but ``nash_point`` (added by
+    :func:`engine.solve.pareto.pareto_packages`).
+    """
+    problem = _build(case, parties, at, respect_red_lines, interval_steps)
+    vals, counts, chosen = _frontier(problem)
+    cols = [utility_column(p) for p in problem.parties]
+    data: dict[str, Any] = {}
+    for n, col in enumerate(cols):
+        data[col] = [_utility(problem, n, v) for v in vals[:, n]]
+    big = any(c >= 2**63 for c in counts)
+    data[COUNT] = pd.Series([int(c) for c in counts], dtype=object if big else np.int64)
+    for blk, picks in zip(problem.blocks, chosen, strict=True):
+        for pos, iid in enumerate(blk.issues):
+            cand = problem.candidates[iid]
+            data[iid] = [cand[int(c)] for c in blk.combos[picks, pos]]
+    df = pd.DataFrame(data, columns=[*cols, COUNT, *problem.issues])
+    df.index = pd.RangeIndex(len(vals), name="point")
+    df.attrs.update(
+        parties=problem.parties,
+        issues=problem.issues,
+        at=problem.date.isoformat(),
+        disagreement={p: _disagreement(problem, n) for n, p in enumerate(problem.parties)},
+        respect_red_lines=respect_red_lines,
+        candidates={
+            iid: problem.candidates[iid] for iid in problem.issues if case.issue(iid).is_interval
+        },
+    )
+    return problem, vals, df
+
+
+def _utility(problem: _Problem, n: int, value: Any) -> float:
+    s = problem.salience_sum[n]
+    if s == 0:
+        return 0.0
+    return float(Fraction(int(value), problem.scale[n]) / s)
+
+
+def _disagreement(problem: _Problem, n: int) -> float:
+    s = problem.salience_sum[n]
+    return 0.0 if s == 0 else float(problem.disagreement[n] / s)

@@ -1,0 +1,217 @@
+"""The Nash bargaining package and the disagreement point it is measured from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from engine.model.case import Case, Outcome
+from engine.solve.frontier import _build, _disagreement, _frontier_table, _Problem
+from engine.solve.utility import COUNT, utility_column
+
+
+def disagreement_point(
+    case: Case, parties: Iterable[str] | str, *, at: Any = None
+) -> dict[str, float]:
+    """Each party's utility of the status-quo package (the disagreement point).
+
+    Notes
+    -----
+    ``d_p = Σ_i s_p,i (1 − dist_i(status_quo_i, ideal_p,i)) / Σ_i s_p,i`` over
+    the issues where ``p`` has a position; an issue without ``status_quo``
+    contributes 0 to the numerator (but its salience stays in the
+    denominator).
+
+    Examples
+    --------
+    >>> from engine import load_case
+    >>> d = disagreement_point(load_case("tests/cases/tiny"), ["a", "b"])
+    >>> round(d["a"], 12) == round((0.8 * 0.75 + 0.6 * 0.7) / 1.8, 12)   # ord at o2, num at 50
+    True
+    """
+    problem = _build(case, parties, at, False, 0)
+    return {p: _disagreement(problem, n) for n, p in enumerate(problem.parties)}
+
+
+@dataclass(frozen=True)
+class NashPackage:
+    """The Nash bargaining package (see :func:`nash_package`).
+
+    Attributes
+    ----------
+    parties : tuple of str
+    package : mapping of issue id to outcome, or None
+        ``None`` when no package gives every party a gain (see ``reason``).
+    utilities, disagreement, gains : mapping of party id to float
+        ``U_p`` of the package, ``d_p`` and ``U_p − d_p`` (empty without a package).
+    nash_product : float or None
+        ``Π_p (U_p − d_p)``.
+    point : int or None
+        The package's row in :func:`pareto_packages`.
+    count : int
+        Packages attaining the same utility vector.
+    ties : int
+        Other frontier points with exactly the same (maximal) product.
+    reason : str
+        Why there is no Nash package ("" when there is one).
+    """
+
+    parties: tuple[str, ...]
+    package: Mapping[str, Outcome] | None
+    utilities: Mapping[str, float] = field(default_factory=dict)
+    disagreement: Mapping[str, float] = field(default_factory=dict)
+    gains: Mapping[str, float] = field(default_factory=dict)
+    nash_product: float | None = None
+    point: int | None = None
+    count: int = 0
+    ties: int = 0
+    reason: str = ""
+
+    @property
+    def found(self) -> bool:
+        """Whether some package gives every party a gain over the status quo."""
+        return self.package is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "parties": list(self.parties),
+            "found": self.found,
+            "package": None if self.package is None else dict(self.package),
+            "utilities": dict(self.utilities),
+            "disagreement": dict(self.disagreement),
+            "gains": dict(self.gains),
+            "nash_product": self.nash_product,
+            "point": self.point,
+            "count": self.count,
+            "ties": self.ties,
+            "reason": self.reason,
+        }
+
+
+def nash_package(
+    case: Case,
+    parties: Iterable[str] | str,
+    *,
+    at: Any = None,
+    respect_red_lines: bool = True,
+    interval_steps: int = 0,
+) -> NashPackage:
+    """The package maximising the Nash product of the parties' gains.
+
+    Parameters
+    ----------
+    case : Case
+    parties : iterable of str (or "a,b")
+    at : date or str, optional
+    respect_red_lines : bool
+    interval_steps : int
+        As in :func:`pareto_packages`.
+
+    Returns
+    -------
+    NashPackage
+        With ``package=None`` and a ``reason`` in plain words when no package
+        gives every party a gain.
+
+    Notes
+    -----
+    Maximises ``Π_p (U_p − d_p)`` over the packages with ``U_p > d_p`` for
+    every chosen party, ``d`` the disagreement point (the status quo, see
+    :func:`disagreement_point`). The product increases in every ``U_p`` on
+    that set, so its maximum lies on the Pareto frontier; since the frontier
+    is exact, so is the result (products are compared as exact rationals).
+    Ties are broken by the frontier's order (``ties`` says how many other
+    points tie). With interval issues the search covers the candidate
+    outcomes of :func:`pareto_packages`. Cost: the frontier's, plus
+    O(|F| · d).
+
+    Examples
+    --------
+    >>> from engine import load_case
+    >>> nash = nash_package(load_case("tests/cases/tiny"), ["a", "b"])
+    >>> nash.found, nash.package
+    (True, {'ord': 'o4', 'nom': 'x', 'num': 20.0})
+    >>> # gains over the status quo (ord at o2, num at 50, nom has none): a 0.1, b 0.35/1.7
+    >>> bool(abs(nash.nash_product - 0.1 * 0.35 / 1.7) < 1e-12)
+    True
+    """
+    problem, vals, front = _frontier_table(case, parties, at, respect_red_lines, interval_steps)
+    return _nash(problem, vals, front)
+
+
+def _nash(problem: _Problem, vals: np.ndarray, front: pd.DataFrame) -> NashPackage:
+    """The frontier point of largest exact Nash product (the first of the ties)."""
+    d = {p: _disagreement(problem, n) for n, p in enumerate(problem.parties)}
+    best: Fraction | None = None
+    best_rows: list[int] = []
+    for row in range(len(vals)):
+        product = _nash_product(problem, vals, row)
+        if product <= 0:
+            continue
+        if best is None or product > best:
+            best, best_rows = product, [row]
+        elif product == best:
+            best_rows.append(row)
+    if best is None:
+        return NashPackage(
+            problem.parties, None, disagreement=d, reason=_no_gain_reason(problem, vals)
+        )
+    row = best_rows[0]
+    rec = front.iloc[row]
+    utilities = {p: float(rec[utility_column(p)]) for p in problem.parties}
+    return NashPackage(
+        parties=problem.parties,
+        package={iid: _plain(rec[iid]) for iid in problem.issues},
+        utilities=utilities,
+        disagreement=d,
+        gains={p: utilities[p] - d[p] for p in problem.parties},
+        nash_product=float(best),
+        point=row,
+        count=int(rec[COUNT]),
+        ties=len(best_rows) - 1,
+    )
+
+
+def _nash_product(problem: _Problem, vals: np.ndarray, row: int) -> Fraction:
+    """Π_p (U_p − d_p) of a frontier point, exactly; 0 when a party does not gain."""
+    product = Fraction(1)
+    for n in range(len(problem.parties)):
+        s = problem.salience_sum[n]
+        if s == 0:
+            return Fraction(0)
+        gain = (Fraction(int(vals[row, n]), problem.scale[n]) - problem.disagreement[n]) / s
+        if gain <= 0:
+            return Fraction(0)
+        product *= gain
+    return product
+
+
+def _plain(x: Any) -> Outcome:
+    return float(x) if isinstance(x, float | np.floating) else str(x)
+
+
+def _no_gain_reason(problem: _Problem, vals: np.ndarray) -> str:
+    stuck = []
+    for n, p in enumerate(problem.parties):
+        s = problem.salience_sum[n]
+        if s == 0:
+            stuck.append(f"{p} is indifferent between all packages (no salient position)")
+            continue
+        best = max(Fraction(int(v), problem.scale[n]) for v in vals[:, n])
+        if best <= problem.disagreement[n]:
+            stuck.append(
+                f"{p} gains nothing: its best package is worth {float(best / s):.3f}, "
+                f"the status quo {float(problem.disagreement[n] / s):.3f}"
+            )
+    if stuck:
+        return "no package gives every party a gain over the status quo: " + "; ".join(stuck)
+    return (
+        "no package gives every party a gain over the status quo at once: each party can gain, "
+        "but every package that helps one leaves another at or below its status quo"
+    )
