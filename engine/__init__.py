@@ -87,7 +87,7 @@ _HOME: dict[str, str] = {
     "settle": "engine.solve.settlement",
     "Comparison": "engine.whatif.compare",
     "compare": "engine.whatif.compare",
-    "apply": "engine.whatif.scenario",
+    "apply": "engine.model.apply",
     "change_from_concede": "engine.whatif.changes",
     "change_from_set": "engine.whatif.changes",
     "scenario_from_changes": "engine.whatif.scenario",

@@ -23,12 +23,6 @@ LADDER = ("model", "io", "analysis", "whatif", "solve")
 HEAVY = {"matplotlib", "pandas", "scipy"}
 
 #: Known upward imports, (module file, imported module), each to be removed:
-ALLOWED_UPWARD = {
-    # load_scenario lazily imports the scenario parser; being moved down (issue 8).
-    ("engine/io/loader.py", "engine.whatif.scenario"),
-}
-
-
 def _imports(path: Path, top_level_only: bool = False) -> list[str]:
     """The absolute module names ``path`` imports (relative imports resolved)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -91,15 +85,9 @@ def test_engine_sub_packages_import_only_their_own_or_lower_ones():
             continue
         for name in _imports(f):
             rung = _rung(name)
-            if rung is not None and rung > own and (_rel(f), name) not in ALLOWED_UPWARD:
+            if rung is not None and rung > own:
                 bad.append((_rel(f), name))
     assert bad == [], f"upward imports (order: {' ← '.join(LADDER)})"
-
-
-def test_the_allow_list_names_real_imports():
-    """An entry whose import is gone must be deleted, so the list only shrinks."""
-    for file, name in ALLOWED_UPWARD:
-        assert name in _imports(ROOT / file), f"{file} no longer imports {name}: drop the entry"
 
 
 def test_cli_modules_import_nothing_heavy_at_module_level():

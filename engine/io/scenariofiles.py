@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from engine.io.changes import parse_change
 from engine.io.reading import YAML_SUFFIXES, Reading, Registry, items, read_document, unknown
 from engine.io.yamlsafe import Located
+from engine.model.apply import apply
 from engine.model.case import Case, Change, Scenario
 from engine.model.errors import CaseError
 from engine.model.parse import is_slug, parse_date
@@ -35,9 +37,6 @@ def scenario_file(
     When ``case`` is given and the changes were read without problems, they
     are applied to it, so a change that does not fit the case is reported too.
     """
-    # Deferred: engine.whatif imports engine.io (parse_change and apply live one layer up).
-    from engine.whatif.scenario import apply
-
     doc = read_document(reading, path, "scenario.schema.json", "title and changes: [...]")
     if doc is None:
         return None
@@ -79,7 +78,6 @@ def scenario_file(
 
 def _changes(reading: Reading, doc: Located, reg: Registry) -> tuple[list[Change], bool]:
     """The scenario's changes, and whether any could not be read."""
-    from engine.whatif.scenario import parse_change
 
     changes: list[Change] = []
     broken = False

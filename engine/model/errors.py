@@ -17,6 +17,7 @@ __all__ = [
     "UnknownIdError",
     "ZopaError",
     "did_you_mean",
+    "unknown_message",
 ]
 
 
@@ -134,6 +135,6 @@ def allowed_list(known: Iterable[str], limit: int = 12) -> str:
     return shown + (f", … ({len(known)} in all)" if len(known) > limit else "")
 
 
-def unknown_message(kind: str, name: str, known: Sequence[str]) -> str:
+def unknown_message(kind: str, name: object, known: Sequence[str]) -> str:
     """The message for an unknown id: what is wrong; what is allowed."""
-    return f"unknown {kind} '{name}'{did_you_mean(name, known)}; known: {allowed_list(known)}"
+    return f"unknown {kind} '{name}'{did_you_mean(str(name), known)}; known: {allowed_list(known)}"
