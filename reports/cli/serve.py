@@ -89,7 +89,8 @@ def _bind(host: str, port: int) -> socket.socket:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from reports.web.app import CaseStore, create_app
+    from reports.web.app import create_app
+    from reports.web.state import CaseStore
 
     store = CaseStore.from_arguments(args.case)
     app = create_app(store)

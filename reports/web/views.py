@@ -127,7 +127,10 @@ def _relaxation(case: Case, at: Any, parties: Sequence[str]) -> dict[str, Any]:
     for n in relax.positions:
         by_party.setdefault(graph.nodes[n]["party"], []).append(graph.nodes[n]["issue"])
     groups = [
-        {"party": case.party(p).short_name, "issues": [case.issue(i).short_name for i in by_party[p]]}
+        {
+            "party": case.party(p).short_name,
+            "issues": [case.issue(i).short_name for i in by_party[p]],
+        }
         for p in parties
         if p in by_party
     ]
