@@ -404,8 +404,8 @@ def agreement(
     >>> from engine import load_case
     >>> case = load_case("ukraine-russia")
     >>> agr = agreement([case, case], names=["ann", "ben"], draws=0)
-    >>> agr.units, agr.alpha["ideal"].value, agr.alpha["ideal"].reason
-    (82, 1.0, '')
+    >>> agr.units == len(case.at()), agr.alpha["ideal"].value, agr.alpha["ideal"].reason
+    (True, 1.0, '')
     """
     cases = load_codings(codings)
     coders = coder_names(cases, names)

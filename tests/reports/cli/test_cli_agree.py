@@ -80,7 +80,7 @@ def test_agree_json_has_the_required_keys(capsys, codings):
     code, out, _ = run(capsys, "agree", *codings, "--format", "json", "--draws", "100")
     assert code == 0
     data = json.loads(out)
-    assert data["coders"] == 3 and data["units"] == 82
+    assert data["coders"] == 3 and data["units"] == len(engine.load_case(SHIPPED).at())
     for var in ("ideal", "acceptable", "salience", "red_line"):
         a = data["alpha"][var]
         assert {"value", "low", "high"} <= set(a)
