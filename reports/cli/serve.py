@@ -6,6 +6,7 @@ import argparse
 import ipaddress
 import socket
 import sys
+import threading
 
 from reports.cli.kit import UsageError
 
@@ -109,6 +110,8 @@ def run_serve(args: argparse.Namespace) -> int:
         import webbrowser
 
         webbrowser.open(url)
+    # the default case is loaded and its first page computed while the server starts
+    threading.Thread(target=store.warm, name="zopa-warm", daemon=True).start()
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -74,6 +75,7 @@ class CaseStore:
     _loaded: dict[str, Case] = field(default_factory=dict)
     _memo: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _loading: threading.Lock = field(default_factory=threading.Lock)
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """``compute()``, or its result for the same ``key`` if it is still remembered."""
@@ -107,9 +109,22 @@ class CaseStore:
         if case_id not in self.folders:
             msg = engine.UnknownIdError("case", str(case_id), list(self.folders)).args[0]
             raise bad_request(field_, msg, 404 if field_ == "path" else 400)
-        if case_id not in self._loaded:
-            self._loaded[case_id] = engine.load_case(self.folders[case_id])
+        with self._loading:  # one thread loads a case; the others wait for it
+            if case_id not in self._loaded:
+                self._loaded[case_id] = engine.load_case(self.folders[case_id])
         return self._loaded[case_id]
+
+    def warm(self) -> None:
+        """Load the default case and compute its page as first shown (run beside the server).
+
+        Best effort: a failure here is left for the first request to report properly.
+        """
+        try:
+            state = read_state(self, self.default, {})
+            state.side(self, changed=False)
+            state.settlement(self, changed=False)
+        except Exception:  # the request that needs it reports the error
+            logging.getLogger("zopa.serve").debug("warming %s failed", self.default, exc_info=True)
 
 
 @dataclass(frozen=True)
