@@ -26,6 +26,7 @@ from engine.model.errors import CaseError, Problem, UnknownIdError
 
 __all__ = [
     "CONFIDENCES",
+    "PRINCIPAL_ROLES",
     "ROLES",
     "SCALES",
     "Acceptable",
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 ROLES = ("belligerent", "mediator", "guarantor", "supporter", "observer", "negotiator")
+#: The roles of the parties whose consent a settlement needs (see :meth:`Case.negotiators`).
+PRINCIPAL_ROLES = ("belligerent", "negotiator")
 SCALES = ("ordinal", "nominal", "interval")
 CONFIDENCES = ("official", "reported", "inferred")
 
@@ -480,6 +483,25 @@ class Case:
 
     def scenario(self, scenario_id: str) -> Scenario:
         return self._lookup("scenario", self.scenarios, scenario_id)
+
+    def negotiators(self, parties: Iterable[str] | None = None) -> tuple[tuple[str, ...], str]:
+        """Whose settlement is searched by default, and how to call them.
+
+        The parties among ``parties`` (default: all) whose role is one of
+        :data:`PRINCIPAL_ROLES` (belligerents, negotiators) when there are two or
+        more; else every party given. Returns the ids (case order) and a label
+        for running text, e.g. ``"the belligerents"``.
+        """
+        chosen = self.resolve_parties(parties)
+        principal = tuple(p for p in chosen if self.party(p).role in PRINCIPAL_ROLES)
+        if len(principal) < 2:
+            return chosen, "the selected parties"
+        roles = {self.party(p).role for p in principal}
+        if roles == {"belligerent"}:
+            return principal, "the belligerents"
+        if roles == {"negotiator"}:
+            return principal, "the negotiating parties"
+        return principal, "the belligerents and negotiating parties"
 
     def resolve_parties(self, parties: Iterable[str] | None) -> tuple[str, ...]:
         """Validate a subset of party ids (``None``: all), keeping the case's order.

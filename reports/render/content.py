@@ -191,11 +191,7 @@ def build_report(
         if at is not None
         else (scenario.at if scenario and scenario.at else case.as_of)
     )
-    belligerents = tuple(p for p in chosen if case.party(p).role == "belligerent")
-    if len(belligerents) >= 2:
-        negotiators, label = belligerents, "the belligerents"
-    else:
-        negotiators, label = chosen, "the selected parties"
+    negotiators, label = case.negotiators(chosen)
     rep = Report(case, date, chosen, negotiators, label, scenario)
     steps: list[tuple[str, Callable[[Report], None]]] = [
         ("positions", _positions),

@@ -29,9 +29,8 @@ def _num(x: Any, digits: int = 6) -> float | None:
 
 
 def negotiators(case: Case, parties: Sequence[str]) -> tuple[str, ...]:
-    """Whose settlement is searched: the belligerents among ``parties`` when two or more, else all."""
-    belligerents = tuple(p for p in parties if case.party(p).role == "belligerent")
-    return belligerents if len(belligerents) >= 2 else tuple(parties)
+    """Whose settlement is searched (:meth:`engine.Case.negotiators`)."""
+    return case.negotiators(parties)[0]
 
 
 def _matrix(frame: Any, parties: Sequence[str]) -> dict[str, dict[str, float | None]]:
