@@ -109,7 +109,7 @@ def _values() -> dict[str, Any]:
             {
                 "type": "object",
                 "propertyNames": _ID,
-                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                "additionalProperties": {"type": "number"},  # range: the loader (one message)
                 "minProperties": 1,
             },
             {
@@ -117,10 +117,7 @@ def _values() -> dict[str, Any]:
                 "minItems": 1,
                 "items": {
                     "type": "array",
-                    "prefixItems": [
-                        {"type": "number"},
-                        {"type": "number", "minimum": 0, "maximum": 1},
-                    ],
+                    "prefixItems": [{"type": "number"}, {"type": "number"}],
                     "minItems": 2,
                     "maxItems": 2,
                 },
