@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 
-from engine.solve.score import parse_package, score_package
 from reports.cli import kit
 
 __all__ = ["register"]
@@ -46,6 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from engine.solve.score import parse_package, score_package  # pandas: only when run
+
     case = kit.case_of(args)
     parties = kit.parties_of(args, case)
     package = parse_package(case, args.package)
