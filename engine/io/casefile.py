@@ -52,6 +52,7 @@ def _party(raw: dict[str, Any]) -> Party:
         weight=float(weight) if is_number(weight) else None,
         note=str(raw.get("note", "") or ""),
         short=str(raw.get("short", "") or ""),
+        reservation=float(raw["reservation"]) if is_number(raw.get("reservation")) else None,
     )
 
 

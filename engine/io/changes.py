@@ -21,11 +21,11 @@ from engine.model.parse import (
     parse_outcome,
     parse_requires,
 )
+from engine.model.values import parse_values
 
 __all__ = ["parse_change"]
 
 _POSITION_FIELDS = POSITION_CHANGE_FIELDS
-
 
 
 def parse_change(
@@ -105,7 +105,13 @@ def _new_party(spec: Mapping[str, Any]) -> Party:
         float(weight) if is_number(weight) else None,
         str(spec.get("note", "") or ""),
         str(spec.get("short", "") or ""),
+        _reservation(spec.get("reservation")),
     )
+
+
+def _reservation(value: object) -> float | None:
+    """A party's reservation value (the schema checks its range)."""
+    return float(value) if is_number(value) else None
 
 
 def _parse_new_positions(
@@ -236,7 +242,7 @@ def _set_fields(raw: Mapping[str, Any], issue: Issue, iid: str) -> tuple[dict[st
 def _value_fields(
     raw: Mapping[str, Any], issues: Mapping[str, Issue], iid: str
 ) -> tuple[dict[str, Any], Errors]:
-    """``ideal``, ``salience``, ``red_line``, ``requires`` and ``note``."""
+    """``ideal``, ``salience``, ``red_line``, ``requires``, ``values`` and ``note``."""
     kw: dict[str, Any] = {}
     errors: Errors = []
     if "ideal" in raw:
@@ -259,6 +265,12 @@ def _value_fields(
         req, errs = parse_requires(issues, iid, raw["requires"])
         errors += [(("requires", *p), m) for p, m in errs]
         kw["requires"], kw["requires_given"] = req, True
+    if "values" in raw:
+        vals: tuple[Any, ...] | None = ()
+        if raw["values"] is not None:
+            vals, errs = parse_values(issues[iid], raw["values"])
+            errors += [(("values", *p), m) for p, m in errs]
+        kw["values"], kw["values_given"] = vals or (), True
     if "note" in raw:
         kw["note"] = str(raw["note"] or "")
     return kw, errors

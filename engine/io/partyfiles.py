@@ -171,4 +171,6 @@ def _report_position_errors(
             continue  # reported by the schema
         if sub and sub[0] in ("salience", "red_line", "confidence") and sub[0] in praw:
             continue  # the schema reported this field's type or range
+        if sub == ("values",) and not isinstance(praw.get("values"), dict | list):
+            continue  # the schema reported that values is neither a mapping nor a list
         reading.add(doc, (*ppath, *sub), msg)

@@ -18,6 +18,7 @@ from typing import Any
 
 from engine.model.case import CONFIDENCES, ROLES, SCALES
 from engine.model.parse import ACCEPTABLE_HELP, SLUG
+from engine.model.values import VALUES_HELP
 
 __all__ = ["SLUG", "case_schema", "party_schema", "scenario_schema", "schema_json", "schemas"]
 
@@ -96,6 +97,32 @@ def _position_fields() -> dict[str, Any]:
         },
         "confidence": {"enum": list(CONFIDENCES)},
         "note": _TEXT,
+        "values": _values(),
+    }
+
+
+def _values() -> dict[str, Any]:
+    return {
+        "description": "Optional grading of the outcomes for this party: " + VALUES_HELP + ".",
+        "x-error": "must be " + VALUES_HELP,
+        "anyOf": [
+            {
+                "type": "object",
+                "propertyNames": _ID,
+                "additionalProperties": {"type": "number"},  # range: the loader (one message)
+                "minProperties": 1,
+            },
+            {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "array",
+                    "prefixItems": [{"type": "number"}, {"type": "number"}],
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            },
+        ],
     }
 
 
@@ -130,6 +157,12 @@ def _party() -> dict[str, Any]:
                 "type": "number",
                 "minimum": 0,
                 "description": "Capability or weight, >= 0.",
+            },
+            "reservation": {
+                "type": "number",
+                "minimum": -1,
+                "maximum": 1,
+                "description": "The utility of the party's best alternative to an agreement, -1 to 1.",
             },
             "note": _TEXT,
         },
@@ -251,6 +284,7 @@ POSITION_CHANGE_FIELDS = (
     "requires",
     "note",
     "withdraw",
+    "values",
 )
 CHANGE_FIELDS = (
     "party",
@@ -277,6 +311,7 @@ def scenario_schema() -> dict[str, Any]:
         "requires": {**fields["requires"], "type": ["object", "null"]},
         "note": _TEXT,
         "withdraw": {"type": "boolean"},
+        "values": {**fields["values"], "anyOf": [*fields["values"]["anyOf"], {"type": "null"}]},
         "remove_party": _ID,
         "add_party": _party(),
         "positions": {

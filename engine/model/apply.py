@@ -239,6 +239,7 @@ def _changed(
         salience=ch.salience if ch.salience is not None else (base.salience if base else 0.5),
         red_line=ch.red_line if ch.red_line is not None else (base.red_line if base else False),
         requires=ch.requires if ch.requires_given else (base.requires if base else ()),
+        values=ch.values if ch.values_given else (base.values if base else ()),
         note=ch.note
         if ch.note is not None
         else f"Scenario '{scenario.title}'"

@@ -126,7 +126,9 @@ class Party:
     """A negotiating party: id (slug), name, role, optional weight (capability).
 
     ``short`` is an optional short name for figures and running text
-    (``short_name`` falls back to ``name``).
+    (``short_name`` falls back to ``name``). ``reservation`` is the utility
+    of the party's best alternative to a negotiated agreement (in [0, 1],
+    the units of ``U_p``), or ``None``.
     """
 
     id: str
@@ -135,6 +137,7 @@ class Party:
     weight: float | None = None
     note: str = ""
     short: str = ""
+    reservation: float | None = None
 
     @property
     def short_name(self) -> str:
@@ -331,6 +334,14 @@ class Position:
     ``requires`` is a tuple of ``(issue_id, acceptable_set)`` pairs: the
     acceptable set holds only if the settlement on each named issue falls in
     the given set; otherwise the party accepts only its ideal.
+
+    ``values`` (optional) grades the outcomes for this party, each in
+    [0, 1]: ``(option_id, value)`` pairs in the issue's option order
+    (unlisted options are worth 0), or, on interval scales, the
+    ``(x, value)`` points of a piecewise-linear function in increasing
+    ``x`` (flat beyond the first and last points); see
+    :mod:`engine.model.values`. Empty: the value of an outcome is
+    ``1 − distance`` to the ideal.
     """
 
     party: str
@@ -345,6 +356,7 @@ class Position:
     sources: tuple[str, ...] = ()
     as_of: _dt.date | None = None
     origin: str = field(default="", compare=False)
+    values: tuple[tuple[Outcome, float], ...] = ()
 
     @property
     def requires_map(self) -> Mapping[str, Acceptable]:
@@ -378,7 +390,7 @@ class Change:
     ``kind`` is ``"position"`` (change a party's position on an issue),
     ``"remove_party"`` or ``"add_party"``. Fields left at ``None`` are not
     changed; ``requires_given`` tells whether ``requires`` was given (an empty
-    tuple then drops every linkage).
+    tuple then drops every linkage), ``values_given`` the same for ``values``.
     """
 
     kind: str
@@ -395,6 +407,8 @@ class Change:
     note: str | None = None
     withdraw: bool = False
     new_party: Party | None = None
+    values: tuple[tuple[Outcome, float], ...] = ()
+    values_given: bool = False
     positions: tuple[tuple[str, Change], ...] = ()
     origin: str = field(default="", compare=False)
 

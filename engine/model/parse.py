@@ -16,6 +16,7 @@ from typing import Any, TypeGuard
 
 from engine.model.case import CONFIDENCES, Acceptable, Issue, OptionSet, Outcome, Position, Span
 from engine.model.errors import allowed_list, did_you_mean
+from engine.model.values import parse_values, values_errors
 
 __all__ = [
     "Errors",
@@ -241,6 +242,7 @@ def position_errors(issue: Issue, pos: Position) -> Errors:
         errors.append(
             (("salience",), f"salience must be a number from 0 to 1, got {pos.salience!r}")
         )
+    errors += values_errors(issue, pos)
     return errors
 
 
@@ -284,7 +286,11 @@ def parse_position(
             )
         )
     note = raw.get("note", "")
-    if errors or ideal is None or acceptable is None:
+    values: tuple[tuple[Outcome, float], ...] | None = ()
+    if raw.get("values") is not None:
+        values, errs = parse_values(issue, raw["values"])
+        errors += [(("values", *p), m) for p, m in errs]
+    if errors or ideal is None or acceptable is None or values is None:
         return None, errors
     pos = Position(
         party=party,
@@ -299,6 +305,7 @@ def parse_position(
         sources=sources,
         as_of=as_of,
         origin=origin,
+        values=values,
     )
     errors += position_errors(issue, pos)
     return (None if errors else pos), errors

@@ -21,13 +21,16 @@ import numpy as np
 import pandas as pd
 
 from engine.model.case import Acceptable, Case, Issue, Outcome, Position, Span, as_date
+from engine.model.values import value_breakpoints
 from engine.solve.utility import (
     COUNT,
     BargainingError,
     _Closeness,
     _contains,
     _dec,
+    _reservation,
     _resolve,
+    _valuation,
     utility_column,
 )
 
@@ -65,8 +68,10 @@ class _Problem:
     blocks: tuple[_Block, ...]
     scale: tuple[int, ...]  # per party: integer units per unit of Σ s·closeness
     salience_sum: tuple[Fraction, ...]
-    disagreement: tuple[Fraction, ...]  # Σ s·closeness at the status quo (not normalised)
+    # Σ s·v at the status quo, or reservation · Σ s (not normalised)
+    disagreement: tuple[Fraction, ...]
     dtype: Any
+    reservation: tuple[Fraction | None, ...] = ()  # per party, normalised (None: none given)
 
 
 def _interval_points(
@@ -82,6 +87,7 @@ def _interval_points(
         if i == issue.id:
             assert isinstance(pos.acceptable, Span)
             pts.update((float(pos.ideal), pos.acceptable.lo, pos.acceptable.hi))
+            pts.update(value_breakpoints(pos.values))  # the slopes of its values change there
         for other, acc in pos.requires:
             if other == issue.id and isinstance(acc, Span):
                 pts.update((acc.lo, acc.hi))
@@ -118,6 +124,7 @@ def _build(
     contrib = [table for table, _, _, _ in parts]
     scale = [lcd for _, _, _, lcd in parts]
     dtype = _dtype(contrib, scale, used)
+    reservation = tuple(_reservation(case, p) for p in chosen)
     blocks = []
     for members in groups:
         blocks.append(_block(members, candidates, constraints, contrib, scale, dtype))
@@ -131,8 +138,12 @@ def _build(
         blocks=tuple(blocks),
         scale=tuple(scale),
         salience_sum=tuple(total for _, _, total, _ in parts),
-        disagreement=tuple(sq for _, sq, _, _ in parts),
+        disagreement=tuple(
+            sq if r is None else r * total
+            for (_, sq, total, _), r in zip(parts, reservation, strict=True)
+        ),
         dtype=dtype,
+        reservation=reservation,
     )
 
 
@@ -190,11 +201,12 @@ def _contributions(
             continue
         s = _dec(stated.salience)
         total += s
-        table[iid] = [s * closeness[iid](o, stated.ideal) for o in candidates[iid]]
+        value = _valuation(case.issue(iid), stated, closeness[iid])
+        table[iid] = [s * value(o) for o in candidates[iid]]
         denominators.update(c.denominator for c in table[iid])
         status_quo = case.issue(iid).status_quo
         if status_quo is not None:
-            c = s * closeness[iid](status_quo, stated.ideal)
+            c = s * value(status_quo)
             sq += c
             denominators.add(c.denominator)
     return table, sq, total, math.lcm(*denominators)
@@ -384,7 +396,7 @@ def _frontier_table(
     :func:`engine.solve.pareto.pareto_packages`).
     """
     problem = _build(case, parties, at, respect_red_lines, interval_steps)
-    vals, counts, chosen = _frontier(problem)
+    vals, counts, chosen = _rational(problem, *_frontier(problem))
     cols = [utility_column(p) for p in problem.parties]
     data: dict[str, Any] = {}
     for n, col in enumerate(cols):
@@ -408,6 +420,40 @@ def _frontier_table(
         },
     )
     return problem, vals, df
+
+
+def _rational(
+    problem: _Problem, vals: np.ndarray, counts: np.ndarray, chosen: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The frontier points worth at least its reservation to every party that has one.
+
+    Exact: the frontier of the packages with ``U_p ≥ r_p`` for all p is the
+    frontier of all packages restricted to that set (a package dominating a
+    rational one is rational too), so filtering the frontier loses nothing.
+    """
+    keep = np.ones(len(vals), dtype=bool)
+    for n, r in enumerate(problem.reservation):
+        if r is None:
+            continue
+        if problem.salience_sum[n] == 0:  # an indifferent party's U_p is 0
+            keep &= r <= 0
+            continue
+        floor = r * problem.salience_sum[n] * problem.scale[n]
+        keep &= np.array([Fraction(int(v)) >= floor for v in vals[:, n]], dtype=bool)
+    if keep.all():
+        return vals, counts, chosen
+    if not keep.any():
+        wanted = ", ".join(
+            f"{p} {float(r):g}"
+            for p, r in zip(problem.parties, problem.reservation, strict=True)
+            if r is not None
+        )
+        raise BargainingError(
+            f"no package gives every party at least its reservation value ({wanted}) on "
+            f"{problem.date}: the reservations exceed what the negotiation can give; lower one "
+            "or drop it"
+        )
+    return vals[keep], counts[keep], [c[keep] for c in chosen]
 
 
 def _utility(problem: _Problem, n: int, value: Any) -> float:

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from engine.model.case import Case, Position, as_date
-from engine.solve.utility import BargainingError, _Closeness, _contains, _dec
+from engine.solve.utility import BargainingError, _contains, _dec, _valuation
 
 _LOGROLL_COLUMNS = [
     "i", "outcome_i", "j", "outcome_j", "gain_a", "gain_b", "min_gain",
@@ -55,6 +55,14 @@ def logrolls(
         gain_a = (w_a,j · d_j − w_a,i · d_i) / 2
         gain_b = (w_b,i · d_i − w_b,j · d_j) / 2
 
+    **Values.** Where a position gives ``values``, the distances are read
+    per party as what it gives up: ``d_a,i = 1 − v_a,i(ideal_b,i)`` and
+    ``d_b,i = 1 − v_b,i(ideal_a,i)`` (equal to ``d_i`` without values), and
+    ``gain_a = (w_a,j · d_a,j − w_a,i · d_a,i) / 2``,
+    ``gain_b = (w_b,i · d_b,i − w_b,j · d_b,j) / 2``; the columns ``d_i`` and
+    ``d_j`` then hold ``d_a,i`` (what ``a`` concedes) and ``d_b,j`` (what
+    ``b`` concedes).
+
     A **logroll** is a pair of distinct issues, both parties having positions
     on both, with ``gain_a > 0`` and ``gain_b > 0``. Equivalently
     ``w_a,i / w_a,j < d_j / d_i < w_b,i / w_b,j``: ``a`` cares about ``i``,
@@ -97,14 +105,16 @@ def logrolls(
     state = case.at(date)
     weights = {p: _weights(state, p) for p in (a, b)}
     shared = [i for i in case.issue_ids if i in weights[a] and i in weights[b]]
-    dist: dict[str, Fraction] = {}
+    loss_a: dict[str, Fraction] = {}  # what a gives up taking b's ideal: 1 − v_a(ideal_b)
+    loss_b: dict[str, Fraction] = {}
     for iid in shared:
         pa, pb = state[(a, iid)], state[(b, iid)]
-        dist[iid] = 1 - _Closeness(case.issue(iid))(pa.ideal, pb.ideal)
+        loss_a[iid] = 1 - _valuation(case.issue(iid), pa)(pb.ideal)
+        loss_b[iid] = 1 - _valuation(case.issue(iid), pb)(pa.ideal)
     rows = []
     for i, j in itertools.permutations(shared, 2):
-        ga = (weights[a][j] * dist[j] - weights[a][i] * dist[i]) / 2
-        gb = (weights[b][i] * dist[i] - weights[b][j] * dist[j]) / 2
+        ga = (weights[a][j] * loss_a[j] - weights[a][i] * loss_a[i]) / 2
+        gb = (weights[b][i] * loss_b[i] - weights[b][j] * loss_b[j]) / 2
         if ga <= 0 or gb <= 0:
             continue
         pa_i, pb_i, pa_j, pb_j = state[(a, i)], state[(b, i)], state[(a, j)], state[(b, j)]
@@ -115,6 +125,7 @@ def logrolls(
             continue
         key = (-min(ga, gb), -(ga + gb), case.issue_ids.index(i), case.issue_ids.index(j))
         record = {"i": i, "outcome_i": pb_i.ideal, "j": j, "outcome_j": pa_j.ideal}
+        dist = {i: loss_a[i], j: loss_b[j]}
         rows.append((key, record | _measures(ga, gb, weights[a], weights[b], dist, i, j)))
     rows.sort(key=lambda r: r[0])
     df = pd.DataFrame([r[1] for r in rows], columns=_LOGROLL_COLUMNS)

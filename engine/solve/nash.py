@@ -18,14 +18,16 @@ from engine.solve.utility import COUNT, utility_column
 def disagreement_point(
     case: Case, parties: Iterable[str] | str, *, at: Any = None
 ) -> dict[str, float]:
-    """Each party's utility of the status-quo package (the disagreement point).
+    """Each party's disagreement utility: its reservation, else its utility of the status quo.
 
     Notes
     -----
-    ``d_p = Σ_i s_p,i (1 − dist_i(status_quo_i, ideal_p,i)) / Σ_i s_p,i`` over
-    the issues where ``p`` has a position; an issue without ``status_quo``
-    contributes 0 to the numerator (but its salience stays in the
-    denominator).
+    ``d_p = r_p``, the party's ``reservation``, when it has one; otherwise
+    ``d_p = Σ_i s_p,i v_p,i(status_quo_i) / Σ_i s_p,i`` over the issues where
+    ``p`` has a position, with ``v_p,i`` the position's ``values`` when given
+    and ``1 − dist_i(·, ideal_p,i)`` otherwise; an issue without
+    ``status_quo`` contributes 0 to the numerator (but its salience stays in
+    the denominator).
 
     Examples
     --------
@@ -122,8 +124,12 @@ def nash_package(
     Notes
     -----
     Maximises ``Π_p (U_p − d_p)`` over the packages with ``U_p > d_p`` for
-    every chosen party, ``d`` the disagreement point (the status quo, see
-    :func:`disagreement_point`). The product increases in every ``U_p`` on
+    every chosen party, ``d`` the disagreement point (each party's
+    reservation when given, else its utility of the status quo, see
+    :func:`disagreement_point`); ``U_p = Σ_i s_p,i v_p,i(o_i) / Σ_i s_p,i``
+    with the positions' ``values`` where given (:func:`pareto_packages`).
+    Packages below a reservation are left out of the frontier, so never
+    chosen. The product increases in every ``U_p`` on
     that set, so its maximum lies on the Pareto frontier; since the frontier
     is exact, so is the result (products are compared as exact rationals).
     Ties are broken by the frontier's order (``ties`` says how many other

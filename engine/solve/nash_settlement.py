@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.solve.programme import _Lin, _point, _Programme, _Row
+from engine.solve.programme import _Lin, _point, _position_cost, _Programme, _Row
 from engine.solve.redlines import _infeasible
 from engine.solve.results import COST_TOLERANCE, Settlement, _result, _utilities
 from engine.solve.ties import _MAX_CUT_ROUNDS, _lexicographic, _polish_linear
@@ -52,6 +52,9 @@ class _Gains:
 def _gains(prog: _Programme) -> _Gains:
     """g_p = Σ_i w_p,i (1 − D_{e_p,i}) − d_p with w_p,i = s_p,i / Σ_i s_p,i."""
     d = _utilities(prog, None)
+    for p in d:  # a reservation, when given, is the disagreement utility
+        r = prog.case.party(p).reservation
+        d[p] = d[p] if r is None else r
     members = list(d)  # parties with a positive total salience
     sal: dict[str, float] = {}
     for pos in prog.positions:
@@ -64,7 +67,7 @@ def _gains(prog: _Programme) -> _Gains:
                 w = pos.salience / sal[p]
                 issue = prog.case.issue(pos.issue)
                 g.const += w
-                g.plus(prog.distance(issue, _point(issue, pos.ideal)), -w)
+                g.plus(_position_cost(prog, pos, _point(issue, pos.ideal)), -w)
         gain[p] = g
     return _Gains(prog, members, d, gain)
 

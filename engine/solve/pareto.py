@@ -47,8 +47,8 @@ def pareto_packages(
         holding a representative package: the first in (issue, option) order
         that attains the vector (issues linked by a red line's ``requires``
         are ordered as one block, at the place of their first issue). ``attrs`` holds ``parties``, ``issues``,
-        ``at`` (ISO date), ``disagreement`` (party → utility of the status
-        quo), ``respect_red_lines`` and ``candidates`` (issue → the outcomes
+        ``at`` (ISO date), ``disagreement`` (party → its reservation when
+        it has one, else the utility of the status quo), ``respect_red_lines`` and ``candidates`` (issue → the outcomes
         tried on interval scales).
 
     Raises
@@ -61,10 +61,19 @@ def pareto_packages(
 
     Notes
     -----
-    **Utility.** ``U_p(o) = Σ_i s_p,i (1 − dist_i(o_i, ideal_p,i)) / Σ_i s_p,i``
-    over the issues where ``p`` has a position (a party with none, or with
-    saliences summing to 0, is indifferent: ``U_p = 0``). Ties are exact
-    (rational arithmetic, see the module's docstring): no tolerance.
+    **Utility.** ``U_p(o) = Σ_i s_p,i v_p,i(o_i) / Σ_i s_p,i`` over the
+    issues where ``p`` has a position (a party with none, or with saliences
+    summing to 0, is indifferent: ``U_p = 0``), where ``v_p,i`` is the
+    position's ``values`` when given (docs/format.md, "Values") and
+    ``1 − dist_i(o_i, ideal_p,i)`` otherwise. Ties are exact (rational
+    arithmetic, see the module's docstring): no tolerance.
+
+    **Reservations.** A package worth less than a chosen party's
+    ``reservation`` to it is not individually rational and is left out:
+    the result is the frontier of the packages with ``U_p ≥ r_p`` for every
+    party with a reservation, which is exactly the unrestricted frontier's
+    points that satisfy it (a package dominating a rational one is
+    rational). ``BargainingError`` when no package is rational.
 
     **Issues.** The package covers the issues on which at least one chosen
     party has a position, plus any issue a chosen party's red line is linked
@@ -74,8 +83,8 @@ def pareto_packages(
     nothing is assumed, it falls out of the dominance test.
 
     **Outcomes.** Ordinal and nominal issues: every option. Interval issues:
-    the range ends, the status quo, and every ideal and acceptable-interval
-    endpoint of a chosen party, plus the endpoints of intervals named in a
+    the range ends, the status quo, and every ideal, acceptable-interval
+    endpoint and ``values`` point of a chosen party, plus the endpoints of intervals named in a
     chosen party's ``requires`` (and the ``interval_steps`` grid). The result
     is the exact frontier over these candidate outcomes. Between two
     consecutive candidates every party's utility is linear, so the utility

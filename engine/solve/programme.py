@@ -24,6 +24,7 @@ from scipy.sparse import coo_matrix
 
 from engine.model.case import Acceptable, Case, Issue, OptionSet, Outcome, Position, Span
 from engine.model.errors import ZopaError
+from engine.model.values import value_breakpoints, value_of
 
 _TIME_LIMIT = 60.0
 _SOLVER = "HiGHS branch-and-bound (scipy.optimize.milp)"
@@ -290,6 +291,7 @@ def _atoms(issue: Issue, positions: Sequence[Position], segments: bool) -> list[
         if pos.issue == issue.id:
             assert isinstance(pos.acceptable, Span)
             points |= {pos.acceptable.lo, pos.acceptable.hi, float(pos.ideal)}
+            points |= set(value_breakpoints(pos.values))
         for j, s in pos.requires:
             if j == issue.id:
                 assert isinstance(s, Span)
@@ -316,10 +318,34 @@ def _add_outcome_choice(prog: _Programme, issue: Issue, atoms: list[_Atom]) -> N
             prog.rows.append((_Lin({lv: 1.0, ys[k]: -1.0}), -math.inf, 0.0))
 
 
+def _position_cost(prog: _Programme, pos: Position, target: Acceptable) -> _Lin:
+    """A position's cost of the chosen outcome per unit of salience, linear in (y, λ).
+
+    Without ``values``: ``dist(o, target)`` (``target`` is the acceptable set,
+    or the ideal alone when the ``requires`` conditions fail). With values:
+    ``1 − v(o)`` whatever the target (the values already grade every
+    outcome). Linear on segments because every values point is a breakpoint.
+    """
+    issue = prog.case.issue(pos.issue)
+    if not pos.values:
+        return prog.distance(issue, target)
+    lin = _Lin()
+    for k, (var, atom) in enumerate(zip(prog.y[issue.id], prog.atoms[issue.id], strict=True)):
+        at = atom.option if atom.option is not None else atom.lo
+        loss = 1.0 - float(value_of(issue, pos.values, at))
+        lin.add(var, loss)
+        if atom.segment:
+            slope = float(
+                value_of(issue, pos.values, atom.lo) - value_of(issue, pos.values, atom.hi)
+            )
+            lin.add(prog.lam[issue.id][k], slope)
+    return lin
+
+
 def _add_plain_position(prog: _Programme, pos: Position) -> None:
     """A position without ``requires``: cost D_A; a red line forbids every candidate outside A."""
     key = (pos.party, pos.issue)
-    prog.cost[key] = prog.distance(prog.case.issue(pos.issue), pos.acceptable)
+    prog.cost[key] = _position_cost(prog, pos, pos.acceptable)
     if pos.red_line:
         outside = prog.candidates_where(pos.issue, lambda a: not _inside(a, pos.acceptable))
         prog.red_rows[key] = [(outside, -math.inf, 0.0)]
@@ -329,12 +355,12 @@ def _add_linked_position(prog: _Programme, pos: Position) -> None:
     """A position with ``requires``: condition c = AND of its conditions, cost epigraph e."""
     key = (pos.party, pos.issue)
     issue = prog.case.issue(pos.issue)
-    d_acc = prog.distance(issue, pos.acceptable)
+    d_acc = _position_cost(prog, pos, pos.acceptable)
     c = prog.var(0, 1, True)
     _add_condition(prog, pos, c)
     # epigraph: e >= D_A, e >= D_ideal − c (distances are at most 1)
     e = prog.var(0, 1, False)
-    d_ideal = prog.distance(issue, _point(issue, pos.ideal))
+    d_ideal = _position_cost(prog, pos, _point(issue, pos.ideal))
     prog.rows.append((_Lin(d_acc.coefs, d_acc.const).add(e, -1.0), -math.inf, 0.0))
     prog.rows.append(
         (_Lin(d_ideal.coefs, d_ideal.const).add(e, -1.0).add(c, -1.0), -math.inf, 0.0)

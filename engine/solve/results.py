@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.model.case import Case, Outcome
+from engine.model.case import Acceptable, Case, Issue, Outcome, Position
+from engine.model.values import value_of
 from engine.solve.programme import _SOLVER, SolverError, _point, _Programme
 
 #: Packages whose cost is within this of the optimum count as ties (costs are in [0, n·m]).
@@ -322,7 +323,7 @@ def _evaluate(prog: _Programme, package: Mapping[str, Outcome]) -> _Eval:
         applies = pos.acceptable if ok else _point(issue, pos.ideal)
         met[key] = ok
         within[key] = o in applies
-        costs[key] = pos.salience * issue.distance_to_set(o, applies)
+        costs[key] = pos.salience * _loss(issue, pos, o, applies)
         if pos.red_line and o not in applies:
             crossed.append(key)
     return _Eval(costs, met, within, crossed)
@@ -336,9 +337,18 @@ def _utilities(prog: _Programme, package: Mapping[str, Outcome] | None) -> dict[
         issue = prog.case.issue(pos.issue)
         o = issue.status_quo if package is None else package[pos.issue]
         den[pos.party] = den.get(pos.party, 0.0) + pos.salience
-        term = 0.0 if o is None else pos.salience * (1.0 - issue.distance(o, pos.ideal))
+        term = 0.0 if o is None else pos.salience * (1.0 - _loss(issue, pos, o, None))
         num[pos.party] = num.get(pos.party, 0.0) + term
     return {p: num[p] / den[p] for p in prog.parties if den.get(p, 0.0) > 0}
+
+
+def _loss(issue: Issue, pos: Position, o: Outcome, applies: Acceptable | None) -> float:
+    """Cost per unit of salience: ``1 − v(o)`` with values, else ``dist(o, applies or ideal)``."""
+    if pos.values:  # noqa: PD011 (a position's values, not pandas)
+        return 1.0 - float(value_of(issue, pos.values, o))
+    if applies is None:
+        return issue.distance(o, pos.ideal)
+    return issue.distance_to_set(o, applies)
 
 
 def _party_costs(prog: _Programme, costs: Mapping[tuple[str, str], float]) -> dict[str, float]:

@@ -121,6 +121,13 @@ def settle(
         cost_p,i(o) = s · dist(o_i, A)   if o_j ∈ S_j for every (j, S_j) ∈ R
                     = s · dist(o_i, e)   otherwise.
 
+    **Values.** On a position that gives ``values`` v (docs/format.md,
+    "Values"), ``cost_p,i(o) = s · (1 − v(o_i))`` whether or not its
+    conditions hold (the values grade every outcome; its red line and
+    linkage still bind as below), and its term of ``U_p`` below is
+    ``s · v(o_i)``. On an interval issue the ``x`` of its values are
+    breakpoints too, so costs stay linear between breakpoints.
+
     **Red lines** (the design is silent on linkage; this is the reading
     used): a red-line position requires o_i ∈ A when its conditions hold and
     o_i = e when they fail. Positions of parties not chosen are ignored.
@@ -161,9 +168,13 @@ def settle(
     s.t. every party cost ≤ z* + tol.
 
     ``nash``: U_p = Σ_i s_p,i (1 − dist(o_i, e_p,i)) / Σ_i s_p,i over the
-    issues where p has a position; d_p is U_p of the status-quo package, an
-    issue without ``status_quo`` contributing 0 to the numerator (as if the
-    status quo were as far as possible from every ideal). Parties whose
+    issues where p has a position (``v(o_i)`` in place of ``1 − dist`` where
+    values are given); d_p is the party's ``reservation`` when it has one,
+    else U_p of the status-quo package, an issue without ``status_quo``
+    contributing 0 to the numerator (as if the status quo were as far as
+    possible from every ideal). Only packages with U_p > d_p count, so a
+    reservation is honoured; ``total`` and ``fair`` measure concessions and
+    do not use reservations. Parties whose
     saliences sum to 0 have no utility and take no part in the product. The
     gains g_p = U_p − d_p are linear in (y, λ). First max t s.t. t ≤ g_p for
     all p (the largest smallest gain m*). If m* ≤ 1e-9 no package improves

@@ -8,12 +8,13 @@ are exact rationals. Also the names every bargaining module shares:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
-from engine.model.case import Acceptable, Case, Issue, Outcome, Span
+from engine.model.case import Acceptable, Case, Issue, Outcome, Position, Span
 from engine.model.errors import ZopaError
+from engine.model.values import value_of
 
 #: Column of :func:`pareto_packages` with the number of packages attaining a point.
 COUNT = "#packages"
@@ -36,6 +37,9 @@ def _dec(x: float | int) -> Fraction:
     return Fraction(repr(float(x)))
 
 
+_Value = Callable[[Outcome], Fraction]
+
+
 class _Closeness:
     """Exact ``1 − distance(outcome, ideal)`` on one issue."""
 
@@ -56,6 +60,24 @@ class _Closeness:
             k1 = max(issue.k - 1, 1)
             return Fraction(k1 - abs(i - j), k1)
         return 1 - _dec(float(self.table[i, j]))
+
+
+def _valuation(issue: Issue, pos: Position, closeness: _Closeness | None = None) -> _Value:
+    """The exact value ``v_p,i(o)`` of an outcome to a position (its per-issue utility).
+
+    ``values`` where the position gives them (:func:`engine.model.values.value_of`),
+    else the closeness ``1 − dist_i(o, ideal_p,i)``.
+    """
+    if pos.values:
+        return lambda outcome: value_of(issue, pos.values, outcome)
+    close = closeness if closeness is not None else _Closeness(issue)
+    return lambda outcome: close(outcome, pos.ideal)
+
+
+def _reservation(case: Case, party: str) -> Fraction | None:
+    """A party's reservation value, exactly (``None`` when it has none)."""
+    r = case.party(party).reservation
+    return None if r is None else _dec(r)
 
 
 def _contains(acc: Acceptable, outcome: Outcome) -> bool:
@@ -94,8 +116,10 @@ def package_utilities(
 
     Notes
     -----
-    ``U_p = Σ_i s_p,i (1 − dist_i(o_i, ideal_p,i)) / Σ_i s_p,i`` in exact
-    arithmetic, rounded once to float. Red lines are not checked.
+    ``U_p = Σ_i s_p,i v_p,i(o_i) / Σ_i s_p,i`` in exact arithmetic, rounded
+    once to float, where ``v_p,i`` is the position's ``values`` when given
+    and ``1 − dist_i(o_i, ideal_p,i)`` otherwise. Red lines and reservations
+    are not checked.
 
     Examples
     --------
@@ -117,7 +141,7 @@ def package_utilities(
                     f"the package gives no outcome on issue '{iid}', where party '{p}' has a position"
                 )
             s = _dec(pos.salience)
-            num += s * _Closeness(case.issue(iid))(package[iid], pos.ideal)
+            num += s * _valuation(case.issue(iid), pos)(package[iid])
             den += s
         out[p] = 0.0 if den == 0 else float(num / den)
     return out

@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "reports.cli.settle",
     "reports.cli.whatif",
     "reports.cli.packages",
+    "reports.cli.score",
     "reports.cli.report",
     "reports.cli.agree",
     "reports.cli.serve",

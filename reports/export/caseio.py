@@ -128,6 +128,8 @@ def _case_doc(case: Case) -> dict[str, Any]:
         entry["role"] = p.role
         if p.weight is not None:
             entry["weight"] = _num(p.weight)
+        if p.reservation is not None:
+            entry["reservation"] = _num(p.reservation)
         _put(entry, "note", p.note)
         parties.append(entry)
     doc["parties"] = parties
@@ -192,8 +194,17 @@ def _position_doc(
         entry["requires"] = {i: _acceptable(case.issue(i), a) for i, a in pos.requires}
     if pos.confidence != statement_confidence:
         entry["confidence"] = pos.confidence
+    if pos.values:
+        entry["values"] = _values_doc(issue, pos.values)
     _put(entry, "note", pos.note)
     return entry
+
+
+def _values_doc(issue: Issue, values: tuple[tuple[Any, float], ...]) -> Any:
+    """A position's values as written: option -> value, or [x, value] points."""
+    if issue.is_interval:
+        return [[_num(float(x)), _num(v)] for x, v in values]
+    return {str(o): _num(v) for o, v in values}
 
 
 def _statement_doc(case: Case, st: Statement) -> dict[str, Any]:
@@ -229,6 +240,8 @@ def _change_fields(case: Case, ch: Change, issue: Issue) -> dict[str, Any]:
         out["red_line"] = ch.red_line
     if ch.requires_given:
         out["requires"] = {i: _acceptable(case.issue(i), a) for i, a in ch.requires} or None
+    if ch.values_given:
+        out["values"] = _values_doc(issue, ch.values) if ch.values else None
     if ch.note:
         out["note"] = ch.note
     return out

@@ -324,6 +324,7 @@ class Stance:
     acceptable: Acceptable
     salience: float
     note: str = ""
+    values: tuple[tuple[Outcome, float], ...] = ()
 
 
 def party_statement(
@@ -348,6 +349,7 @@ def party_statement(
                 confidence=confidence,
                 sources=sources,
                 as_of=meta.as_of,
+                values=s.values,
             ),
         )
         for s in stances

@@ -20,7 +20,7 @@ from engine.io.importers.common import (
     read_bytes,
     slugify,
 )
-from engine.io.importers.genius_additive import additive
+from engine.io.importers.genius_additive import additive, additive_values
 from engine.io.importers.genius_domain import GIssue, domain_issues
 from engine.io.importers.genius_nonlinear import nonlinear
 from engine.io.importers.xmlsafe import Xml, looks_like_xml, parse_xml
@@ -132,9 +132,12 @@ def read_genius(
     ideal alone; ``salience`` = weight / the profile's largest weight.
     Non-linear (hyperRectangle) profiles: acceptable = the values through
     which the maximum utility is reachable, salience = the issue's swing /
-    the largest swing. GENIUS's per-party evaluation functions are not
-    representable in zopa's shared distance model; see the module docstring
-    for what is kept and what is lost.
+    the largest swing. Additive profiles also keep every evaluation as the
+    position's ``values`` (evaluation / the issue's largest, as GENIUS
+    scales them) and the reservation value as the party's ``reservation``,
+    so zopa's utilities, frontier and Nash package are GENIUS's;
+    non-linear profiles are not additive and keep no values (see
+    docs/import.md).
 
     Examples
     --------
@@ -262,30 +265,47 @@ def _read_profile(read: _Profiles, ppath: Path, gissues: list[GIssue]) -> None:
     read.sources.append(src)
     pid = read.pids.new(ppath.stem, "party")
     note = " ".join(_profile_note_head(pxml, ppath))
-    read.parties.append(Party(pid, ppath.stem, "observer", None, note=note))
+    reservation = _reservation(pxml)
+    read.parties.append(
+        Party(pid, ppath.stem, "observer", None, note=note, reservation=reservation)
+    )
+    tables = {} if is_nonlinear else additive_values(pxml, gissues)
     stances = []
     for g, ideal, tied, salience, pnote in result:
         assert g.issue is not None
         acceptable = OptionSet(frozenset(g.option_of[v] for v in tied))
-        stances.append(Stance(g.issue.id, g.option_of[ideal], acceptable, salience, pnote))
+        table = tables.get(g.index, {})
+        values = tuple((g.option_of[v], table[v]) for v in g.values if v in table)
+        stances.append(Stance(g.issue.id, g.option_of[ideal], acceptable, salience, pnote, values))
     snote = f"GENIUS {read.kinds[-1]} profile {ppath.name} on the domain {read.dpath.name}."
     sources = (read.dsrc.id, src.id)
     read.statements.append(party_statement(pid, stances, sources, "official", read.meta, snote))
 
 
+def _reservation(xml: Xml) -> float | None:
+    """The profile's reservation value, when it is a number in [-1, 1] (zopa's range)."""
+    res = xml.root.find(".//reservation")
+    raw = None if res is None else res.get("value")
+    try:
+        value = float(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and -1 <= value <= 1 else None
+
+
 def _profile_note_head(xml: Xml, path: Path) -> list[str]:
-    """The party's note: its file, and the reservation value and discount factor not imported."""
+    """The party's note: its file, and what is not imported (the discount factor)."""
     notes = [f"GENIUS profile {path.name}."]
     res = xml.root.find(".//reservation")
     disc = xml.root.find(".//discount_factor")
     extras = []
-    if res is not None and res.get("value") is not None:
-        extras.append(f"reservation value {res.get('value')}")
+    if res is not None and res.get("value") is not None and _reservation(xml) is None:
+        extras.append(f"reservation value {res.get('value')} (outside -1 to 1)")
     if disc is not None and disc.get("value") is not None:
         extras.append(f"discount factor {disc.get('value')}")
     if extras:
         notes.append(
-            "Not imported (zopa has no equivalent; they apply to whole bids and to time): "
+            "Not imported (zopa has no equivalent; the discount factor applies to time): "
             + ", ".join(extras)
             + "."
         )
@@ -308,9 +328,10 @@ def _description(
         f"{', '.join(sorted(set(read.kinds)))}). Ideal = each party's best value on each issue; "
         "acceptable = the ideal alone (or every value tied with it): GENIUS's reservation value "
         "applies to whole bids, not to issues; salience = issue weight / the profile's largest "
-        "weight (non-linear profiles: the issue's swing / the largest swing). GENIUS's per-party "
-        "evaluation of every value is not representable in zopa's shared distances: it is kept "
-        "as text in each position's note, and zopa's utilities are not GENIUS's."
+        "weight (non-linear profiles: the issue's swing / the largest swing). Additive profiles "
+        "keep every evaluation as the position's values (evaluation / the issue's largest) and "
+        "the reservation value as the party's reservation, so zopa's utilities are GENIUS's; "
+        "non-linear profiles are not additive and keep no values."
         + skip_text
         + " See docs/import.md."
     )

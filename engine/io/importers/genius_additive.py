@@ -10,7 +10,7 @@ from engine.io.importers.genius_domain import GIssue, IssueView, fraction, match
 from engine.io.importers.xmlsafe import Xml
 from engine.model.errors import allowed_list, did_you_mean
 
-__all__ = ["additive"]
+__all__ = ["additive", "additive_values"]
 
 _Evaluations = dict[str, tuple[ET.Element, dict[str, Fraction]]]
 
@@ -49,6 +49,26 @@ def additive(xml: Xml, domain: list[GIssue], probs: FileProblems) -> list[IssueV
         probs.add(*xml.at(obj), "weight", "every weight is 0: the profile cares about nothing")
         return None
     return [_view(d, evals[d.index][1], weights[d.index], top) for d in domain]
+
+
+def additive_values(xml: Xml, domain: list[GIssue]) -> dict[str, dict[str, float]]:
+    """Domain index -> value -> evaluation / the issue's largest evaluation (GENIUS's own scaling).
+
+    Call after :func:`additive` has accepted the profile. GENIUS's discrete
+    evaluator divides each evaluation by the issue's largest, so the best
+    value is worth 1; with issue weights ``w`` (zopa's saliences are ``w`` /
+    the largest ``w``, a common factor), ``U = Σ w · v / Σ w`` is GENIUS's
+    utility. An issue whose evaluations are all 0 is worth the same for
+    every value: each is given 1. A negative evaluation (some published
+    profiles have them, a few hundredths below 0) is read as 0, zopa's
+    lowest value; the note keeps the evaluation as written.
+    """
+    evals, _ = _evaluations(xml, domain, FileProblems(""))
+    out: dict[str, dict[str, float]] = {}
+    for index, (_, table) in evals.items():
+        top = max(table.values(), default=Fraction(0))
+        out[index] = {v: (max(0.0, float(e / top)) if top > 0 else 1.0) for v, e in table.items()}
+    return out
 
 
 def _view(d: GIssue, table: dict[str, Fraction], weight: Fraction, top: Fraction) -> IssueView:
