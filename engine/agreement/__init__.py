@@ -11,6 +11,8 @@ coders, any level of measurement, missing data allowed.
   strata, with a seeded bootstrap; MASI distances;
 - :mod:`engine.agreement.compare` — α per variable at its level, each coder
   against the key, confusion tables, the most disputed units;
+- :mod:`engine.agreement.disputes` — each unit's disagreement, the most
+  disputed units, the party × issue agreement map;
 - :mod:`engine.agreement.consensus` — the consensus coding as a new case.
 
 This package imports :mod:`engine.model` and :mod:`engine.io` only.

@@ -59,6 +59,7 @@ from engine.agreement.codings import (
     value_of,
 )
 from engine.agreement.consensus import consensus_values, key_index
+from engine.agreement.disputes import Unit, dispute_heat, disputes
 from engine.model.case import CONFIDENCES, SCALES, Case, Issue, Position
 from engine.model.errors import UnknownIdError, ZopaError
 
@@ -83,11 +84,6 @@ MEASURES = (
     "red_line",
     "confidence",
 )
-
-#: Variables that make up a unit's disagreement score (confidence is about sources).
-CORE = ("ideal", "acceptable", "salience", "red_line")
-
-Unit = tuple[_dt.date, str, str, list[Position | None]]
 
 
 def reading(alpha: float | None) -> str:
@@ -269,78 +265,6 @@ class Agreement:
         )
 
 
-def _distance(issue: Issue, variable: str, a: Any, b: Any) -> float:
-    """A normalized difference in [0, 1] between two values of one unit."""
-    if variable == "ideal":
-        return issue.distance(a, b)
-    if variable == "acceptable":
-        if issue.is_interval:
-            return span_masi_distance(a, b, issue.width / 100)
-        return masi_distance(set(a), set(b))
-    if variable == "salience":
-        return abs(float(a) - float(b))
-    if variable == "red_line":
-        return float(a != b)
-    return abs(CONFIDENCES.index(a) - CONFIDENCES.index(b)) / (len(CONFIDENCES) - 1)
-
-
-def _disputes(
-    case: Case, units: Sequence[Unit], coders: Sequence[str], reference: dict[Any, Any]
-) -> pd.DataFrame:
-    rows = []
-    for d, p, i, got in units:
-        issue = case.issue(i)
-        coded = [r for r, g in enumerate(got) if g is not None]
-        scores, differ_vars, differs = [], [], []
-        for var in CORE:
-            vals = [value_of(issue, got[r], var) for r in coded]
-            if len(vals) >= 2:
-                pairs = [
-                    _distance(issue, var, a, b) for x, a in enumerate(vals) for b in vals[x + 1 :]
-                ]
-                scores.append(float(np.mean(pairs)))
-            if len(set(vals)) > 1:
-                differ_vars.append(var)
-                ref = reference.get((d, p, i))
-                target = None if ref is None else ref.get(var)
-                who = [
-                    f"{coders[r]} ({_show(issue, v)})"
-                    for r, v in zip(coded, vals, strict=True)
-                    if target is None or v != target
-                ]
-                differs.append(f"{var}: {', '.join(who)}")
-        score = float(np.mean(scores)) if scores else float("nan")
-        rows.append(
-            (d.isoformat(), p, i, len(coded), score, ", ".join(differ_vars), "; ".join(differs))
-        )
-    df = pd.DataFrame(
-        rows,
-        columns=["date", "party", "issue", "coded", "disagreement", "variables", "differs"],
-    )
-    order = {p: n for n, p in enumerate(case.party_ids)}
-    iorder = {i: n for n, i in enumerate(case.issue_ids)}
-    df["_p"], df["_i"] = df["party"].map(order), df["issue"].map(iorder)
-    df = df.sort_values(
-        ["disagreement", "date", "_p", "_i"],
-        ascending=[False, True, True, True],
-        na_position="last",
-        kind="mergesort",
-    )
-    return df.drop(columns=["_p", "_i"]).reset_index(drop=True)
-
-
-def _show(issue: Issue, v: Any) -> str:
-    if isinstance(v, tuple):
-        if issue.is_interval:
-            return f"{v[0]:g}..{v[1]:g}"
-        return "|".join(v)
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return f"{v:g}"
-    return str(v)
-
-
 def _consensus_value(issue: Issue, v: dict[str, Any] | None, var: str) -> Any:
     if v is None:
         return None
@@ -407,51 +331,65 @@ def agreement(
     >>> agr.units == len(case.at()), agr.alpha["ideal"].value, agr.alpha["ideal"].reason
     (True, 1.0, '')
     """
-    cases = load_codings(codings)
-    coders = coder_names(cases, names)
-    k = key_index(coders, key)
-    dates = unit_dates(cases[0], at)
-    case = cases[0]
+    cases, coders, k = _load(codings, names, key)
+    case, dates = cases[0], unit_dates(cases[0], at)
     units: list[Unit] = _grid(cases, dates)
     everyone = list(range(len(cases)))
     alpha = {m: _estimate(case, units, m, everyone, draws, seed, confidence) for m in MEASURES}
-    # per issue
-    by_issue = []
+    values, _ = consensus_values(cases, dates, k)
+    reference = coders[k] if k is not None else "consensus"
+    disputed = disputes(case, units, coders, values)
+    return Agreement(
+        coders=coders,
+        key=reference if k is not None else None,
+        dates=dates,
+        units=len(units),
+        alpha=MappingProxyType(alpha),
+        by_issue=_by_issue(case, units, everyone, seed),
+        reference=reference,
+        versus=_versus(case, units, coders, k, values, seed),
+        disputed=disputed,
+        heat=dispute_heat(case, disputed),
+    )
+
+
+def _load(
+    codings: Sequence[Any], names: Sequence[str] | None, key: Any
+) -> tuple[list[Case], tuple[str, ...], int | None]:
+    """The codings loaded, the coders' names and the key's index (None: no key)."""
+    cases = load_codings(codings)
+    coders = coder_names(cases, names)
+    return cases, coders, key_index(coders, key)
+
+
+def _by_issue(case: Case, units: Sequence[Unit], everyone: list[int], seed: int) -> pd.DataFrame:
+    """Per issue: units coded by two or more, α of the ideal and of the acceptable set."""
+    rows = []
     for issue in case.issues:
         sub = [u for u in units if u[2] == issue.id]
         ideal, _ = _data(case, sub, "ideal", everyone)
         plain = [[None if v is None else v[1] for v in row] for row in ideal]
-        pairable = sum(1 for c in range(len(sub)) if sum(r[c] is not None for r in plain) >= 2)
-        order = None if issue.is_interval else list(issue.option_ids)
-        ideal_alpha = (
-            _package_alpha(plain, issue.scale, order if issue.scale == "ordinal" else None)
-            if pairable
-            else None
-        )
+        paired = [c for c in range(len(sub)) if sum(r[c] is not None for r in plain) >= 2]
+        order = list(issue.option_ids) if issue.scale == "ordinal" else None
+        ideal_alpha = _package_alpha(plain, issue.scale, order) if paired else None
         acc = _estimate(case, sub, "acceptable", everyone, 0, seed).value
-        same_ideal = [
-            len({r[c] for r in plain if r[c] is not None}) == 1
-            for c in range(len(sub))
-            if sum(r[c] is not None for r in plain) >= 2
-        ]
-        by_issue.append(
-            (
-                issue.id,
-                issue.scale,
-                pairable,
-                ideal_alpha,
-                acc,
-                float(np.mean(same_ideal)) if same_ideal else None,
-            )
-        )
-    by_issue_df = pd.DataFrame(
-        by_issue,
-        columns=["issue", "scale", "units", "ideal_alpha", "acceptable_alpha", "ideal_agree"],
-    ).set_index("issue")
-    # against the key, or the consensus
-    values, _ = consensus_values(cases, dates, k)
-    versus_rows = []
-    reference = coders[k] if k is not None else "consensus"
+        same_ideal = [len({r[c] for r in plain if r[c] is not None}) == 1 for c in paired]
+        share = float(np.mean(same_ideal)) if same_ideal else None
+        rows.append((issue.id, issue.scale, len(paired), ideal_alpha, acc, share))
+    columns = ["issue", "scale", "units", "ideal_alpha", "acceptable_alpha", "ideal_agree"]
+    return pd.DataFrame(rows, columns=columns).set_index("issue")
+
+
+def _versus(
+    case: Case,
+    units: Sequence[Unit],
+    coders: Sequence[str],
+    k: int | None,
+    values: Mapping[Any, Any],
+    seed: int,
+) -> pd.DataFrame:
+    """Each coder but the key against the key (or the consensus): share equal, α of the pair."""
+    rows = []
     for r, coder in enumerate(coders):
         if r == k:
             continue
@@ -466,36 +404,16 @@ def agreement(
                     if k is not None
                     else _consensus_value(issue, values.get((d, p, i)), var)
                 )
-                if mine is None or ref is None:
-                    continue
-                both += 1
-                same += mine == ref
+                if mine is not None and ref is not None:
+                    both += 1
+                    same += mine == ref
             row[f"{var}_agree"] = same / both if both else None
             row[f"{var}_alpha"] = (
                 _estimate(case, units, var, [k, r], 0, seed).value if k is not None else None
             )
-        versus_rows.append(row)
-    versus = pd.DataFrame(versus_rows)
-    if len(versus):
-        versus = versus.set_index("coder")
-    disputed = _disputes(case, units, coders, values)
-    heat = (
-        disputed.assign(agreement=1 - disputed["disagreement"])
-        .pivot_table(index="party", columns="issue", values="agreement", aggfunc="mean")
-        .reindex(index=list(case.party_ids), columns=list(case.issue_ids))
-    )
-    return Agreement(
-        coders=coders,
-        key=reference if k is not None else None,
-        dates=dates,
-        units=len(units),
-        alpha=MappingProxyType(alpha),
-        by_issue=by_issue_df,
-        reference=reference,
-        versus=versus,
-        disputed=disputed,
-        heat=heat,
-    )
+        rows.append(row)
+    versus = pd.DataFrame(rows)
+    return versus.set_index("coder") if len(versus) else versus
 
 
 #: ``engine.coder_agreement``: the name of :func:`agreement` at the top of the API
@@ -585,9 +503,7 @@ def confusion_table(
     >>> int(t.to_numpy().trace()) == int(t.to_numpy().sum())
     True
     """
-    cases = load_codings(codings)
-    coders = coder_names(cases, names)
-    k = key_index(coders, key)
+    cases, coders, k = _load(codings, names, key)
     c = key_index(coders, coder)
     assert k is not None and c is not None
     iss = cases[0].issue(issue)

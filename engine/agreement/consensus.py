@@ -162,32 +162,7 @@ def _unit_consensus(
         out["ideal"], tied, rule = choose(ideals, order, kv("ideal"))
         if tied:
             ties.append(("ideal", tied, out["ideal"], rule))
-    if issue.is_interval:
-        spans = [value_of(issue, g, "acceptable") for g in coded]
-        lo = float(np.median([s[0] for s in spans]))
-        hi = float(np.median([s[1] for s in spans]))
-        out["acceptable"] = Span(min(lo, out["ideal"]), max(hi, out["ideal"]))
-    else:
-        chosen = set()
-        key_acc = kv("acceptable")
-        for o in issue.option_ids:
-            yes = sum(o in value_of(issue, g, "acceptable") for g in coded)
-            if 2 * yes > n_coded:
-                chosen.add(o)
-            elif 2 * yes == n_coded:
-                take = (o in key_acc) if key_acc is not None else True
-                ties.append(
-                    (
-                        f"acceptable.{o}",
-                        ["in", "out"],
-                        "in" if take else "out",
-                        "the key's choice" if key_acc is not None else "kept acceptable",
-                    )
-                )
-                if take:
-                    chosen.add(o)
-        chosen.add(out["ideal"])
-        out["acceptable"] = OptionSet(frozenset(chosen))
+    out["acceptable"] = _acceptable_consensus(issue, coded, out["ideal"], kv("acceptable"), ties)
     out["salience"] = float(np.median([g.salience for g in coded]))
     out["red_line"], tied, rule = _mode_choice(
         [bool(g.red_line) for g in coded], [False, True], kv("red_line")
@@ -204,6 +179,37 @@ def _unit_consensus(
     out["requires"] = best if 2 * count > n_coded else ()
     out["sources"] = tuple(sorted({s for g in coded for s in g.sources}))
     return out, ties
+
+
+def _acceptable_consensus(
+    issue: Issue,
+    coded: list[Position],
+    ideal: Any,
+    key_acc: Any,
+    ties: list[tuple[str, list[Any], Any, str]],
+) -> Span | OptionSet:
+    """The consensus acceptable set, always holding the consensus ideal; ties appended to ``ties``.
+
+    Interval issues: the medians of the ends. Otherwise an option is in when
+    more than half the coders accept it; at exactly half, the key decides
+    (kept acceptable without a key).
+    """
+    if issue.is_interval:
+        spans = [value_of(issue, g, "acceptable") for g in coded]
+        lo = float(np.median([s[0] for s in spans]))
+        hi = float(np.median([s[1] for s in spans]))
+        return Span(min(lo, ideal), max(hi, ideal))
+    chosen = {ideal}
+    for o in issue.option_ids:
+        yes = sum(o in value_of(issue, g, "acceptable") for g in coded)
+        take = 2 * yes > len(coded)
+        if 2 * yes == len(coded):
+            take = (o in key_acc) if key_acc is not None else True
+            rule = "the key's choice" if key_acc is not None else "kept acceptable"
+            ties.append((f"acceptable.{o}", ["in", "out"], "in" if take else "out", rule))
+        if take:
+            chosen.add(o)
+    return OptionSet(frozenset(chosen))
 
 
 def consensus_values(
@@ -273,68 +279,16 @@ def consensus(
     dates = unit_dates(cases[0], at)
     values, ties = consensus_values(cases, dates, k)
     base = cases[k if k is not None else 0]
-    statements: list[Statement] = []
-    current: dict[tuple[str, str], Position] = {}
     note = f"Consensus of {len(cases)} codings ({', '.join(coders)})."
-    for d in dates:
-        for p in base.party_ids:
-            entries: list[tuple[str, Position | None]] = []
-            sources: set[str] = set()
-            for i in base.issue_ids:
-                v = values.get((d, p, i))
-                if v is None:
-                    if (p, i) in current:
-                        entries.append((i, None))
-                        del current[(p, i)]
-                    continue
-                unit_ties = [t for t in ties if t[:3] == (d.isoformat(), p, i)]
-                pos = Position(
-                    party=p,
-                    issue=i,
-                    ideal=v["ideal"],
-                    acceptable=v["acceptable"],
-                    salience=v["salience"],
-                    red_line=v["red_line"],
-                    requires=v["requires"],
-                    confidence=v["confidence"],
-                    sources=v["sources"],
-                    as_of=d,
-                    note="; ".join(f"tie on {t[3]} ({t[4]}): {t[5]}, {t[6]}" for t in unit_ties),
-                )
-                if current.get((p, i)) == pos:
-                    continue
-                current[(p, i)] = pos
-                entries.append((i, pos))
-                sources |= set(v["sources"])
-            if entries:
-                statements.append(
-                    Statement(
-                        party=p,
-                        as_of=d,
-                        sources=tuple(sorted(sources)) or (),
-                        positions=tuple(entries),
-                        note=note,
-                    )
-                )
-    known = {s.id for s in base.sources}
-    extra = {s.id: s for c in cases for s in c.sources if s.id not in known}
-    used = {s for st in statements for s in st.sources}
-    withdrawn_only = [st for st in statements if not st.sources]
-    if withdrawn_only:  # a statement that only withdraws positions still needs a source
-        fallback = next(iter(sorted(used | known)), None)
-        statements = [
-            st if st.sources or fallback is None else _with_sources(st, (fallback,))
-            for st in statements
-        ]
-    case_sources = base.sources + tuple(extra[s] for s in sorted(extra) if s in used)
+    statements, sources = _sourced(base, cases, _statements(base, dates, values, ties, note))
     case = Case(
         id=base.id,
         title=f"{base.title} (consensus coding)",
         as_of=max(dates),
         parties=base.parties,
         issues=base.issues,
-        sources=case_sources,
-        statements=tuple(statements),
+        sources=sources,
+        statements=statements,
         snapshots=base.snapshots,
         description=(
             f"Consensus of {len(cases)} codings ({', '.join(coders)}) of '{base.title}', "
@@ -350,6 +304,80 @@ def consensus(
         None if k is None else coders[k],
         dict(values),
     )
+
+
+def _statements(
+    base: Case,
+    dates: Sequence[_dt.date],
+    values: dict[tuple[Any, str, str], dict[str, Any] | None],
+    ties: list[tuple[Any, ...]],
+    note: str,
+) -> list[Statement]:
+    """One statement per party and date where the consensus changes (a withdrawal: ``None``)."""
+    statements: list[Statement] = []
+    current: dict[tuple[str, str], Position] = {}
+    for d in dates:
+        for p in base.party_ids:
+            entries: list[tuple[str, Position | None]] = []
+            sources: set[str] = set()
+            for i in base.issue_ids:
+                v = values.get((d, p, i))
+                if v is None:
+                    if current.pop((p, i), None) is not None:
+                        entries.append((i, None))
+                    continue
+                pos = _position(d, p, i, v, [t for t in ties if t[:3] == (d.isoformat(), p, i)])
+                if current.get((p, i)) != pos:
+                    current[(p, i)] = pos
+                    entries.append((i, pos))
+                    sources |= set(v["sources"])
+            if entries:
+                statements.append(
+                    Statement(
+                        party=p,
+                        as_of=d,
+                        sources=tuple(sorted(sources)) or (),
+                        positions=tuple(entries),
+                        note=note,
+                    )
+                )
+    return statements
+
+
+def _position(
+    d: _dt.date, p: str, i: str, v: dict[str, Any], unit_ties: list[tuple[Any, ...]]
+) -> Position:
+    """The consensus position of one unit, its ties written in its note."""
+    return Position(
+        party=p,
+        issue=i,
+        ideal=v["ideal"],
+        acceptable=v["acceptable"],
+        salience=v["salience"],
+        red_line=v["red_line"],
+        requires=v["requires"],
+        confidence=v["confidence"],
+        sources=v["sources"],
+        as_of=d,
+        note="; ".join(f"tie on {t[3]} ({t[4]}): {t[5]}, {t[6]}" for t in unit_ties),
+    )
+
+
+def _sourced(
+    base: Case, cases: Sequence[Case], statements: list[Statement]
+) -> tuple[tuple[Statement, ...], tuple[Any, ...]]:
+    """The statements, each with a source, and the case's sources (the base's, then others used).
+
+    A statement that only withdraws positions cites none of its own; it gets
+    the first source id, so that the case still loads.
+    """
+    known = {s.id for s in base.sources}
+    extra = {s.id: s for c in cases for s in c.sources if s.id not in known}
+    used = {s for st in statements for s in st.sources}
+    fallback = next(iter(sorted(used | known)), None)
+    if fallback is not None:
+        statements = [st if st.sources else _with_sources(st, (fallback,)) for st in statements]
+    return tuple(statements), base.sources + tuple(extra[s] for s in sorted(extra) if s in used)
 
 
 def _with_sources(st: Statement, sources: tuple[str, ...]) -> Statement:

@@ -11,18 +11,16 @@ command's ``--help`` and in docs/cli.md. ``zopa timeline`` lives in
 from __future__ import annotations
 
 import argparse
-import io
-import re
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import engine
 from engine import UnknownIdError
 from reports.cli import kit
-from reports.cli.kit import WIDTH, UsageError, format_table, json_text
+from reports.cli.kit import WIDTH, UsageError, format_table
 from reports.cli.kit import plain_or_none as _py
 from reports.export.output import write_file
+from reports.export.tables import GRAPH_WRITERS, graph_bytes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,7 +28,7 @@ if TYPE_CHECKING:
 
     from engine import Case
 
-__all__ = ["GRAPH_WRITERS", "WIDTH", "graph_bytes", "matrix_table", "register"]
+__all__ = ["WIDTH", "matrix_table", "register"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -363,76 +361,6 @@ def _zones_text(case: Case, date: str, records: list[dict[str, Any]]) -> str:
 # ------------------------------------------------------------------ graph
 
 
-def _graphml(G: nx.Graph) -> bytes:
-    import networkx as nx
-
-    buf = io.BytesIO()
-    nx.write_graphml(G, buf)
-    return buf.getvalue()
-
-
-def _gexf(G: nx.Graph) -> bytes:
-    import networkx as nx
-
-    buf = io.BytesIO()
-    nx.write_gexf(G, buf)
-    # networkx stamps today's date; use the evaluation date so output is reproducible
-    at = str(G.graph.get("at", ""))
-    return re.sub(
-        rb'lastmodifieddate="[^"]*"', f'lastmodifieddate="{at}"'.encode(), buf.getvalue()
-    )
-
-
-def _node_link(G: nx.Graph) -> bytes:
-    import networkx as nx
-
-    data = nx.node_link_data(G, edges="edges")
-    return json_text(data).encode("utf-8")
-
-
-def _picture(fmt: str) -> Callable[[nx.Graph], bytes]:
-    """A writer that draws the graph (the report's figure) as SVG, PNG or PDF."""
-
-    def write(G: nx.Graph) -> bytes:
-        # matplotlib only when a picture is asked for
-        from reports.figures import style
-        from reports.figures.graph import alt_graph, graph_data, plot_graph, size_graph
-
-        data = graph_data(G)
-        fig, ax = style.new_figure(*size_graph(data))
-        plot_graph(data, ax=ax)
-        if fmt == "svg":
-            return style.to_svg(fig, alt=alt_graph(data)).encode("utf-8")
-        return style.to_png(fig) if fmt == "png" else style.to_pdf(fig)
-
-    return write
-
-
-#: Graph writers by file extension: ``G -> bytes``. Data formats keep every
-#: attribute; picture formats draw the report's figure of the graph.
-GRAPH_WRITERS: dict[str, Callable[[nx.Graph], bytes]] = {
-    ".graphml": _graphml,
-    ".gexf": _gexf,
-    ".json": _node_link,
-    ".svg": _picture("svg"),
-    ".png": _picture("png"),
-    ".pdf": _picture("pdf"),
-}
-
-
-def graph_bytes(G: nx.Graph, path: str | Path) -> bytes:
-    """The bytes of ``G`` in the format the extension of ``path`` names."""
-    ext = Path(path).suffix.lower()
-    writer = GRAPH_WRITERS.get(ext)
-    if writer is None:
-        allowed = ", ".join(sorted(GRAPH_WRITERS))
-        got = f"'{ext}'" if ext else "no extension"
-        raise UsageError(
-            f"--output: {got} is not a graph format zopa writes; use one of: {allowed}"
-        )
-    return writer(G)
-
-
 def cmd_graph(args: argparse.Namespace) -> int:
     case = kit.case_of(args)
     at = kit.date_of(args)
@@ -440,7 +368,10 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if args.top < 0:
         raise kit.UsageError("--top: give a number >= 0")
     G = engine.incompatibility_graph(case, at=at, parties=parties)
-    data = graph_bytes(G, args.output) if args.output else None  # check the extension first
+    try:  # check the extension first
+        data = graph_bytes(G, args.output) if args.output else None
+    except ValueError as exc:
+        raise UsageError(f"--output: {exc}") from None
     kinds = [k for _, _, k in G.edges(data="kind")]
     out = [
         f"Incompatibility graph — {case.title} ({case.id}), at {_date_text(case, at)}\n",

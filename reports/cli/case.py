@@ -12,12 +12,17 @@ from engine import CaseError
 from reports.cli import kit
 from reports.cli.kit import UsageError, emit, format_table
 from reports.export.output import write_bundle
+from reports.export.tables import (
+    POSITION_COLUMNS,
+    position_csv_rows,
+    position_rows,
+    requires_cell,
+)
 
 if TYPE_CHECKING:
-    from engine import Case, Issue, Position
-    from engine.model.case import Acceptable
+    from engine import Case
 
-__all__ = ["POSITION_COLUMNS", "position_csv_rows", "position_rows", "register"]
+__all__ = ["register"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -178,91 +183,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------ show
-
-
-def position_rows(
-    case: Case, at: Any = None, parties: tuple[str, ...] | None = None
-) -> list[dict[str, Any]]:
-    """One row per (issue, party) in case order; ``ideal`` is None for "no position"."""
-    chosen = case.resolve_parties(parties)
-    state = case.at(at)
-    rows = []
-    for issue in case.issues:
-        for pid in chosen:
-            pos: Position | None = state.get((pid, issue.id))
-            row: dict[str, Any] = {"issue": issue.id, "party": pid}
-            if pos is None:
-                row.update(
-                    ideal=None,
-                    acceptable=None,
-                    acceptable_label=None,
-                    salience=None,
-                    red_line=None,
-                    requires=None,
-                    confidence=None,
-                    as_of=None,
-                    sources=None,
-                    note=None,
-                )
-            else:
-                row.update(
-                    ideal=pos.ideal,
-                    acceptable=acceptable_data(issue, pos.acceptable),
-                    acceptable_label=issue.describe(pos.acceptable, ids=True),
-                    salience=pos.salience,
-                    red_line=pos.red_line,
-                    requires={i: acceptable_data(case.issue(i), a) for i, a in pos.requires}
-                    or None,
-                    confidence=pos.confidence,
-                    as_of=pos.as_of.isoformat() if pos.as_of else None,
-                    sources=list(pos.sources),
-                    note=pos.note or None,
-                )
-            rows.append(row)
-    return rows
-
-
-def acceptable_data(issue: Issue, acceptable: Acceptable) -> Any:
-    """An acceptable set as data: ordered option ids, or ``{"min": lo, "max": hi}``."""
-    if isinstance(acceptable, engine.Span):
-        return {"min": acceptable.lo, "max": acceptable.hi}
-    return list(issue.ordered(acceptable))
-
-
-def acceptable_cell(value: Any) -> str:
-    """An acceptable set in a CSV cell: ``a|b|c`` or ``lo..hi``."""
-    if isinstance(value, dict):
-        return f"{value['min']:g}..{value['max']:g}"
-    return "|".join(value)
-
-
-def requires_cell(value: Any) -> str:
-    """A ``requires`` mapping in a cell: ``issue=a|b; other=lo..hi``."""
-    return "; ".join(f"{i}={acceptable_cell(v)}" for i, v in value.items())
-
-
-#: The columns of the positions table in CSV (``zopa show``, ``zopa export``).
-POSITION_COLUMNS = [
-    "issue", "party", "ideal", "acceptable", "salience", "red_line", "requires", "confidence",
-    "as_of", "sources", "note",
-]  # fmt: skip
-
-
-def position_csv_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
-    """:func:`position_rows` as CSV cells (acceptable ``a|b`` or ``lo..hi``, requires ``i=a|b``)."""
-    return [[_cell(h, r[h]) for h in POSITION_COLUMNS] for r in rows]
-
-
-def _cell(header: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if header == "acceptable":
-        return acceptable_cell(value)
-    if header == "requires":
-        return requires_cell(value)
-    if header == "sources":
-        return " ".join(value)
-    return value
 
 
 def cmd_show(args: argparse.Namespace) -> int:

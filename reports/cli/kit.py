@@ -8,9 +8,6 @@ meaningful, fixed float formats, no timestamps.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import math
 import sys
 import textwrap
@@ -19,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import engine
 from engine import CaseError, UnknownIdError, ZopaError
+from reports.export.tables import csv_text, json_text, rounded
 
 if TYPE_CHECKING:  # the model loads numpy: not needed to build the parser
     from engine import Case, Scenario
@@ -292,41 +290,6 @@ def parties_of(args: argparse.Namespace, case: Case) -> tuple[str, ...] | None:
 
 
 # --------------------------------------------------------------------- output
-
-
-def rounded(x: Any, digits: int = 6) -> Any:
-    """Round floats for CSV/JSON (NaN → None); leave other values alone."""
-    if isinstance(x, float):
-        return None if math.isnan(x) else round(x, digits) + 0.0
-    if hasattr(x, "item") and not isinstance(x, str | bytes):  # numpy scalars
-        return rounded(x.item(), digits)
-    if isinstance(x, dict):
-        return {str(k): rounded(v, digits) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [rounded(v, digits) for v in x]
-    return x
-
-
-def json_text(data: Any) -> str:
-    """Stable JSON: sorted keys, 2-space indent, UTF-8, floats to 6 decimals, final newline."""
-    return (
-        json.dumps(rounded(data), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
-        + "\n"
-    )
-
-
-def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(headers)
-    for row in rows:
-        w.writerow(
-            [
-                "" if v is None else (f"{v:.6g}" if isinstance(v, float) else v)
-                for v in rounded(list(row))
-            ]
-        )
-    return buf.getvalue()
 
 
 def format_table(

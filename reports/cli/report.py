@@ -65,14 +65,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FORMATS",
         help="comma-separated: html, md, pdf (default: html)",
     )
-    kit.add_at(p)
-    p.add_argument(
-        "--scenario",
-        metavar="FILE|ID",
-        help="add a before/after section for this scenario (an id of the case, or a YAML file)",
+    _add_date_scenario_parties(
+        p, "add a before/after section for this scenario (an id of the case, or a YAML file)"
     )
-    kit.add_parties(p)
-    kit.add_force(p, "the output folder")
 
     p = kit.add_command(
         sub,
@@ -85,12 +80,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     kit.add_case(p)
     _add_output(p, "zopa-export")
+    _add_date_scenario_parties(p, "apply this scenario first (an id of the case, or a YAML file)")
+
+
+def _add_date_scenario_parties(p: argparse.ArgumentParser, scenario_help: str) -> None:
+    """--at, --scenario, --parties and --force, in that order, for report and export."""
     kit.add_at(p)
-    p.add_argument(
-        "--scenario",
-        metavar="FILE|ID",
-        help="apply this scenario first (an id of the case, or a YAML file)",
-    )
+    p.add_argument("--scenario", metavar="FILE|ID", help=scenario_help)
     kit.add_parties(p)
     kit.add_force(p, "the output folder")
 

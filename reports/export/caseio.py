@@ -36,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from engine import Case, Issue, Position, Span, Statement
+from engine import Case, Issue, Party, Position, Span, Statement
 from engine.model.case import Acceptable, Change, Outcome, Scenario
 from reports.export.output import MANIFEST, OutputExistsError, write_bundle, write_file
 
@@ -117,21 +117,26 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
         out[key] = value
 
 
+def _party_doc(p: Party) -> dict[str, Any]:
+    """A party as written in ``case.yaml`` and in a scenario's ``add_party``."""
+    entry: dict[str, Any] = {"id": p.id, "name": p.name}
+    _put(entry, "short", p.short)
+    entry["role"] = p.role
+    if p.weight is not None:
+        entry["weight"] = _num(p.weight)
+    if p.reservation is not None:
+        entry["reservation"] = _num(p.reservation)
+    _put(entry, "note", p.note)
+    return entry
+
+
 def _case_doc(case: Case) -> dict[str, Any]:
     doc: dict[str, Any] = {"title": case.title}
     _put(doc, "description", case.description)
     doc["as_of"] = case.as_of.isoformat()
     parties = []
     for p in case.parties:
-        entry: dict[str, Any] = {"id": p.id, "name": p.name}
-        _put(entry, "short", p.short)
-        entry["role"] = p.role
-        if p.weight is not None:
-            entry["weight"] = _num(p.weight)
-        if p.reservation is not None:
-            entry["reservation"] = _num(p.reservation)
-        _put(entry, "note", p.note)
-        parties.append(entry)
+        parties.append(_party_doc(p))
     doc["parties"] = parties
     issues = []
     for issue in case.issues:
@@ -261,14 +266,7 @@ def _scenario_doc(case: Case, sc: Scenario) -> dict[str, Any]:
             changes.append({"remove_party": ch.party})
         elif ch.kind == "add_party":
             assert ch.new_party is not None
-            p = ch.new_party
-            spec: dict[str, Any] = {"id": p.id, "name": p.name}
-            _put(spec, "short", p.short)
-            spec["role"] = p.role
-            if p.weight is not None:
-                spec["weight"] = _num(p.weight)
-            _put(spec, "note", p.note)
-            entry: dict[str, Any] = {"add_party": spec}
+            entry: dict[str, Any] = {"add_party": _party_doc(ch.new_party)}
             if ch.positions:
                 entry["positions"] = {
                     iid: _change_fields(case, sub, case.issue(iid)) for iid, sub in ch.positions

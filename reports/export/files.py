@@ -20,9 +20,14 @@ import pandas as pd
 
 import engine
 from engine import Case
-from reports.cli.analysis import graph_bytes
-from reports.cli.case import POSITION_COLUMNS, position_csv_rows, position_rows
-from reports.cli.kit import csv_text, json_text
+from reports.export.tables import (
+    POSITION_COLUMNS,
+    csv_text,
+    graph_bytes,
+    json_text,
+    position_csv_rows,
+    position_rows,
+)
 
 __all__ = ["export_files"]
 

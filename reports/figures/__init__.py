@@ -15,7 +15,8 @@ module             figure
 Shared by several figures: :mod:`~reports.figures.style` (rcParams,
 colours, deterministic SVG/PNG/PDF), :mod:`~reports.figures.labels` (short
 names, cell values, wrapped labels), :mod:`~reports.figures.frames` (steps
-of the data functions) and :mod:`~reports.figures.layout` (titles, legends).
+of the data functions) and :mod:`~reports.figures.layout` (titles, legends);
+:mod:`~reports.figures.graph_marks` draws the graph's nodes, arcs and legend.
 
 Each figure module has a ``*_data`` function that takes the case (or an
 engine result) first and returns a small frozen dataclass of tidy

@@ -8,25 +8,25 @@ from typing import Any, NamedTuple
 import networkx as nx
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.patches import FancyArrowPatch, PathPatch
-from matplotlib.path import Path
 
 import engine
 from engine import Case
 from reports.figures import style
+from reports.figures.graph_marks import (
+    draw_conflict_arcs,
+    draw_linkages,
+    draw_nodes,
+    graph_handles,
+)
 from reports.figures.labels import n_lines, party_label, short_name, wrap
 from reports.figures.layout import (
     add_title,
     color_spines,
     frame_tick_labels,
     legend_below,
-    line_handle,
-    marker_handle,
     new_axes,
     no_data,
-    party_color,
     shade_alternate_rows,
     ticks_on_top,
 )
@@ -357,23 +357,6 @@ def size_graph(data: GraphData) -> tuple[float, float]:
     )
 
 
-#: Conflict weight drawn at full width and darkness (weights run from 0 to 1).
-_EDGE_FULL = 1.0
-
-
-def _edge_color(f: float) -> tuple[float, float, float, float]:
-    """Light grey for weak conflicts to near-black for strong ones (f in [0, 1])."""
-    return colormaps["Greys"](0.3 + 0.55 * f)
-
-
-def _edge_width(f: float) -> float:
-    return 0.5 + 3.5 * f
-
-
-def _node_size(salience: Any) -> Any:
-    return 40 + 260 * np.asarray(salience, dtype=float)
-
-
 def plot_graph(data: GraphData, *, ax: Axes | None = None) -> Axes:
     """The incompatibility graph on the position map's grid.
 
@@ -414,86 +397,13 @@ def plot_graph(data: GraphData, *, ax: Axes | None = None) -> Axes:
                 zorder=1,
                 linewidths=0,
             )
-        _draw_conflict_arcs(ax, data.edges[data.edges["kind"] == "conflict"])
-        _draw_linkages(ax, data.edges[data.edges["kind"] == "linkage"])
-        _draw_nodes(ax, data.nodes)
+        draw_conflict_arcs(ax, data.edges[data.edges["kind"] == "conflict"])
+        draw_linkages(ax, data.edges[data.edges["kind"] == "linkage"])
+        draw_nodes(ax, data.nodes)
         _label_graph_axes(ax, data)
         add_title(ax, title, _graph_subtitle(data))
-        legend_below(ax, _graph_handles(), ncol=4)
+        legend_below(ax, graph_handles(), ncol=4)
         return ax
-
-
-def _draw_conflict_arcs(ax: Axes, conf: pd.DataFrame) -> None:
-    """An arc over its row per conflict, darker and thicker with its weight."""
-    for _, e in conf.iterrows():
-        x0, x1, y, h = e["x0"], e["x1"], e["y0"], e["height"]
-        path = Path(
-            [(x0, y), ((x0 + x1) / 2, y - 2 * h), (x1, y)],
-            [Path.MOVETO, Path.CURVE3, Path.CURVE3],
-        )
-        f = min(float(e["weight"]) / _EDGE_FULL, 1.0)
-        ax.add_patch(
-            PathPatch(
-                path,
-                facecolor="none",
-                edgecolor=_edge_color(f),
-                lw=_edge_width(f),
-                capstyle="round",
-                zorder=2 + f,
-            )
-        )
-
-
-def _draw_linkages(ax: Axes, link: pd.DataFrame) -> None:
-    """A dashed curve per linkage between two issues' rows."""
-    for _, e in link.iterrows():
-        ax.add_patch(
-            FancyArrowPatch(
-                (e["x0"], e["y0"]),
-                (e["x1"], e["y1"]),
-                arrowstyle="-",
-                connectionstyle="arc3,rad=-0.25",
-                linestyle=(0, (4, 3)),
-                color="#1A1A1A",
-                lw=1.3,
-                zorder=2.5,
-                shrinkA=6,
-                shrinkB=6,
-            )
-        )
-
-
-def _draw_nodes(ax: Axes, nodes: pd.DataFrame) -> None:
-    """Positions: circles, squares outlined in dark red for red lines, rings for relaxing."""
-    sizes = _node_size(nodes["salience"])
-    red = nodes["red_line"].to_numpy(dtype=bool)
-    cols = np.array([party_color(i) for i in nodes["color_index"]], dtype=object)
-    for chosen, marker, edge, width in (
-        (~red, "o", "white", 1.0),
-        (red, "s", style.RED_LINE, 2.2),
-    ):
-        if chosen.any():
-            ax.scatter(
-                nodes.loc[chosen, "x"],
-                nodes.loc[chosen, "y"],
-                s=sizes[chosen],
-                c=list(cols[chosen]),
-                marker=marker,
-                edgecolors=edge,
-                linewidths=width,
-                zorder=4,
-            )
-    relax = nodes["relax"].to_numpy(dtype=bool)
-    if relax.any():
-        ax.scatter(
-            nodes.loc[relax, "x"],
-            nodes.loc[relax, "y"],
-            s=sizes[relax] + 180,
-            facecolors="none",
-            edgecolors="black",
-            linewidths=1.4,
-            zorder=3.5,
-        )
 
 
 def _label_graph_axes(ax: Axes, data: GraphData) -> None:
@@ -528,44 +438,6 @@ def _graph_subtitle(data: GraphData) -> str:
             "would remove every conflict."
         )
     return sub
-
-
-def _graph_handles() -> list[Any]:
-    grey = "#8C8C8C"
-    return [
-        *(
-            marker_handle(
-                f"position, salience {s}", "o", color=grey, markeredgecolor="white", markersize=m
-            )
-            for s, m in (("0.1", 5), ("1", 11))
-        ),
-        marker_handle(
-            "red-line position",
-            "s",
-            color=grey,
-            markeredgecolor=style.RED_LINE,
-            markeredgewidth=2.2,
-            markersize=9,
-        ),
-        marker_handle(
-            "in the cheapest set to relax",
-            "o",
-            markerfacecolor="none",
-            markeredgecolor="black",
-            markeredgewidth=1.4,
-            markersize=14,
-        ),
-        line_handle(
-            "conflict, weight 0.1",
-            color=_edge_color(0.1 / _EDGE_FULL),
-            lw=_edge_width(0.1 / _EDGE_FULL),
-        ),
-        line_handle(
-            f"conflict, weight ≥ {_EDGE_FULL:g}", color=_edge_color(1.0), lw=_edge_width(1.0)
-        ),
-        line_handle("linkage between issues", color="#1A1A1A", lw=1.3, ls=(0, (4, 3))),
-        marker_handle("no position", "o", color="#BDBDBD", markersize=3),
-    ]
 
 
 def alt_graph(data: GraphData) -> str:

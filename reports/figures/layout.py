@@ -17,6 +17,7 @@ __all__ = [
     "acceptable_handle",
     "add_title",
     "color_spines",
+    "draw_no_position",
     "frame_tick_labels",
     "hide_spines",
     "ideal_handle",
@@ -209,6 +210,52 @@ def no_position_handle() -> Patch:
         edgecolor="#9A9A9A",
         linestyle=(0, (3, 2)),
         label="no position",
+    )
+
+
+def draw_no_position(
+    ax: Axes,
+    xy: tuple[float, float],
+    width: float,
+    height: float,
+    *,
+    fontsize: float,
+    transform: Any = None,
+    **kw: Any,
+) -> None:
+    """A light grey box with a dashed outline, reading "no position" at its centre.
+
+    ``transform`` (default: data coordinates) applies to the box and the
+    text; ``kw`` goes to the box (e.g. ``alpha``) except ``rotation``, which
+    turns the text.
+    """
+    rotation = kw.pop("rotation", 0)
+    where = {} if transform is None else {"transform": transform}
+    ax.add_patch(
+        Rectangle(
+            xy,
+            width,
+            height,
+            facecolor=style.NO_POSITION,
+            edgecolor="#9A9A9A",
+            linestyle=(0, (3, 2)),
+            lw=0.8,
+            zorder=1,
+            **where,
+            **kw,
+        )
+    )
+    centre = (xy[0] + width / 2, xy[1] + height / 2)
+    ax.text(
+        *centre,
+        "no position",
+        rotation=rotation,
+        ha="center",
+        va="center",
+        fontsize=fontsize,
+        color=style.TEXT_MUTED,
+        zorder=2,
+        **where,
     )
 
 

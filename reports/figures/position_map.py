@@ -19,6 +19,7 @@ from reports.figures.layout import (
     acceptable_handle,
     add_title,
     color_spines,
+    draw_no_position,
     ideal_handle,
     legend_below,
     line_handle,
@@ -382,7 +383,7 @@ def _draw_cell(ax: Axes, cell: pd.Series) -> None:
     c, r = int(cell["column"]), int(cell["row"])
     x0, y0 = c + _X_PAD, r + _STRIP_TOP
     if not cell["has_position"]:
-        _draw_no_position(ax, x0, y0)
+        draw_no_position(ax, (x0, y0), _STRIP_W, _STRIP_H, fontsize=7)
         return
     color = party_color(cell["color_index"])
     red = bool(cell["red_line"])
@@ -405,32 +406,6 @@ def _draw_cell(ax: Axes, cell: pd.Series) -> None:
             zorder=4,
         )
     _draw_salience(ax, x0, r + 0.76, float(cell["salience"]))
-
-
-def _draw_no_position(ax: Axes, x0: float, y0: float) -> None:
-    """A grey strip with a dashed outline, reading "no position"."""
-    ax.add_patch(
-        Rectangle(
-            (x0, y0),
-            _STRIP_W,
-            _STRIP_H,
-            facecolor=style.NO_POSITION,
-            edgecolor="#9A9A9A",
-            linestyle=(0, (3, 2)),
-            lw=0.8,
-            zorder=1,
-        )
-    )
-    ax.text(
-        x0 + _STRIP_W / 2,
-        y0 + _STRIP_H / 2,
-        "no position",
-        ha="center",
-        va="center",
-        fontsize=7,
-        color=style.TEXT_MUTED,
-        zorder=2,
-    )
 
 
 def _draw_interval_strip(

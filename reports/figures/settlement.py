@@ -16,7 +16,14 @@ from engine.solve.settlement import Settlement
 from reports.figures import style
 from reports.figures.frames import id_names
 from reports.figures.labels import join_names, n_lines, wrap
-from reports.figures.layout import add_title, legend_below, new_axes, no_data
+from reports.figures.layout import (
+    add_title,
+    hide_spines,
+    legend_below,
+    new_axes,
+    no_data,
+    ticks_on_top,
+)
 
 __all__ = [
     "SettlementData",
@@ -106,105 +113,29 @@ def settlement_data(
     for s in settlements.values():
         party_order += [p for p in s.parties if p not in party_order]
     row_of = {p: r for r, p in enumerate(party_order)}
-    objectives, costs, outcomes, red = [], [], [], []
-
-    def nan(x: float | None) -> float:
-        return float("nan") if x is None else float(x)
-
-    for label, s in settlements.items():
-        objectives.append(
-            {
-                "label": label,
-                "objective": s.objective,
-                "feasible": bool(s.feasible),
-                "status": s.status,
-                "total_cost": nan(s.total_cost),
-                "max_cost": nan(s.max_cost),
-                "objective_value": nan(s.objective_value),
-                "n_concessions": sum(1 for c in s.concessions if c.cost > 0),
-                "red_lines": " ".join(f"{r.party}:{r.issue}" for r in s.conflicting_red_lines),
-            }
+    items = settlements.items()
+    costs = [_cost_row(lab, s, p, label_of, row_of[p]) for lab, s in items for p in s.parties]
+    outcomes = [_outcome_row(lab, i, r, label_of) for lab, s in items for i, r in _outcomes(s)]
+    red = [
+        (
+            lab,
+            r.party,
+            label_of.get(r.party, r.party),
+            r.issue,
+            label_of.get(r.issue, r.issue),
+            r.description,
         )
-        for p in s.parties:
-            costs.append(
-                {
-                    "label": label,
-                    "objective": s.objective,
-                    "party": p,
-                    "party_name": label_of.get(p, p),
-                    "row": row_of[p],
-                    "cost": float(s.party_costs.get(p, 0.0)) if s.feasible else float("nan"),
-                    "utility": nan(s.utilities.get(p)),
-                    "status_quo_utility": nan(s.status_quo_utilities.get(p)),
-                    "feasible": bool(s.feasible),
-                }
-            )
-        if s.feasible:
-            frame = s.to_frame()
-            for i, r in frame.iterrows():
-                outcomes.append(
-                    {
-                        "label": label,
-                        "issue": i,
-                        "issue_name": label_of.get(str(i), str(i)),
-                        "outcome": r["outcome"],
-                        "outcome_label": r["label"],
-                        "cost": float(r["cost"]),
-                        "conceding": r["conceding"],
-                    }
-                )
-        for r in s.conflicting_red_lines:
-            red.append(
-                {
-                    "label": label,
-                    "party": r.party,
-                    "party_name": label_of.get(r.party, r.party),
-                    "issue": r.issue,
-                    "issue_name": label_of.get(r.issue, r.issue),
-                    "description": r.description,
-                }
-            )
+        for lab, s in items
+        for r in s.conflicting_red_lines
+    ]
     return SettlementData(
         objectives=pd.DataFrame(
-            objectives,
-            columns=[
-                "label",
-                "objective",
-                "feasible",
-                "status",
-                "total_cost",
-                "max_cost",
-                "objective_value",
-                "n_concessions",
-                "red_lines",
-            ],
+            [_objective_row(lab, s) for lab, s in items], columns=list(_OBJECTIVE_COLUMNS)
         ),
-        costs=pd.DataFrame(
-            costs,
-            columns=[
-                "label",
-                "objective",
-                "party",
-                "party_name",
-                "row",
-                "cost",
-                "utility",
-                "status_quo_utility",
-                "feasible",
-            ],
-        ).astype({"cost": float, "utility": float, "status_quo_utility": float}),
-        outcomes=pd.DataFrame(
-            outcomes,
-            columns=[
-                "label",
-                "issue",
-                "issue_name",
-                "outcome",
-                "outcome_label",
-                "cost",
-                "conceding",
-            ],
+        costs=pd.DataFrame(costs, columns=list(_COST_COLUMNS)).astype(
+            {"cost": float, "utility": float, "status_quo_utility": float}
         ),
+        outcomes=pd.DataFrame(outcomes, columns=list(_OUTCOME_COLUMNS)),
         red_lines=pd.DataFrame(
             red, columns=["label", "party", "party_name", "issue", "issue_name", "description"]
         ),
@@ -213,6 +144,57 @@ def settlement_data(
             columns=["party", "party_name", "row"],
         ),
     )
+
+
+_OBJECTIVE_COLUMNS = (
+    *("label", "objective", "feasible", "status", "total_cost", "max_cost"),
+    *("objective_value", "n_concessions", "red_lines"),
+)
+_COST_COLUMNS = (
+    *("label", "objective", "party", "party_name", "row", "cost", "utility"),
+    *("status_quo_utility", "feasible"),
+)
+_OUTCOME_COLUMNS = (
+    *("label", "issue", "issue_name", "outcome", "outcome_label", "cost", "conceding"),
+)
+
+
+def _nan(x: float | None) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def _objective_row(label: str, s: Settlement) -> tuple[object, ...]:
+    """One package's objective, status, total and highest cost, and colliding red lines."""
+    return (
+        *(label, s.objective, bool(s.feasible), s.status),
+        *(_nan(s.total_cost), _nan(s.max_cost), _nan(s.objective_value)),
+        sum(1 for c in s.concessions if c.cost > 0),
+        " ".join(f"{r.party}:{r.issue}" for r in s.conflicting_red_lines),
+    )
+
+
+def _cost_row(
+    label: str, s: Settlement, p: str, label_of: Mapping[str, str], row: int
+) -> tuple[object, ...]:
+    """One party's concession cost and utilities in one package (NaN cost if infeasible)."""
+    cost = float(s.party_costs.get(p, 0.0)) if s.feasible else float("nan")
+    return (
+        *(label, s.objective, p, label_of.get(p, p), row, cost),
+        *(_nan(s.utilities.get(p)), _nan(s.status_quo_utilities.get(p)), bool(s.feasible)),
+    )
+
+
+def _outcomes(s: Settlement) -> list[tuple[str, pd.Series]]:
+    """The issue rows of a feasible package's :meth:`Settlement.to_frame` (none otherwise)."""
+    return list(s.to_frame().iterrows()) if s.feasible else []
+
+
+def _outcome_row(
+    label: str, issue: str, r: pd.Series, label_of: Mapping[str, str]
+) -> tuple[object, ...]:
+    """One issue's outcome in one package, with the parties' summed cost on it."""
+    name = label_of.get(str(issue), str(issue))
+    return (label, issue, name, r["outcome"], r["label"], float(r["cost"]), r["conceding"])
 
 
 _OBJECTIVE_STYLE = (  # face, hatch — greys and hatches: colour is kept for parties
@@ -308,53 +290,17 @@ def plot_settlement(data: SettlementData, *, ax: Axes | None = None) -> Axes:
             else 0
         )
         top = max(top, 1e-9)
-        handles = []
-        for k, (_, o) in enumerate(feasible.iterrows()):
-            face, hatch = _OBJECTIVE_STYLE[k % len(_OBJECTIVE_STYLE)]
-            ys, vals = [], []
-            for _, p in parties.iterrows():
-                key = (o["label"], p["party"])
-                if key not in costs.index:
-                    continue
-                ys.append(int(p["row"]) - 0.4 + bar_h * (k + 0.5))
-                vals.append(float(costs.loc[key, "cost"]))
-            ax.barh(
-                ys,
-                vals,
-                height=bar_h * 0.9,
-                color=face,
-                hatch=hatch or None,
-                edgecolor="#1A1A1A",
-                lw=0.8,
-                zorder=2,
-            )
-            for y, v in zip(ys, vals, strict=True):
-                ax.annotate(
-                    f"{v:.2f}",
-                    (v, y),
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    ha="left",
-                    va="center",
-                    fontsize=8,
-                )
-            total = o["total_cost"]
-            handles.append(
-                Patch(
-                    facecolor=face,
-                    hatch=hatch or None,
-                    edgecolor="#1A1A1A",
-                    label=f"{o['label']} (total {total:.2f})",
-                )
-            )
+        handles = [
+            _draw_package_bars(ax, o, k, parties, costs, bar_h)
+            for k, (_, o) in enumerate(feasible.iterrows())
+        ]
         ax.set_yticks(parties["row"].tolist())
         ax.set_yticklabels([wrap(n, 22, 2) for n in parties["party_name"]], fontsize=9)
         ax.set_ylim(n_p - 0.5, -0.5)
         ax.set_xlim(0, top * 1.18)
         ax.xaxis.grid(True, color="#EEEEEE", zorder=0)
         ax.tick_params(axis="y", length=0)
-        for s in ("top", "right"):
-            ax.spines[s].set_visible(False)
+        ax.spines[["top", "right"]].set_visible(False)
         ax.set_xlabel(
             "Concession cost\n(Σ over issues of salience × distance from the outcome to "
             "the party's acceptable set)"
@@ -363,6 +309,33 @@ def plot_settlement(data: SettlementData, *, ax: Axes | None = None) -> Axes:
         add_title(ax, title, " ".join(notes))
         legend_below(ax, handles, ncol=3, title="Package (objective)")
         return ax
+
+
+def _draw_package_bars(
+    ax: Axes, o: pd.Series, k: int, parties: pd.DataFrame, costs: pd.DataFrame, bar_h: float
+) -> Patch:
+    """Package ``k``'s bar for each party, labelled with its value; returns its legend entry."""
+    face, hatch = _OBJECTIVE_STYLE[k % len(_OBJECTIVE_STYLE)]
+    ys, vals = [], []
+    for _, p in parties.iterrows():
+        key = (o["label"], p["party"])
+        if key in costs.index:
+            ys.append(int(p["row"]) - 0.4 + bar_h * (k + 0.5))
+            vals.append(float(costs.loc[key, "cost"]))
+    bars = {"color": face, "hatch": hatch or None, "edgecolor": "#1A1A1A"}
+    ax.barh(ys, vals, height=bar_h * 0.9, lw=0.8, zorder=2, **bars)
+    for y, v in zip(ys, vals, strict=True):
+        ax.annotate(
+            f"{v:.2f}",
+            (v, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=8,
+        )
+    bars["facecolor"] = bars.pop("color")
+    return Patch(label=f"{o['label']} (total {o['total_cost']:.2f})", **bars)
 
 
 def alt_settlement(data: SettlementData) -> str:
@@ -398,13 +371,7 @@ def size_settlement_outcomes(data: SettlementData) -> tuple[float, float]:
     """Width and height (inches) of the outcome table: one column per package."""
     labels = list(data.objectives.loc[data.objectives["feasible"], "label"])
     issues = list(dict.fromkeys(data.outcomes["issue"])) if len(data.outcomes) else []
-    lines = 0
-    for i in issues:
-        sub = data.outcomes[data.outcomes["issue"] == i]
-        lines += max(
-            [n_lines(wrap(t, 26, 3)) for t in sub["outcome_label"]]
-            + [n_lines(wrap(sub["issue_name"].iloc[0], 30, 3))]
-        )
+    lines = sum(_issue_lines(data.outcomes, i) for i in issues)
     return (
         round(3.4 + 2.3 * max(len(labels), 1), 1),
         round(max(1.6 + 0.19 * lines + 0.12 * len(issues), 2.5), 1),
@@ -431,59 +398,61 @@ def plot_settlement_outcomes(data: SettlementData, *, ax: Axes | None = None) ->
             return no_data(ax, title, "No feasible package to show.")
         issues = list(dict.fromkeys(out["issue"]))
         names = dict(zip(out["issue"], out["issue_name"], strict=False))
-        heights = []
-        for i in issues:
-            sub = out[out["issue"] == i]
-            heights.append(
-                max(
-                    [n_lines(wrap(t, 26, 3)) for t in sub["outcome_label"]]
-                    + [n_lines(wrap(names[i], 30, 3))]
-                )
-                * 0.19
-                + 0.14
-            )
+        heights = [_issue_lines(out, i) * 0.19 + 0.14 for i in issues]
         tops = np.concatenate([[0.0], np.cumsum(heights)])
-        cmap = colormaps[style.CMAPS["conflict"]]
-        cmax = max(float(out["cost"].max()), 0.5)
-        table = out.set_index(["issue", "label"])
-        for r, i in enumerate(issues):
-            y0, h = tops[r], heights[r]
-            for c, lab in enumerate(labels):
-                if (i, lab) not in table.index:
-                    continue
-                cell = table.loc[(i, lab)]
-                cost = float(cell["cost"])
-                face = cmap(0.55 * cost / cmax)
-                ax.add_patch(Rectangle((c, y0), 1, h, facecolor=face, edgecolor="white", lw=1.5))
-                txt = wrap(cell["outcome_label"], 26, 3) + (
-                    f"\ncost {cost:.2f}" if cost > 0 else ""
-                )
-                ax.text(
-                    c + 0.04,
-                    y0 + h / 2,
-                    txt,
-                    ha="left",
-                    va="center",
-                    fontsize=8,
-                    color=style.contrast_text(face),
-                )
+        _draw_outcome_cells(ax, out, issues, labels, tops)
         ax.set_xlim(0, len(labels))
         ax.set_ylim(tops[-1], 0)
         ax.set_yticks([(tops[r] + tops[r + 1]) / 2 for r in range(len(issues))])
         ax.set_yticklabels([wrap(names[i], 30, 3) for i in issues], fontsize=8.5)
-        ax.xaxis.tick_top()
-        ax.xaxis.set_label_position("top")
+        ticks_on_top(ax)
         ax.set_xticks([c + 0.5 for c in range(len(labels))])
         ax.set_xticklabels([wrap(lab, 24, 2) for lab in labels], fontsize=9, fontweight="bold")
         ax.tick_params(length=0)
-        for s in ax.spines.values():
-            s.set_visible(False)
+        hide_spines(ax)
         ax.set_xlabel("Package (objective)")
         ax.set_ylabel("Issue")
         add_title(
             ax, title, "Shading and 'cost' give the parties' total concession cost on the issue."
         )
         return ax
+
+
+def _issue_lines(outcomes: pd.DataFrame, issue: str) -> int:
+    """Text lines of an issue's row: its wrapped name or its longest wrapped outcome."""
+    sub = outcomes[outcomes["issue"] == issue]
+    return max(
+        [n_lines(wrap(t, 26, 3)) for t in sub["outcome_label"]]
+        + [n_lines(wrap(sub["issue_name"].iloc[0], 30, 3))]
+    )
+
+
+def _draw_outcome_cells(
+    ax: Axes, out: pd.DataFrame, issues: list[str], labels: list[str], tops: np.ndarray
+) -> None:
+    """One cell per (issue, package): the outcome, shaded by its concession cost."""
+    cmap = colormaps[style.CMAPS["conflict"]]
+    cmax = max(float(out["cost"].max()), 0.5)
+    table = out.set_index(["issue", "label"])
+    for r, i in enumerate(issues):
+        y0, h = tops[r], tops[r + 1] - tops[r]
+        for c, lab in enumerate(labels):
+            if (i, lab) not in table.index:
+                continue
+            cell = table.loc[(i, lab)]
+            cost = float(cell["cost"])
+            face = cmap(0.55 * cost / cmax)
+            ax.add_patch(Rectangle((c, y0), 1, h, facecolor=face, edgecolor="white", lw=1.5))
+            txt = wrap(cell["outcome_label"], 26, 3) + (f"\ncost {cost:.2f}" if cost > 0 else "")
+            ax.text(
+                c + 0.04,
+                y0 + h / 2,
+                txt,
+                ha="left",
+                va="center",
+                fontsize=8,
+                color=style.contrast_text(face),
+            )
 
 
 def alt_settlement_outcomes(data: SettlementData) -> str:

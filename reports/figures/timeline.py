@@ -8,14 +8,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 import engine
 from engine import Case
 from reports.figures import style
 from reports.figures.labels import Parties, issue_short, party_label, wrap
-from reports.figures.layout import add_title, legend_under_title, new_axes, no_data, party_color
+from reports.figures.layout import (
+    add_title,
+    frame_tick_labels,
+    hide_spines,
+    legend_under_title,
+    marker_handle,
+    new_axes,
+    no_data,
+    shade_alternate_rows,
+)
 
 __all__ = [
     "CHANGE_KINDS",
@@ -110,136 +118,99 @@ def timeline_data(case: Case, *, parties: Parties = None) -> TimelineData:
     """
     chosen = case.resolve_parties(parties)
     names = {p: party_label(case.party(p)) for p in chosen}
-    tl = engine.timeline(case, parties=chosen)
-    it = engine.issue_timeline(case, parties=chosen)
-    ch = engine.position_changes(case, parties=chosen)
-    pos_of = {s: k for k, s in enumerate(tl.index)}
-    row_of = {i: r for r, i in enumerate(case.issue_ids)}
-    snaps = tl.reset_index()
-    snaps.insert(1, "position", np.arange(len(snaps), dtype=int))
-    snaps["date"] = [pd.Timestamp(d).date().isoformat() for d in snaps["date"]]
-    n_changes = ch.groupby("to_snapshot").size() if len(ch) else pd.Series(dtype=int)
-    snaps["n_changes"] = [int(n_changes.get(s, 0)) for s in snaps["snapshot"]]
-
-    zrows = []
-    for (s, i), r in it.iterrows():
-        n = int(r["n_parties"])
-        state = "not compared" if n < 2 else ("empty" if bool(r["zone_empty"]) else "open")
-        zrows.append(
-            {
-                "snapshot": s,
-                "position": pos_of[s],
-                "issue": i,
-                "issue_name": case.issue(i).name,
-                "row": row_of[i],
-                "n_parties": n,
-                "total_conflict": float(r["total_conflict"]),
-                "state": state,
-            }
-        )
-    zones = pd.DataFrame(
-        zrows,
-        columns=[
-            "snapshot",
-            "position",
-            "issue",
-            "issue_name",
-            "row",
-            "n_parties",
-            "total_conflict",
-            "state",
+    snaps = _snapshots_frame(case, chosen)
+    pos_of = {s: k for k, s in enumerate(snaps["snapshot"])}
+    zones = _zones_frame(case, chosen, pos_of)
+    changes = _changes_frame(case, chosen, names, pos_of)
+    snaps["n_changes"] = [int((changes["to_snapshot"] == s).sum()) for s in snaps["snapshot"]]
+    issues = pd.DataFrame(
+        [
+            {"issue": i.id, "issue_name": i.name, "issue_short": issue_short(i), "row": r}
+            for r, i in enumerate(case.issues)
         ],
+        columns=["issue", "issue_name", "issue_short", "row"],
     )
-
-    crows = []
-    for _, r in ch.iterrows():
-        kind = str(r["kind"])
-        crows.append(
-            {
-                "party": r["party"],
-                "party_name": names[r["party"]],
-                "issue": r["issue"],
-                "issue_name": case.issue(r["issue"]).name,
-                "from_snapshot": r["from_snapshot"],
-                "to_snapshot": r["to_snapshot"],
-                "position": pos_of[r["to_snapshot"]],
-                "date": pd.Timestamp(r["to_date"]).date().isoformat(),
-                "kind": kind,
-                "direction": 1 if kind == "softened" else -1 if kind == "hardened" else 0,
-                "before": r["before"],
-                "after": r["after"],
-            }
-        )
-    changes = pd.DataFrame(
-        crows,
-        columns=[
-            "party",
-            "party_name",
-            "issue",
-            "issue_name",
-            "from_snapshot",
-            "to_snapshot",
-            "position",
-            "date",
-            "kind",
-            "direction",
-            "before",
-            "after",
-        ],
-    )
-
-    counts = []
-    for s, k in pos_of.items():
-        for r, p in enumerate(chosen):
-            sub = (
-                changes[(changes.to_snapshot == s) & (changes.party == p)]
-                if len(changes)
-                else changes
-            )
-            rec: dict[str, Any] = {
-                "snapshot": s,
-                "position": k,
-                "party": p,
-                "party_name": names[p],
-                "row": r,
-                "color_index": r,
-            }
-            for kind in CHANGE_KINDS:
-                rec[kind] = int((sub["kind"] == kind).sum()) if len(sub) else 0
-            counts.append(rec)
-    counts_df = pd.DataFrame(
-        counts,
-        columns=[
-            "snapshot",
-            "position",
-            "party",
-            "party_name",
-            "row",
-            "color_index",
-            *CHANGE_KINDS,
-        ],
-    )
+    party_rows = [
+        {"party": p, "party_name": names[p], "row": r, "color_index": r}
+        for r, p in enumerate(chosen)
+    ]
     return TimelineData(
         snapshots=snaps,
         zones=zones,
         changes=changes,
-        counts=counts_df,
-        issues=pd.DataFrame(
-            [
-                {"issue": i.id, "issue_name": i.name, "issue_short": issue_short(i), "row": r}
-                for r, i in enumerate(case.issues)
-            ],
-            columns=["issue", "issue_name", "issue_short", "row"],
-        ),
-        parties=pd.DataFrame(
-            [
-                {"party": p, "party_name": names[p], "row": r, "color_index": r}
-                for r, p in enumerate(chosen)
-            ],
-            columns=["party", "party_name", "row", "color_index"],
-        ),
+        counts=_counts_frame(changes, party_rows, pos_of),
+        issues=issues,
+        parties=pd.DataFrame(party_rows, columns=["party", "party_name", "row", "color_index"]),
     )
 
+
+_ZONE_COLUMNS = (
+    *("snapshot", "position", "issue", "issue_name", "row", "n_parties"),
+    *("total_conflict", "state"),
+)
+_CHANGE_COLUMNS = (
+    *("party", "party_name", "issue", "issue_name", "from_snapshot", "to_snapshot"),
+    *("position", "date", "kind", "direction", "before", "after"),
+)
+
+
+def _snapshots_frame(case: Case, chosen: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`engine.timeline` with a 0-based ``position`` column and ISO dates."""
+    snaps = engine.timeline(case, parties=chosen).reset_index()
+    snaps.insert(1, "position", np.arange(len(snaps), dtype=int))
+    snaps["date"] = [pd.Timestamp(d).date().isoformat() for d in snaps["date"]]
+    return snaps
+
+
+def _zones_frame(case: Case, chosen: tuple[str, ...], pos_of: dict[str, int]) -> pd.DataFrame:
+    """Snapshot × issue: is there an agreement zone (``open``, ``empty``, ``not compared``)."""
+    row_of = {i: r for r, i in enumerate(case.issue_ids)}
+    rows = []
+    for (s, i), r in engine.issue_timeline(case, parties=chosen).iterrows():
+        n = int(r["n_parties"])
+        state = "not compared" if n < 2 else ("empty" if bool(r["zone_empty"]) else "open")
+        rows.append(
+            (s, pos_of[s], i, case.issue(i).name, row_of[i], n, float(r["total_conflict"]), state)
+        )
+    return pd.DataFrame(rows, columns=list(_ZONE_COLUMNS))
+
+
+def _changes_frame(
+    case: Case, chosen: tuple[str, ...], names: dict[str, str], pos_of: dict[str, int]
+) -> pd.DataFrame:
+    """One row per position change, with names, the x position and a ±1 direction."""
+    rows = []
+    for _, r in engine.position_changes(case, parties=chosen).iterrows():
+        kind = str(r["kind"])
+        rows.append(
+            (
+                *(r["party"], names[r["party"]], r["issue"], case.issue(r["issue"]).name),
+                *(r["from_snapshot"], r["to_snapshot"], pos_of[r["to_snapshot"]]),
+                pd.Timestamp(r["to_date"]).date().isoformat(),
+                kind,
+                1 if kind == "softened" else -1 if kind == "hardened" else 0,
+                *(r["before"], r["after"]),
+            )
+        )
+    return pd.DataFrame(rows, columns=list(_CHANGE_COLUMNS))
+
+
+def _counts_frame(
+    changes: pd.DataFrame, party_rows: list[dict[str, Any]], pos_of: dict[str, int]
+) -> pd.DataFrame:
+    """Snapshot × party: how many changes of each kind (zeros included)."""
+    tally = changes.groupby(["to_snapshot", "party", "kind"]).size().to_dict()
+    rows = [
+        {"snapshot": s, "position": k, **p}
+        | {kind: int(tally.get((s, p["party"], kind), 0)) for kind in CHANGE_KINDS}
+        for s, k in pos_of.items()
+        for p in party_rows
+    ]
+    cols = ["snapshot", "position", "party", "party_name", "row", "color_index", *CHANGE_KINDS]
+    return pd.DataFrame(rows, columns=cols)
+
+
+_NOT_TO_SCALE = "Snapshot (date order, evenly spaced — not to time scale)"
 
 _ZONE_FACE = {"open": style.ZONE, "empty": "#7F7F7F", "not compared": "white"}
 
@@ -255,16 +226,20 @@ _CHANGE_GLYPHS = (  # kind, glyph, colour, (dx, dy) offset in the cell
 )
 
 
-def _snapshot_ticks(ax: Axes, data: TimelineData, *, top: bool = False) -> None:
+def _snapshot_axis(ax: Axes, data: TimelineData, ticks: bool, xlabel: str) -> None:
+    """The shared x axis: one tick per snapshot, labelled (date and label) only if ``ticks``."""
     snaps = data.snapshots
-    labels = [
-        f"{d}\n{wrap(lab, 14, 3)}" for d, lab in zip(snaps["date"], snaps["label"], strict=True)
-    ]
     ax.set_xticks(snaps["position"].tolist())
-    ax.set_xticklabels(labels, fontsize=7.5)
-    if top:
-        ax.xaxis.tick_top()
-        ax.xaxis.set_label_position("top")
+    if ticks:
+        labels = [
+            f"{d}\n{wrap(lab, 14, 3)}"
+            for d, lab in zip(snaps["date"], snaps["label"], strict=True)
+        ]
+        ax.set_xticklabels(labels, fontsize=7.5)
+        ax.set_xlabel(xlabel)
+    else:
+        ax.tick_params(axis="x", labelbottom=False)
+        ax.set_xlabel("")
 
 
 def plot_conflict_timeline(
@@ -326,15 +301,8 @@ def plot_conflict_timeline(
         ax.axhline(0, color="#BFBFBF", lw=0.8, zorder=0)
         ax.set_ylabel("Total conflict\n(Σ over issues and pairs)")
         ax.yaxis.grid(True, color="#EEEEEE", zorder=0)
-        for s in ("top", "right"):
-            ax.spines[s].set_visible(False)
-        if ticks:
-            _snapshot_ticks(ax, data)
-            ax.set_xlabel("Snapshot (date order, evenly spaced — not to time scale)")
-        else:
-            ax.set_xticks(snaps["position"].tolist())
-            ax.tick_params(axis="x", labelbottom=False)
-            ax.set_xlabel("")
+        ax.spines[["top", "right"]].set_visible(False)
+        _snapshot_axis(ax, data, ticks, _NOT_TO_SCALE)
         add_title(ax, title)
         return ax
 
@@ -348,9 +316,10 @@ def plot_zone_timeline(data: TimelineData, *, ax: Axes | None = None, ticks: boo
     Parameters
     ----------
     data : TimelineData
+        From :func:`timeline_data`; its ``zones`` and ``issues`` are drawn.
     ax : Axes, optional
     ticks : bool
-        Label the x axis with the snapshots.
+        Label the x axis with the snapshots (off in the stacked timeline).
 
     Returns
     -------
@@ -388,15 +357,8 @@ def plot_zone_timeline(data: TimelineData, *, ax: Axes | None = None, ticks: boo
         ax.set_yticklabels([wrap(n, 56, 1) for n in data.issues["issue_name"]], fontsize=8)
         ax.set_ylabel("Issue")
         ax.tick_params(length=0)
-        for s in ax.spines.values():
-            s.set_visible(False)
-        if ticks:
-            _snapshot_ticks(ax, data)
-            ax.set_xlabel("Snapshot (date order, evenly spaced)")
-        else:
-            ax.set_xticks(data.snapshots["position"].tolist())
-            ax.tick_params(axis="x", labelbottom=False)
-            ax.set_xlabel("")
+        hide_spines(ax)
+        _snapshot_axis(ax, data, ticks, "Snapshot (date order, evenly spaced)")
         handles = [
             Patch(facecolor=style.ZONE, edgecolor="#BFBFBF", label="✓ zone open"),
             Patch(facecolor="#7F7F7F", edgecolor="#7F7F7F", label="✕ no zone (empty)"),
@@ -438,13 +400,7 @@ def plot_change_timeline(
         n_s, n_p = len(data.snapshots), len(data.parties)
         if not n_s or not n_p:
             return no_data(ax, title, "No snapshots or parties.")
-        for r in range(n_p):
-            if r % 2:
-                ax.add_patch(
-                    Rectangle(
-                        (-0.5, r - 0.5), n_s, 1, facecolor="#F4F4F4", edgecolor="none", zorder=0
-                    )
-                )
+        shade_alternate_rows(ax, n_p, n_s)
         for _, c in data.counts.iterrows():
             x, y = int(c["position"]), int(c["row"])
             for kind, glyph, col, (dx, dy) in _CHANGE_GLYPHS:
@@ -464,43 +420,18 @@ def plot_change_timeline(
         ax.set_ylim(n_p - 0.5, -0.5)
         ax.set_yticks(data.parties["row"].tolist())
         ax.set_yticklabels([wrap(n, 20, 1) for n in data.parties["party_name"]], fontsize=8.5)
-        for lab, ci in zip(ax.get_yticklabels(), data.parties["color_index"], strict=True):
-            lab.set_bbox(
-                {
-                    "boxstyle": "square,pad=0.15",
-                    "facecolor": "white",
-                    "edgecolor": party_color(ci),
-                    "linewidth": 2.0,
-                }
-            )
+        frame_tick_labels(ax.get_yticklabels(), data.parties["color_index"])
         ax.set_ylabel("Party")
         ax.tick_params(length=0)
-        for s in ax.spines.values():
-            s.set_visible(False)
+        hide_spines(ax)
         for xv in range(1, n_s):
             ax.axvline(xv - 0.5, color="#E6E6E6", lw=0.8, zorder=0)
-        if ticks:
-            _snapshot_ticks(ax, data)
-            ax.set_xlabel("Snapshot (date order, evenly spaced — not to time scale)")
+        _snapshot_axis(ax, data, ticks, _NOT_TO_SCALE)
         handles = [
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker="^",
-                color=style.OKABE_ITO["blue"],
-                label="softened (accepts more)",
-            ),
-            Line2D(
-                [],
-                [],
-                ls="",
-                marker="v",
-                color=style.OKABE_ITO["vermillion"],
-                label="hardened (accepts less)",
-            ),
-            Line2D([], [], ls="", marker="D", color="#333333", markersize=5, label="moved"),
-            Line2D([], [], ls="", marker="P", color="#6E6E6E", label="new position"),
+            marker_handle("softened (accepts more)", "^", color=style.OKABE_ITO["blue"]),
+            marker_handle("hardened (accepts less)", "v", color=style.OKABE_ITO["vermillion"]),
+            marker_handle("moved", "D", color="#333333", markersize=5),
+            marker_handle("new position", "P", color="#6E6E6E"),
         ]
         add_title(ax, title, pad=legend_under_title(ax, handles))
         return ax

@@ -19,6 +19,7 @@ from reports.figures.labels import Parties, n_lines, party_label, wrap
 from reports.figures.layout import (
     acceptable_handle,
     add_title,
+    draw_no_position,
     ideal_handle,
     legend_below,
     line_handle,
@@ -458,31 +459,15 @@ def _draw_ideals(ax: Axes, data: ZoneChartData) -> None:
                 ax, c, p["ideal_x"], red=bool(p["red_line"]), size=8.5, red_size=11, edge=1.2
             )
             continue
-        ax.add_patch(
-            Rectangle(
-                (c - _BAR_W / 2, 0),
-                _BAR_W,
-                1,
-                transform=ax.get_xaxis_transform(),
-                facecolor=style.NO_POSITION,
-                edgecolor="#9A9A9A",
-                linestyle=(0, (3, 2)),
-                lw=0.8,
-                alpha=0.6,
-                zorder=1,
-            )
-        )
-        ax.text(
-            c,
-            0.5,
-            "no position",
-            transform=ax.get_xaxis_transform(),
-            rotation=90,
-            ha="center",
-            va="center",
-            color=style.TEXT_MUTED,
+        draw_no_position(
+            ax,
+            (c - _BAR_W / 2, 0),
+            _BAR_W,
+            1,
             fontsize=9,
-            zorder=2,
+            transform=ax.get_xaxis_transform(),
+            alpha=0.6,
+            rotation=90,
         )
 
 

@@ -12,25 +12,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import jinja2
-import markupsafe
-
 import engine
 from engine import Case
 from engine.agreement import MEASURES, Agreement, reading
+from reports.render.markup import stylesheet, template
 
 __all__ = ["heat_color", "render_agreement_html"]
-
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("reports.render", "templates"),
-    autoescape=jinja2.select_autoescape(
-        enabled_extensions=("html", "html.j2"), default_for_string=False
-    ),
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
 
 #: Plain-words names of the measures.
 MEASURE_NAMES = {
@@ -67,12 +54,37 @@ def _num(x: Any, digits: int = 3) -> str:
 
 def render_agreement_html(case: Case, agr: Agreement, *, draws: int, seed: int) -> str:
     """The agreement page for codings of ``case`` (the first coding), as HTML text."""
-    alpha_rows = []
+    return template("agree.html.j2").render(
+        case=case,
+        agr=agr,
+        version=engine.__version__,
+        css=stylesheet(),
+        alpha_rows=_alpha_rows(agr),
+        issues=[case.issue(i).short_name for i in case.issue_ids],
+        heat=_heat_rows(case, agr),
+        disputed=_disputed_rows(case, agr),
+        n_disputed=int((agr.disputed["disagreement"] > 0).sum()),
+        by_issue=_by_issue_rows(case, agr),
+        versus=_versus_rows(agr),
+        dates=", ".join(d.isoformat() for d in agr.dates),
+        draws=draws,
+        seed=seed,
+    )
+
+
+def _share(x: Any) -> str:
+    """A share as a whole percentage; a dash when missing."""
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
+
+
+def _alpha_rows(agr: Agreement) -> list[dict[str, Any]]:
+    """α per measure with its interval and reading (levels nobody coded left out)."""
+    rows = []
     for m in MEASURES:
         est = agr.alpha[m]
         if est.units == 0 and m.startswith("ideal."):
             continue
-        alpha_rows.append(
+        rows.append(
             {
                 "name": MEASURE_NAMES[m],
                 "value": _num(est.value),
@@ -85,6 +97,11 @@ def render_agreement_html(case: Case, agr: Agreement, *, draws: int, seed: int) 
                 ),
             }
         )
+    return rows
+
+
+def _heat_rows(case: Case, agr: Agreement) -> list[dict[str, Any]]:
+    """Party × issue cells of the heatmap, coloured by agreement (blank: no unit)."""
     heat = []
     for p in case.party_ids:
         cells = []
@@ -97,8 +114,13 @@ def render_agreement_html(case: Case, agr: Agreement, *, draws: int, seed: int) 
                 cells.append({"text": f"{v:.2f}", "style": f"background:{bg};color:{fg}",
                               "title": f"{p} × {i}: agreement {v:.2f}"})  # fmt: skip
         heat.append({"party": case.party(p).short_name, "cells": cells})
+    return heat
+
+
+def _disputed_rows(case: Case, agr: Agreement) -> list[dict[str, Any]]:
+    """The 40 most disputed units the coders disagree on."""
     disputed = agr.disputed[agr.disputed["disagreement"] > 0].head(40)
-    rows = [
+    return [
         {
             "unit": f"{case.party(r.party).short_name} × {case.issue(r.issue).short_name}",
             "date": r.date,
@@ -108,46 +130,30 @@ def render_agreement_html(case: Case, agr: Agreement, *, draws: int, seed: int) 
         }
         for r in disputed.itertuples()
     ]
-    by_issue = [
+
+
+def _by_issue_rows(case: Case, agr: Agreement) -> list[dict[str, Any]]:
+    """Per issue: scale, units, α of the ideal and of the acceptable set, share agreeing."""
+    return [
         {
             "issue": case.issue(i).short_name,
             "scale": r.scale,
             "units": r.units,
             "ideal": _num(r.ideal_alpha),
             "acceptable": _num(r.acceptable_alpha),
-            "agree": "–"
-            if r.ideal_agree is None or math.isnan(r.ideal_agree)
-            else f"{r.ideal_agree:.0%}",
+            "agree": _share(r.ideal_agree),
         }
         for i, r in zip(agr.by_issue.index, agr.by_issue.itertuples(), strict=True)
     ]
-    versus = []
-    for coder in agr.versus.index:
-        row = agr.versus.loc[coder]
-        versus.append(
-            {
-                "coder": coder,
-                "cells": [
-                    (f"{row[f'{v}_agree']:.0%}" if row[f"{v}_agree"] == row[f"{v}_agree"] and row[f"{v}_agree"] is not None else "–",
-                     _num(row[f"{v}_alpha"]))
-                    for v in ("ideal", "acceptable", "salience", "red_line", "confidence")
-                ],
-            }
-        )  # fmt: skip
-    css = markupsafe.Markup(_TEMPLATES.loader.get_source(_TEMPLATES, "report.css")[0])  # type: ignore[union-attr]
-    return _TEMPLATES.get_template("agree.html.j2").render(
-        case=case,
-        agr=agr,
-        version=engine.__version__,
-        css=css,
-        alpha_rows=alpha_rows,
-        issues=[case.issue(i).short_name for i in case.issue_ids],
-        heat=heat,
-        disputed=rows,
-        n_disputed=int((agr.disputed["disagreement"] > 0).sum()),
-        by_issue=by_issue,
-        versus=versus,
-        dates=", ".join(d.isoformat() for d in agr.dates),
-        draws=draws,
-        seed=seed,
-    )
+
+
+def _versus_rows(agr: Agreement) -> list[dict[str, Any]]:
+    """Each coder against the reference: (share equal, α of the pair) per variable."""
+    variables = ("ideal", "acceptable", "salience", "red_line", "confidence")
+    return [
+        {
+            "coder": coder,
+            "cells": [(_share(row[f"{v}_agree"]), _num(row[f"{v}_alpha"])) for v in variables],
+        }
+        for coder, row in agr.versus.iterrows()
+    ]

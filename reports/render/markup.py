@@ -15,7 +15,7 @@ from reports.render.text import md_escape, md_link, num, safe_url
 if TYPE_CHECKING:
     from reports.render.content import Figure, Report
 
-__all__ = ["render_html", "render_markdown"]
+__all__ = ["render_html", "render_markdown", "stylesheet", "template"]
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("reports.render", "templates"),
@@ -27,6 +27,20 @@ _TEMPLATES = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+
+
+def template(name: str) -> jinja2.Template:
+    """A template of ``reports/render/templates`` (HTML ones autoescaped, undefined names fail)."""
+    return _TEMPLATES.get_template(name)
+
+
+def stylesheet() -> markupsafe.Markup:
+    """The report's stylesheet, ``report.css``, for inlining in a page.
+
+    Our own file, not user text: inserted as is (escaping would break quotes
+    inside ``<style>``).
+    """
+    return markupsafe.Markup(_TEMPLATES.loader.get_source(_TEMPLATES, "report.css")[0])  # type: ignore[union-attr]
 
 
 def _context(rep: Report, figure_src: Callable[[Figure], str]) -> dict[str, Any]:
@@ -54,9 +68,7 @@ def render_html(rep: Report) -> str:
             "ascii"
         )
 
-    # our own stylesheet, not user text: inserted as is (escaping would break quotes inside <style>)
-    css = markupsafe.Markup(_TEMPLATES.loader.get_source(_TEMPLATES, "report.css")[0])  # type: ignore[union-attr]
-    return _TEMPLATES.get_template("report.html.j2").render(**_context(rep, src), css=css)
+    return template("report.html.j2").render(**_context(rep, src), css=stylesheet())
 
 
 def render_markdown(rep: Report, figure_dir: str = "figures") -> tuple[str, dict[str, bytes]]:
@@ -68,6 +80,6 @@ def render_markdown(rep: Report, figure_dir: str = "figures") -> tuple[str, dict
         files[f"{figure_dir}/{fig.name}.png"] = fig.png
         return f"{figure_dir}/{fig.name}.svg"
 
-    text = _TEMPLATES.get_template("report.md.j2").render(**_context(rep, src))
+    text = template("report.md.j2").render(**_context(rep, src))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text, files
