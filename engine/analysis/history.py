@@ -71,7 +71,8 @@ def timeline(case: Case, *, parties: Parties = None) -> pd.DataFrame:
         compared = [ia for ia in arr.issues if ia.n_positions >= 2]
         iu = np.triu_indices(n, k=1)
         total = total_conflict(case, at=snap.date, parties=parties)
-        ov = overlap_matrix(case, at=snap.date, parties=parties).to_numpy()[iu]
+        ov = overlap_matrix(case, at=snap.date, parties=parties, measure="intensity")
+        ov = ov.to_numpy()[iu]
         ov = ov[~np.isnan(ov)]
         rows.append({
             "snapshot": snap.id,

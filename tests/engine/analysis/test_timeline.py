@@ -189,7 +189,7 @@ def test_timeline_matches_per_date_analysis(case: Case) -> None:
         compared = zones["n_parties"] >= 2
         assert row["issues_compared"] == int(compared.sum())
         assert row["open_zones"] == int((compared & ~zones["empty"]).sum())
-        om = engine.overlap_matrix(case, at=snap.date).to_numpy()
+        om = engine.overlap_matrix(case, at=snap.date, measure="intensity").to_numpy()
         vals = om[np.triu_indices(len(case.parties), k=1)]
         vals = vals[~np.isnan(vals)]
         if vals.size:
