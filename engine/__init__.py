@@ -84,6 +84,7 @@ _HOME: dict[str, str] = {
     "nash_package": "engine.solve.nash",
     "package_utilities": "engine.solve.utility",
     "pareto_packages": "engine.solve.pareto",
+    "Alternative": "engine.solve.results",
     "Concession": "engine.solve.results",
     "RedLineConflict": "engine.solve.results",
     "Settlement": "engine.solve.results",
@@ -100,6 +101,7 @@ _HOME: dict[str, str] = {
 __all__ = [
     "Agreement",
     "AlphaEstimate",
+    "Alternative",
     "BargainingError",
     "Case",
     "CaseError",
@@ -247,6 +249,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         pareto_packages,
     )
     from engine.solve.settlement import (
+        Alternative,
         Concession,
         RedLineConflict,
         Settlement,
