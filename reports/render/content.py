@@ -338,7 +338,8 @@ def _matrices(rep: Report) -> None:
             rep.figures[kind] = _figure(
                 f"{kind}-matrix",
                 f"{kind.capitalize()} matrix",
-                "Salience-weighted mean over the issues both parties have positions on; "
+                "Pair measure by stake: Σ over shared issues of w·measure / Σ over the issues either "
+                "party states of w, w = (s_p + s_q)/2 (salience 0 without a position); "
                 + (
                     "1 = identical acceptable sets, 0 = nothing in common."
                     if kind == "overlap"
