@@ -103,8 +103,10 @@ def analysis(
     """The explorer's results for one case on one date (the API's ``R``).
 
     Keys: ``at``; ``parties``; ``pair_conflict`` and ``pair_overlap`` (party →
-    party → number, ``null`` where the pair shares no issue); ``shared_issues``
-    (how many issues both state: the coverage of each cell); ``zones`` (one per
+    party → number by stake, :func:`engine.conflict_matrix`; ``null`` where
+    undefined); ``pair_coverage`` (the share of the pair's stake on the issues
+    both state, :func:`engine.coverage_matrix`); ``shared_issues`` (how many
+    issues both state); ``zones`` (one per
     issue: ``empty``, readable ``zone``, ``blockers``); ``settlement`` (for the
     negotiators: ``feasible`` and ``packages``, or ``colliding_red_lines`` and
     ``packages_without_red_lines``; left out when ``settlement`` is false, as
@@ -117,6 +119,7 @@ def analysis(
         "parties": chosen,
         "pair_conflict": _matrix(engine.conflict_matrix(case, at=date, parties=chosen), chosen),
         "pair_overlap": _matrix(engine.overlap_matrix(case, at=date, parties=chosen), chosen),
+        "pair_coverage": _matrix(engine.coverage_matrix(case, at=date, parties=chosen), chosen),
         "shared_issues": _shared_issues(case, date, chosen),
         "zones": _zones(case, date, chosen),
         "total_conflict": _num(engine.total_conflict(case, at=date, parties=chosen)),
