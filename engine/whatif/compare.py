@@ -480,6 +480,8 @@ def _grid(mats: dict[str, pd.DataFrame], issue: str, chosen: tuple[str, ...]) ->
     m = mats.get(issue)
     if m is None:
         return np.full((len(chosen), len(chosen)), np.nan)
+    if tuple(m.index) == chosen and tuple(m.columns) == chosen:
+        return m.to_numpy(dtype=float)
     return m.reindex(index=list(chosen), columns=list(chosen)).to_numpy(dtype=float)
 
 
