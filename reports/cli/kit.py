@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import engine
 from engine import CaseError, UnknownIdError, ZopaError
+from engine.model.errors import printable
 
 if TYPE_CHECKING:  # the model loads numpy: not needed to build the parser
     from engine import Case, Scenario
@@ -315,14 +316,36 @@ def json_text(data: Any) -> str:
     )
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(v: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, made inert with a leading ``'``.
+
+    Only text is changed (numbers are written as numbers); the ``'`` is what
+    spreadsheets themselves use to mark a cell as text, and is documented
+    in docs/cli.md.
+
+    Examples
+    --------
+    >>> spreadsheet_text('=HYPERLINK("http://x")'), spreadsheet_text("-1"), spreadsheet_text(-1)
+    ('\'=HYPERLINK("http://x")', "'-1", -1)
+    """
+    if isinstance(v, str) and v.startswith(FORMULA_STARTS):
+        return "'" + v
+    return v
+
+
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV with a header row; floats to 6 significant digits, text made formula-safe."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(headers)
+    w.writerow([spreadsheet_text(str(h)) for h in headers])
     for row in rows:
         w.writerow(
             [
-                "" if v is None else (f"{v:.6g}" if isinstance(v, float) else v)
+                "" if v is None else (f"{v:.6g}" if isinstance(v, float) else spreadsheet_text(v))
                 for v in rounded(list(row))
             ]
         )
@@ -417,7 +440,13 @@ def wrap(text: str, first: str = "", rest: str = "  ") -> str:
 
 
 def emit(text: str) -> None:
-    """Write command output to stdout (UTF-8 whatever the locale)."""
+    """Write command output to stdout (UTF-8 whatever the locale), control characters escaped.
+
+    Every command prints through here: a control character or ANSI/OSC
+    escape sequence in a name is shown as ``\\x1b…``, never sent to the
+    terminal raw (:func:`engine.model.errors.printable`).
+    """
+    text = printable(text)
     out = sys.stdout
     try:
         out.write(text)
