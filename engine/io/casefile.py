@@ -156,7 +156,7 @@ def _option_issue(
         return None
     issue = Issue(raw["id"], name, scale, tuple(options), description=description, short=short)
     if scale == "nominal":
-        distances = _distances(reading, doc, path, issue, raw.get("distances") or [])
+        distances = _distances(reading, doc, path, issue, items(raw, "distances"))
         issue = dataclasses.replace(issue, distances=distances)
     return issue
 

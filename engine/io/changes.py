@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.io.schema import CHANGE_FIELDS, POSITION_CHANGE_FIELDS
 from engine.model.case import Change, Issue, Party
-from engine.model.errors import did_you_mean, unknown_message
+from engine.model.errors import did_you_mean, excerpt, unknown_message
 from engine.model.parse import (
     Errors,
     is_number,
@@ -191,7 +191,7 @@ def _target_errors(
     pid, iid = raw["party"], raw["issue"]
     for key, value in (("party", pid), ("issue", iid)):
         if not is_slug(value):
-            errors.append(((key,), f"expected a {key} id (lower-case text), got {value!r}"))
+            errors.append(((key,), f"expected a {key} id (lower-case text), got {excerpt(value)}"))
     if errors:
         return errors
     if pid not in parties:
@@ -208,7 +208,7 @@ def _position_fields(
     issue = issues[iid]
     errors: Errors = []
     if "withdraw" in raw and raw["withdraw"] is not False:
-        errors.append((("withdraw",), f"expected true or false, got {raw['withdraw']!r}"))
+        errors.append((("withdraw",), f"expected true or false, got {excerpt(raw['withdraw'])}"))
     kw, errs = _set_fields(raw, issue, iid)
     errors += errs
     more, errs = _value_fields(raw, issues, iid)
@@ -253,12 +253,16 @@ def _value_fields(
     if "salience" in raw:
         s = raw["salience"]
         if not (is_number(s) and 0 <= s <= 1):
-            errors.append((("salience",), f"salience must be a number from 0 to 1, got {s!r}"))
+            errors.append(
+                (("salience",), f"salience must be a number from 0 to 1, got {excerpt(s)}")
+            )
         else:
             kw["salience"] = float(s)
     if "red_line" in raw:
         if not isinstance(raw["red_line"], bool):
-            errors.append((("red_line",), f"expected true or false, got {raw['red_line']!r}"))
+            errors.append(
+                (("red_line",), f"expected true or false, got {excerpt(raw['red_line'])}")
+            )
         else:
             kw["red_line"] = raw["red_line"]
     if "requires" in raw:

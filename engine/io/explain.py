@@ -16,7 +16,7 @@ import jsonschema
 
 from engine.io.schema import schemas
 from engine.io.yamlsafe import Located, format_path
-from engine.model.errors import Problem, did_you_mean
+from engine.model.errors import Problem, did_you_mean, excerpt
 
 __all__ = ["describe", "schema_problems"]
 
@@ -42,9 +42,9 @@ def describe(x: Any) -> str:
     if isinstance(x, bool):
         return f"true/false ({str(x).lower()})"
     if isinstance(x, int | float):
-        return f"a number ({x:g})"
+        return f"a number ({excerpt(x) if isinstance(x, int) else format(x, 'g')})"
     if isinstance(x, str):
-        return f"text ('{x}')" if len(x) < 60 else "text"
+        return f"text ({excerpt(x)})"
     if isinstance(x, list):
         return "a list"
     if isinstance(x, dict):
@@ -109,7 +109,7 @@ def _additional(err: jsonschema.ValidationError, doc: Located) -> list[Problem] 
     return [
         doc.problem(
             (*path, key),
-            f"unknown field '{key}'{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}",
+            f"unknown field {excerpt(key)}{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}",
             key=True,
         )
         for key in inst
@@ -119,7 +119,9 @@ def _additional(err: jsonschema.ValidationError, doc: Located) -> list[Problem] 
 
 def _property_names(err: jsonschema.ValidationError, doc: Located) -> list[Problem]:
     inst = err.instance
-    return [doc.problem((*err.absolute_path, inst), f"'{inst}' {_NOT_AN_ID}", key=True)]
+    return [
+        doc.problem((*err.absolute_path, inst), f"{excerpt(str(inst))} {_NOT_AN_ID}", key=True)
+    ]
 
 
 def _any_of(err: jsonschema.ValidationError, doc: Located) -> list[Problem]:
@@ -157,22 +159,20 @@ def _type(err: jsonschema.ValidationError, doc: Located) -> list[Problem]:
 def _enum(err: jsonschema.ValidationError, doc: Located) -> list[Problem]:
     inst = err.instance
     allowed = [str(a) for a in _value(err)]
-    message = (
-        f"'{inst}' is not allowed{did_you_mean(str(inst), allowed)}; allowed: {', '.join(allowed)}"
-    )
+    message = f"{excerpt(str(inst))} is not allowed{did_you_mean(str(inst), allowed)}; allowed: {', '.join(allowed)}"
     return [doc.problem(tuple(err.absolute_path), message)]
 
 
 def _pattern(err: jsonschema.ValidationError, doc: Located) -> list[Problem]:
     inst, val = err.instance, _value(err)
     if "https?" in val:
-        msg = f"'{inst}' is not a web address; give a full http:// or https:// URL"
+        msg = f"{excerpt(str(inst))} is not a web address; give a full http:// or https:// URL"
     elif "[0-9]{4}" in val:
-        msg = f"'{inst}' is not a date; use " + (
+        msg = f"{excerpt(str(inst))} is not a date; use " + (
             "YYYY-MM-DD, YYYY-MM or YYYY" if "?" in val else "YYYY-MM-DD"
         )
     else:
-        msg = f"'{inst}' {_NOT_AN_ID}"
+        msg = f"{excerpt(str(inst))} {_NOT_AN_ID}"
     return [doc.problem(tuple(err.absolute_path), msg)]
 
 
@@ -185,12 +185,16 @@ def _bound(err: jsonschema.ValidationError, doc: Located) -> list[Problem]:
         _schema(err),
     )
     if path and path[-1] == "date":
-        return [doc.problem(path, f"'{inst}' is not a date; use YYYY-MM-DD, YYYY-MM or YYYY")]
+        return [
+            doc.problem(
+                path, f"{excerpt(str(inst))} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY"
+            )
+        ]
     if "minimum" in schema and "maximum" in schema:
         rng = f"allowed: {schema['minimum']} to {schema['maximum']}"
     else:
         rng = f"must be {'at least' if err.validator == 'minimum' else 'at most'} {val}"
-    return [doc.problem(path, f"{inst!r} is out of range; {rng}")]
+    return [doc.problem(path, f"{excerpt(inst)} is out of range; {rng}")]
 
 
 def _fixed(message: Callable[[Any], str]) -> _Explainer:

@@ -141,7 +141,7 @@ def load_scenario(case: Case, path: str | os.PathLike[str]) -> Scenario:
     True
     """
     p = Path(path)
-    reading = Reading(p.parent)
+    reading = Reading(p.resolve().parent)  # the file named, wherever a link to it points
     reg = Registry(
         {x.id: x for x in case.parties},
         {x.id: x for x in case.issues},

@@ -50,7 +50,23 @@ class Registry:
 
 
 def read_document(reading: Reading, path: Path, schema_name: str, what: str) -> Located | None:
-    """Read a YAML mapping and check it against its schema; ``None`` when it is no mapping."""
+    """Read a YAML mapping and check it against its schema; ``None`` when it is no mapping.
+
+    A file whose real path leaves the folder being read (a symbolic link to
+    a file elsewhere) is refused unread: a case folder is read, nothing else.
+    """
+    if not _inside(path, reading.folder):
+        reading.problems.append(
+            Problem(
+                str(path),
+                0,
+                0,
+                "",
+                "is a link to a file outside the case folder; zopa reads only files inside "
+                "the folder (copy the file in instead of linking to it)",
+            )
+        )
+        return None
     try:
         doc = read_yaml(path, str(path))
     except YamlProblems as exc:
@@ -72,6 +88,14 @@ def read_document(reading: Reading, path: Path, schema_name: str, what: str) -> 
         p for p in schema_problems(doc, schema_name) if (p.line, p.column) not in flagged
     ]
     return doc
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether the real path of ``path`` (links followed) lies inside ``folder``'s."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        return False
 
 
 def unique(

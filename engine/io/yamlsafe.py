@@ -15,7 +15,17 @@ every mapping key stands. Safety:
 - files larger than :data:`MAX_BYTES` are refused; aliases are followed but
   the expanded document may hold at most :data:`MAX_NODES` nodes and
   :data:`MAX_DEPTH` levels, so an alias bomb ("billion laughs") is rejected
-  after a bounded amount of work and memory. Recursive aliases are errors.
+  after a bounded amount of work and memory. Recursive aliases are errors;
+- every text (values and keys) is at most :data:`MAX_TEXT` characters and
+  holds no control character other than tab and newline, and no bidi
+  embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): such
+  characters, which YAML's escapes allow, are errors located at the value
+  and naming the character and its position, so nothing downstream (the
+  terminal, the reports, the exports) ever sees them;
+- every number lies within ±:data:`MAX_NUMBER`.
+
+A value that breaks one of these rules is reported, and replaced in the
+data by a harmless stand-in, so that later checks never echo it.
 """
 
 from __future__ import annotations
@@ -29,13 +39,25 @@ from typing import Any
 
 import yaml
 
-from engine.model.errors import Problem
+from engine.model.errors import UNSAFE_CHARACTERS, Problem, excerpt
+from engine.model.parse import MAX_NUMBER
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "YamlProblems", "read_yaml"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "MAX_NUMBER",
+    "MAX_TEXT",
+    "Located",
+    "YamlProblems",
+    "read_yaml",
+]
 
 MAX_BYTES = 1 << 20
 MAX_NODES = 100_000
 MAX_DEPTH = 64
+#: The longest text (a value or a key), in characters.
+MAX_TEXT = 20_000
 
 Path_ = tuple[Hashable, ...]
 
@@ -304,7 +326,7 @@ class _Converter:
             )
             return None
         if isinstance(n, yaml.ScalarNode):
-            return _scalar(n)
+            return self._checked(n, path, _scalar(n))
         active.add(id(n))
         try:
             if isinstance(n, yaml.SequenceNode):
@@ -337,12 +359,52 @@ class _Converter:
                     f"duplicate key '{key}' (first at line {first[0]}); each key may appear once",
                 )
                 continue
+            key = self._checked(knode, (*path, key), key)
             self.located.keys[(*path, key)] = _mark(knode)
             out[key] = self.value(vnode, (*path, key), depth + 1, active)
         return out
 
+    def _checked(self, n: yaml.Node, path: Path_, value: Any) -> Any:
+        """``value``, or a stand-in after reporting a text or number that breaks the limits."""
+        if isinstance(value, str):
+            bad = UNSAFE_CHARACTERS.search(value)
+            if bad is not None:
+                self._problem(n, path, unsafe_message(value, bad.start()))
+                return UNSAFE_CHARACTERS.sub("?", value[:40])
+            if len(value) > MAX_TEXT:
+                self._problem(
+                    n,
+                    path,
+                    f"text of {len(value):,} characters ({excerpt(value)}); "
+                    f"the limit is {MAX_TEXT:,} characters",
+                )
+                return value[:40] + "…"
+        elif (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and abs(value) > MAX_NUMBER
+        ):
+            self._problem(
+                n,
+                path,
+                f"number {excerpt(value)} is too large; numbers must lie between "
+                f"-{MAX_NUMBER:.0e} and {MAX_NUMBER:.0e}".replace("e+", "e"),
+            )
+            return None
+        return value
+
     def _problem(self, n: yaml.Node, path: Path_, message: str) -> None:
         self.problems.append(Problem(self.located.file, *_mark(n), format_path(path), message))
+
+
+def unsafe_message(text: str, index: int) -> str:
+    """The message for a control or bidi character at ``index`` of ``text``."""
+    code = ord(text[index])
+    kind = "bidi control" if code >= 0x202A else "control character"
+    return (
+        f"text contains the {kind} U+{code:04X} at character {index + 1}; only printable "
+        "characters, tab and newline are allowed (write the text without it)"
+    )
 
 
 def _scalar(n: yaml.ScalarNode) -> Any:

@@ -8,6 +8,10 @@ it adds a did-you-mean.
 from __future__ import annotations
 
 import difflib
+import functools
+import heapq
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -17,8 +21,71 @@ __all__ = [
     "UnknownIdError",
     "ZopaError",
     "did_you_mean",
+    "excerpt",
+    "printable",
     "unknown_message",
 ]
+
+#: Characters that change how a terminal or a reader shows text: C0 controls
+#: (tab and newline aside), DEL, C1 controls, and the bidirectional
+#: embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+#: How many characters of a value a message quotes (then "…").
+EXCERPT = 40
+
+
+def printable(text: str, *, lines: bool = True) -> str:
+    r"""``text`` with every unsafe character shown as an escape (``\x1b``, ``\u202e``).
+
+    What reaches a terminal goes through this function: an ANSI or OSC
+    escape sequence loses its ESC and is printed as plain characters, so it
+    can neither recolour the terminal nor set its title, and a bidi override
+    cannot reorder what follows. Tabs are kept; newlines too unless
+    ``lines`` is false.
+
+    Examples
+    --------
+    >>> print(printable("red" + chr(27) + "[31m!"))
+    red\x1b[31m!
+    >>> print(printable("a" + chr(0x202E) + "b"))
+    a\u202eb
+    """
+    pattern = UNSAFE_CHARACTERS if lines else _UNSAFE_OR_BREAK
+    return pattern.sub(_escape, str(text))
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def excerpt(value: object, limit: int = EXCERPT) -> str:
+    """A short, safe rendering of a value for a message: quoted text, at most ``limit`` characters.
+
+    Text is quoted and cut with "…" (a message never carries more than a
+    short excerpt of what a file holds); control and bidi characters are
+    escaped (:func:`printable`); a huge whole number is shortened to its
+    first digits and its length.
+
+    Examples
+    --------
+    >>> excerpt("abc")
+    "'abc'"
+    >>> excerpt("x" * 100, limit=5)
+    "'xxxxx…'"
+    >>> excerpt(10**50)
+    '100000000000000000000… (51 digits)'
+    """
+    if isinstance(value, str):
+        cut = value[:limit] + ("…" if len(value) > limit else "")
+        return "'" + printable(cut, lines=False) + "'"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**21:
+        digits = len(str(abs(value)))  # bounded: YAML files are at most 1 MiB
+        return f"{str(value)[:21]}… ({digits} digits)"
+    text = repr(value)
+    return printable(text[:limit] + ("…" if len(text) > limit else ""), lines=False)
 
 
 class ZopaError(Exception):
@@ -49,12 +116,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """``FILE:LINE:COLUMN: field: message``, safe to print (see :func:`printable`)."""
         where = self.file or "<input>"
         if self.line:
             where += f":{self.line}:{self.column}"
         if self.field:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.message}"
+            where += f": {self.field}"
+        return printable(f"{where}: {self.message}", lines=False)
 
 
 class CaseError(ZopaError, ValueError):
@@ -94,34 +162,87 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     >>> did_you_mean("zzz", ["ukraine", "russia"])
     ''
     """
-    known = [str(k) for k in known]
     name = str(name)
+    if len(name) > MAX_SUGGESTED:
+        return ""  # no known name is that long: nothing to suggest, and no work spent
+    known = [str(k) for k in known][:MAX_CANDIDATES]
     lowered = {k.lower(): k for k in known}
     if name.lower() in lowered:
-        return f" (did you mean '{lowered[name.lower()]}'?)"
-    # fewest edits first (a swap of two letters counts as one), then difflib's ratio
+        return f" (did you mean '{excerpt(lowered[name.lower()], MAX_SUGGESTED)[1:-1]}'?)"
+    # fewest edits first (a swap of two letters counts as one), then difflib's ratio.
+    # Exact comparisons are quadratic, so only the few names closest by a linear
+    # lower bound on the edit distance are compared exactly.
+    bag = Counter(name.lower())
+    nearest = heapq.nsmallest(
+        EXACT_COMPARISONS, ((_edits_at_least(name, bag, k), i, k) for i, k in enumerate(known))
+    )
     scored = sorted(
-        (_edits(name.lower(), k.lower()), -difflib.SequenceMatcher(None, name, k).ratio(), k)
-        for k in known
+        (
+            _edits(name.lower(), k.lower(), _max_edits(name, k)),
+            -difflib.SequenceMatcher(None, name, k).ratio(),
+            k,
+        )
+        for _, _, k in nearest
     )
     if scored:
         edits, neg_ratio, best = scored[0]
-        if edits <= max(1, min(len(name), len(best)) // 3) or -neg_ratio >= 0.75:
-            return f" (did you mean '{best}'?)"
+        if edits <= _max_edits(name, best) or -neg_ratio >= 0.75:
+            return f" (did you mean '{excerpt(best, MAX_SUGGESTED)[1:-1]}'?)"
     return ""
 
 
-def _edits(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+#: Names longer than this get no suggestion (ids have at most 64 characters).
+MAX_SUGGESTED = 128
+#: At most this many known names are looked at for an unknown one.
+MAX_CANDIDATES = 5000
+#: At most this many of them (the nearest by a lower bound) are compared exactly.
+EXACT_COMPARISONS = 5
+
+
+def _max_edits(a: str, b: str) -> int:
+    """The most edits for which ``b`` is suggested for ``a``."""
+    return max(1, min(len(a), len(b)) // 3)
+
+
+def _edits_at_least(a: str, bag: Counter[str], b: str) -> int:
+    """A lower bound on the edit distance, in linear time.
+
+    At least the difference in length, and at least the bag distance (the
+    characters one name has more of than the other; a swap changes neither).
+    """
+    gap = abs(len(a) - len(b))
+    cb = _bag(b)
+    more = sum(n - cb.get(c, 0) for c, n in bag.items() if n > cb.get(c, 0))
+    return max(gap, more, more - len(a) + len(b))  # what b has more of = more - |a| + |b|
+
+
+@functools.lru_cache(maxsize=4096)
+def _bag(name: str) -> dict[str, int]:
+    return dict(Counter(name.lower()))
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent
+    swaps), or ``limit + 1`` when it exceeds ``limit``.
+
+    Only the band of cells within ``limit`` of the diagonal is computed, and
+    the work stops as soon as a whole row exceeds ``limit``:
+    O(len(a) · limit) time.
+    """
+    far = limit + 1
+    if abs(len(a) - len(b)) > limit:
+        return far
     prev2: list[int] = []
-    prev = list(range(len(b) + 1))
+    prev = [j if j <= limit else far for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
+        cur = [i if i <= limit else far] + [far] * len(b)
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
             cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost, far)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return far
         prev2, prev = prev, cur
     return prev[-1]
 
@@ -137,4 +258,4 @@ def allowed_list(known: Iterable[str], limit: int = 12) -> str:
 
 def unknown_message(kind: str, name: object, known: Sequence[str]) -> str:
     """The message for an unknown id: what is wrong; what is allowed."""
-    return f"unknown {kind} '{name}'{did_you_mean(str(name), known)}; known: {allowed_list(known)}"
+    return f"unknown {kind} {excerpt(str(name))}{did_you_mean(str(name), known)}; known: {allowed_list(known)}"

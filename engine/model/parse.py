@@ -9,16 +9,16 @@ file, line and field.
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import re
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
 from engine.model.case import CONFIDENCES, Acceptable, Issue, OptionSet, Outcome, Position, Span
-from engine.model.errors import allowed_list, did_you_mean
+from engine.model.errors import allowed_list, did_you_mean, excerpt
 from engine.model.values import parse_values, values_errors
 
 __all__ = [
+    "MAX_NUMBER",
     "Errors",
     "is_number",
     "is_slug",
@@ -43,13 +43,21 @@ ACCEPTABLE_HELP = (
 
 _SLUG = re.compile(SLUG)
 
+#: The largest magnitude of a number in a case (docs/format.md, "Limits").
+MAX_NUMBER = 10**15
+
 
 def is_slug(x: object) -> bool:
     return isinstance(x, str) and bool(_SLUG.match(x))
 
 
 def is_number(x: object) -> TypeGuard[int | float]:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    """A number zopa computes with: not a bool, finite, at most :data:`MAX_NUMBER` in size.
+
+    Compared without converting to float, so a huge whole number is simply
+    not a number here (never an OverflowError).
+    """
+    return isinstance(x, int | float) and not isinstance(x, bool) and abs(x) <= MAX_NUMBER
 
 
 def parse_date(value: object) -> tuple[_dt.date | None, str | None]:
@@ -61,7 +69,7 @@ def parse_date(value: object) -> tuple[_dt.date | None, str | None]:
             return _dt.date.fromisoformat(value), None
         except ValueError:
             pass
-    return None, f"'{value}' is not a valid date; use YYYY-MM-DD (e.g. 2025-11-30)"
+    return None, f"{excerpt(str(value))} is not a valid date; use YYYY-MM-DD (e.g. 2025-11-30)"
 
 
 def parse_partial_date(value: object) -> tuple[str | None, str | None]:
@@ -76,12 +84,12 @@ def parse_partial_date(value: object) -> tuple[str | None, str | None]:
         _dt.date.fromisoformat(text)
         return text, None
     except ValueError:
-        return None, f"'{value}' is not a valid date; use YYYY-MM-DD, YYYY-MM or YYYY"
+        return None, f"{excerpt(str(value))} is not a valid date; use YYYY-MM-DD, YYYY-MM or YYYY"
 
 
 def _option_error(issue: Issue, value: object) -> str:
     return (
-        f"'{value}' is not an option of issue '{issue.id}'"
+        f"{excerpt(str(value))} is not an option of issue '{issue.id}'"
         f"{did_you_mean(str(value), issue.option_ids)}; options: {allowed_list(issue.option_ids)}"
     )
 
@@ -93,7 +101,7 @@ def parse_outcome(issue: Issue, value: object) -> tuple[Outcome | None, str | No
         if not is_number(value):
             return None, (
                 f"expected a number on issue '{issue.id}' ({issue.unit}, "
-                f"{issue.min:g} to {issue.max:g}), got {value!r}"
+                f"{issue.min:g} to {issue.max:g}), got {excerpt(value)}"
             )
         x = float(value)
         if not issue.min <= x <= issue.max:
@@ -147,7 +155,7 @@ def _interval(issue: Issue, value: object) -> tuple[Span | None, Errors]:
     lo, hi = value["min"], value["max"]
     for key, x in (("min", lo), ("max", hi)):
         if not is_number(x):
-            errors.append(((key,), f"expected a number, got {x!r}"))
+            errors.append(((key,), f"expected a number, got {excerpt(x)}"))
         elif not issue.min <= x <= issue.max:
             errors.append(
                 (
@@ -215,7 +223,7 @@ def parse_requires(
             errors.append(
                 (
                     (other,),
-                    f"unknown issue '{other}'{did_you_mean(other, issues)}; issues: {allowed_list(list(issues))}",
+                    f"unknown issue {excerpt(str(other))}{did_you_mean(other, issues)}; issues: {allowed_list(list(issues))}",
                 )
             )
             continue
@@ -240,7 +248,7 @@ def position_errors(issue: Issue, pos: Position) -> Errors:
         )
     if not (is_number(pos.salience) and 0 <= pos.salience <= 1):
         errors.append(
-            (("salience",), f"salience must be a number from 0 to 1, got {pos.salience!r}")
+            (("salience",), f"salience must be a number from 0 to 1, got {excerpt(pos.salience)}")
         )
     errors += values_errors(issue, pos)
     return errors
@@ -271,10 +279,12 @@ def parse_position(
     acceptable = _acceptable_or_ideal(issue, given, ideal, errors)
     salience = raw.get("salience", 0.5)
     if not (is_number(salience) and 0 <= salience <= 1):
-        errors.append((("salience",), f"salience must be a number from 0 to 1, got {salience!r}"))
+        errors.append(
+            (("salience",), f"salience must be a number from 0 to 1, got {excerpt(salience)}")
+        )
     red_line = raw.get("red_line", False)
     if not isinstance(red_line, bool):
-        errors.append((("red_line",), f"expected true or false, got {red_line!r}"))
+        errors.append((("red_line",), f"expected true or false, got {excerpt(red_line)}"))
     requires, errs = parse_requires(issues, issue.id, raw.get("requires"))
     errors += [(("requires", *p), m) for p, m in errs]
     conf = raw.get("confidence", confidence)
@@ -282,7 +292,7 @@ def parse_position(
         errors.append(
             (
                 ("confidence",),
-                f"'{conf}' is not a confidence{did_you_mean(str(conf), CONFIDENCES)}; allowed: {', '.join(CONFIDENCES)}",
+                f"{excerpt(str(conf))} is not a confidence{did_you_mean(str(conf), CONFIDENCES)}; allowed: {', '.join(CONFIDENCES)}",
             )
         )
     note = raw.get("note", "")

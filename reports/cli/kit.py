@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import engine
 from engine import CaseError, UnknownIdError, ZopaError
+from engine.model.errors import printable
 from reports.export.tables import csv_text, json_text, rounded
 
 if TYPE_CHECKING:  # the model loads numpy: not needed to build the parser
@@ -380,7 +381,13 @@ def wrap(text: str, first: str = "", rest: str = "  ") -> str:
 
 
 def emit(text: str) -> None:
-    """Write command output to stdout (UTF-8 whatever the locale)."""
+    """Write command output to stdout (UTF-8 whatever the locale), control characters escaped.
+
+    Every command prints through here: a control character or ANSI/OSC
+    escape sequence in a name is shown as ``\\x1b…``, never sent to the
+    terminal raw (:func:`engine.model.errors.printable`).
+    """
+    text = printable(text)
     out = sys.stdout
     try:
         out.write(text)

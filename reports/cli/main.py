@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 import engine
 from engine import CaseError, UnknownIdError, ZopaError
+from engine.model.errors import printable
 from reports.cli.kit import UsageError
 
 __all__ = ["build_parser", "main"]
@@ -58,7 +59,7 @@ class _Parser(argparse.ArgumentParser):
             cmds = sorted(self._subcommands())
             message = f"unknown command '{bad}'{engine.model.errors.did_you_mean(bad, cmds)}; commands: {', '.join(cmds)}"
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, printable(f"{self.prog}: error: {message}\n"))
 
     def _subcommands(self) -> list[str]:
         for action in self._actions:
@@ -100,14 +101,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"zopa: {n} problem{'s' if n != 1 else ''}; nothing was written", file=sys.stderr)
         return 1
     except (UsageError, UnknownIdError) as exc:
-        print(f"zopa {args.command}: error: {exc}", file=sys.stderr)
+        print(printable(f"zopa {args.command}: error: {exc}"), file=sys.stderr)
         return 2
     except ZopaError as exc:
-        print(f"zopa {args.command}: {exc}", file=sys.stderr)
+        print(printable(f"zopa {args.command}: {exc}"), file=sys.stderr)
         return 1
     except OSError as exc:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"zopa {args.command}: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(printable(f"zopa {args.command}: {exc.strerror or exc}{where}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("zopa: interrupted", file=sys.stderr)
@@ -116,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("ZOPA_DEBUG"):
             raise
         print(
-            f"zopa {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+            printable(f"zopa {args.command}: internal error: {type(exc).__name__}: {exc}") + "\n"
             "This is a bug in zopa; rerun with ZOPA_DEBUG=1 for details and please report it.",
             file=sys.stderr,
         )

@@ -27,6 +27,7 @@ from reports.export.tables import (
     json_text,
     position_csv_rows,
     position_rows,
+    spreadsheet_text,
 )
 
 __all__ = ["export_files"]
@@ -82,8 +83,16 @@ def _xlsx(sheets: dict[str, pd.DataFrame], date: str) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, df in sheets.items():
-            df.to_excel(writer, sheet_name=name[:31], index=False)
+            safe = df.rename(columns=lambda c: spreadsheet_text(str(c)))
+            safe = safe.apply(
+                lambda s: s if pd.api.types.is_numeric_dtype(s) else s.map(spreadsheet_text)
+            )
+            safe.to_excel(writer, sheet_name=name[:31], index=False)
             ws = writer.sheets[name[:31]]
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":  # never a formula: case text is data
+                        cell.data_type = "s"
             ws.freeze_panes = "A2"
             for col in ws.columns:
                 width = max((len(str(c.value)) for c in col if c.value is not None), default=8)

@@ -9,6 +9,12 @@
   it since; a file the user made or edited is left alone and the command
   stops with a message naming it, unless ``--force`` is given. Files whose
   content would not change are not rewritten.
+- The manifest is written first, as an intent: for each file about to be
+  replaced it lists both the old and the new digest, so a run killed
+  between two replacements leaves files the next run still recognises as
+  zopa's; it is rewritten with the new digests once every file is in place.
+  Temporary files zopa left behind (``.NAME.xxxx.tmp`` for a NAME it
+  writes) are removed by the next run.
 - A single output file the user named on the command line (``-o g.graphml``)
   is what they asked for; replacing an existing one is reported.
 """
@@ -16,6 +22,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -92,7 +99,7 @@ def write_bundle(
         )
     manifest_path = folder / MANIFEST
     try:
-        manifest: dict[str, str] = (
+        manifest: dict[str, object] = (
             json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
         )
         if not isinstance(manifest, dict):
@@ -100,6 +107,7 @@ def write_bundle(
     except (OSError, ValueError):
         manifest = {}
     payload = {name: (d.encode("utf-8") if isinstance(d, str) else d) for name, d in files.items()}
+    _clean_temporaries(folder, set(payload) | set(manifest) | {MANIFEST})
     status: dict[str, str] = {}
     conflicts = []
     for name, data in sorted(payload.items()):
@@ -113,7 +121,7 @@ def write_bundle(
         old = path.read_bytes()
         if old == data:
             status[name] = "unchanged"
-        elif manifest.get(name) == _digest(old) or force:
+        elif _digest(old) in _digests(manifest.get(name)) or force:
             status[name] = "replaced"
         else:
             conflicts.append(str(path))
@@ -123,12 +131,43 @@ def write_bundle(
             + ", ".join(conflicts)
             + "; choose another folder with -o, or use --force to replace them"
         )
+    changing = {name for name, s in status.items() if s != "unchanged"}
+    intent = dict(manifest)
+    for name in changing:  # either digest is zopa's until the run completes
+        before = _digests(manifest.get(name)) if status[name] == "replaced" else []
+        intent[name] = sorted({*before, _digest(payload[name])})
+    if changing:
+        _write_manifest(manifest_path, intent)
     for name, data in sorted(payload.items()):
-        if status[name] != "unchanged":
+        if name in changing:
             _atomic_write(folder / name, data)
         manifest[name] = _digest(data)
-    _atomic_write(
-        manifest_path,
-        (json.dumps(dict(sorted(manifest.items())), indent=2) + "\n").encode("utf-8"),
-    )
+    _write_manifest(manifest_path, manifest)
     return status
+
+
+def _write_manifest(path: Path, manifest: Mapping[str, object]) -> None:
+    _atomic_write(path, (json.dumps(dict(sorted(manifest.items())), indent=2) + "\n").encode())
+
+
+def _digests(entry: object) -> list[str]:
+    """The digests a manifest entry accepts: one (a run completed) or several (an intent)."""
+    if isinstance(entry, str):
+        return [entry]
+    if isinstance(entry, list):
+        return [d for d in entry if isinstance(d, str)]
+    return []
+
+
+def _clean_temporaries(folder: Path, names: set[str]) -> None:
+    """Remove ``.NAME.xxxx.tmp`` files an interrupted zopa left for the files it writes."""
+    if not folder.is_dir():
+        return
+    for name in names:
+        target = folder / name
+        if not target.parent.is_dir():
+            continue
+        for tmp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if tmp.is_file() and not tmp.is_symlink():
+                    tmp.unlink()

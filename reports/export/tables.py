@@ -64,14 +64,35 @@ def json_text(data: Any) -> str:
     )
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(v: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, made inert with a leading ``'``.
+
+    Only text is changed (numbers are written as numbers); the ``'`` is what
+    spreadsheets themselves use to mark a cell as text (docs/cli.md, "Exports").
+
+    Examples
+    --------
+    >>> spreadsheet_text('=HYPERLINK("http://x")'), spreadsheet_text("-1"), spreadsheet_text(-1)
+    ('\'=HYPERLINK("http://x")', "'-1", -1)
+    """
+    if isinstance(v, str) and v.startswith(FORMULA_STARTS):
+        return "'" + v
+    return v
+
+
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV with a header row; floats to 6 significant digits, text made formula-safe."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(headers)
+    w.writerow([spreadsheet_text(str(h)) for h in headers])
     for row in rows:
         w.writerow(
             [
-                "" if v is None else (f"{v:.6g}" if isinstance(v, float) else v)
+                "" if v is None else (f"{v:.6g}" if isinstance(v, float) else spreadsheet_text(v))
                 for v in rounded(list(row))
             ]
         )

@@ -145,6 +145,7 @@ FONT = "DejaVu Sans"
 
 #: rcParams applied by :func:`zopa_style`.
 RC: dict[str, Any] = {
+    "text.parse_math": False,  # names come from case files: never read as mathtext
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
     "font.size": 10.0,
