@@ -22,6 +22,16 @@ from engine.model.values import VALUES_HELP
 
 __all__ = ["SLUG", "case_schema", "party_schema", "scenario_schema", "schema_json", "schemas"]
 
+#: Most items a case may hold (docs/format.md, "Limits"): far above any
+#: negotiation written by hand, low enough that every analysis stays bounded.
+MAX_PARTIES = 200
+MAX_ISSUES = 500
+MAX_OPTIONS = 100
+MAX_SOURCES = 5000
+MAX_SNAPSHOTS = 500
+MAX_STATEMENTS = 5000  # per party file
+MAX_CHANGES = 1000  # per scenario
+
 _BASE = "https://zopa.invalid/schemas/"
 
 _ID = {
@@ -193,7 +203,12 @@ def _issue() -> dict[str, Any]:
                 "short": _SHORT,
                 "description": _TEXT,
                 "scale": {"enum": list(SCALES)},
-                "options": {"type": "array", "items": option, "minItems": 2},
+                "options": {
+                    "type": "array",
+                    "items": option,
+                    "minItems": 2,
+                    "maxItems": MAX_OPTIONS,
+                },
                 "status_quo": {"type": ["string", "number"]},
                 "unit": _TEXT,
                 "min": {"type": "number"},
@@ -245,10 +260,15 @@ def case_schema() -> dict[str, Any]:
             "title": _TEXT,
             "description": _TEXT,
             "as_of": _DATE,
-            "parties": {"type": "array", "items": _party(), "minItems": 1},
-            "issues": {"type": "array", "items": _issue(), "minItems": 1},
-            "sources": {"type": "array", "items": source},
-            "snapshots": {"type": "array", "items": snapshot},
+            "parties": {
+                "type": "array",
+                "items": _party(),
+                "minItems": 1,
+                "maxItems": MAX_PARTIES,
+            },
+            "issues": {"type": "array", "items": _issue(), "minItems": 1, "maxItems": MAX_ISSUES},
+            "sources": {"type": "array", "items": source, "maxItems": MAX_SOURCES},
+            "snapshots": {"type": "array", "items": snapshot, "maxItems": MAX_SNAPSHOTS},
         },
     )
 
@@ -269,7 +289,10 @@ def party_schema() -> dict[str, Any]:
         "party.schema.json",
         "zopa parties/<party-id>.yaml",
         ["party", "statements"],
-        {"party": _ID, "statements": {"type": "array", "items": statement}},
+        {
+            "party": _ID,
+            "statements": {"type": "array", "items": statement, "maxItems": MAX_STATEMENTS},
+        },
     )
 
 
@@ -332,7 +355,7 @@ def scenario_schema() -> dict[str, Any]:
             "at": _DATE,
             "sources": {"type": "array", "items": _ID},
             "note": _TEXT,
-            "changes": {"type": "array", "items": change, "minItems": 1},
+            "changes": {"type": "array", "items": change, "minItems": 1, "maxItems": MAX_CHANGES},
         },
     )
 

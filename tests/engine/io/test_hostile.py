@@ -175,3 +175,17 @@ def test_a_link_inside_the_case_folder_is_followed(folder):
     (folder / "parties" / "a.yaml").rename(folder / "a-original.yaml")
     (folder / "parties" / "a.yaml").symlink_to(folder / "a-original.yaml")
     assert engine.load_case(folder).party("a").id == "a"
+
+
+def test_counts_beyond_the_limits_are_located_errors(folder):
+    from engine.io.schema import MAX_OPTIONS, MAX_PARTIES
+
+    extra = "".join(
+        f"  - {{id: p{n}, name: Party {n}, role: observer}}\n" for n in range(MAX_PARTIES)
+    )
+    edit(folder, "case.yaml", "parties:\n", "parties:\n" + extra)
+    options = "".join(f"      - {{id: x{n}, label: X{n}}}\n" for n in range(MAX_OPTIONS))
+    edit(folder, "case.yaml", "      - {id: z, label: Z}\n", "      - {id: z, label: Z}\n" + options)
+    found = {(p.field, p.message) for p in problems(folder)}
+    assert ("parties", f"must have at most {MAX_PARTIES} items") in found
+    assert any(f == "issues[1].options" and "at most 100 items" in m for f, m in found), found
