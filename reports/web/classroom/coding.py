@@ -83,6 +83,35 @@ def check_units(case: Case, raw: Any, field: str = "units") -> list[list[str]]:
     return sorted(out, key=lambda u: order[(u[0], u[1])])
 
 
+def units_of(case: Case, parties: Any = None, issues: Any = None) -> list[list[str]]:
+    """Every unit of the given parties × issues (each default: all), checked like :func:`check_units`."""
+    from reports.web.state import BadRequest
+
+    errors: Errors = []
+    picked = []
+    for field, raw, known in (
+        ("parties", parties, case.party_ids),
+        ("issues", issues, case.issue_ids),
+    ):
+        if isinstance(raw, str):
+            raw = [x.strip() for x in raw.split(",") if x.strip()]
+        if raw in (None, []):
+            picked.append(list(known))
+            continue
+        if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+            _err(errors, field, "must be a list of ids")
+            picked.append([])
+            continue
+        kind = field[:-3] + "y" if field == "parties" else field[:-1]
+        for n, x in enumerate(raw):
+            if x not in known:
+                _err(errors, f"{field}[{n}]", unknown_message(kind, x, list(known)))
+        picked.append([x for x in known if x in raw])
+    if errors:
+        raise BadRequest(errors)
+    return [[p, i] for p in picked[0] for i in picked[1]]
+
+
 def check_coding(
     case: Case, units: Sequence[Sequence[str]], body: Mapping[str, Any]
 ) -> dict[str, Any]:

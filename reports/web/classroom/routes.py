@@ -94,8 +94,13 @@ async def create(request: Request) -> Response:
     if ctype.startswith(("application/zip", "application/x-zip", "application/octet-stream")):
         blob = await request.body()
         case = await _call(load_zip, blob)
-        units_raw = request.query_params.get("units", "")
-        units = coding.check_units(case, [u for u in units_raw.split(",") if u.strip()], "units")
+        q = request.query_params
+        units_raw = [u for u in q.get("units", "").split(",") if u.strip()]
+        units = (
+            coding.check_units(case, units_raw)
+            if units_raw
+            else coding.units_of(case, q.get("parties"), q.get("issues"))
+        )
         code, token = await _call(store.create_class, cls.db, case.id, units, blob)
     else:
         body = await json_body(request)
@@ -104,7 +109,11 @@ async def create(request: Request) -> Response:
                 "case", f"required: a case id; cases: {', '.join(cls.cases.folders)}"
             )
         case = await _call(cls.cases.get, body["case"])
-        units = coding.check_units(case, body.get("units"))
+        units = (
+            coding.check_units(case, body.get("units"))
+            if body.get("units")
+            else coding.units_of(case, body.get("parties"), body.get("issues"))
+        )
         code, token = await _call(store.create_class, cls.db, case.id, units, None)
     return JSONResponse(
         {
@@ -254,7 +263,14 @@ async def new_page(request: Request) -> Response:
 
     cls = _classes(request)
     cases = await _call(lambda: [cls.cases.get(c) for c in cls.cases.folders])
-    return HTMLResponse(render("class_new.html.j2", cases=cases, max_upload=MAX_UPLOAD // 2**20))
+    return HTMLResponse(
+        render(
+            "class_new.html.j2",
+            cases=cases,
+            default=cls.cases.default,
+            max_upload=MAX_UPLOAD // 2**20,
+        )
+    )
 
 
 async def teacher_page(request: Request) -> Response:
