@@ -160,11 +160,15 @@ async def put_coding(request: Request) -> Response:
     code = _code(request)
     token = _bearer(request)
     body = await json_body(request)
-    info, name = await _call(store.student_of, cls.db, code, token)
-    case = await _call(cls.case_of, info)
-    checked = await _call(coding.check_coding, case, info["units"], body)
-    revision = await _call(store.submit, cls.db, code, token, "coding", {"positions": checked})
-    return JSONResponse({"saved": True, "name": name, "revision": revision, "positions": checked})
+
+    def check(info: dict[str, Any]) -> dict[str, Any]:
+        case = cls.case_of(info)
+        return {"positions": coding.check_coding(case, info["units"], body)}
+
+    revision, name, saved = await _call(store.submit, cls.db, code, token, "coding", check)
+    return JSONResponse(
+        {"saved": True, "name": name, "revision": revision, "positions": saved["positions"]}
+    )
 
 
 async def get_coding(request: Request) -> Response:

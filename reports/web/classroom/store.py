@@ -12,9 +12,10 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -139,7 +140,7 @@ def join_class(db: Database, code: str, name: Any) -> tuple[str, str]:
     try:
         with db.session() as s:
             c = _class(s, code)
-            count = len(c.students)
+            count = s.scalar(select(func.count()).where(Student.class_id == c.id)) or 0
             if count >= MAX_STUDENTS:
                 raise bad_request("code", f"the class is full ({MAX_STUDENTS} students)", 409)
             taken = s.scalar(
@@ -169,14 +170,26 @@ def student_of(db: Database, code: str, token: str | None) -> tuple[dict[str, An
 
 
 def submit(
-    db: Database, code: str, token: str | None, kind: str, body: dict[str, Any], note: str = ""
-) -> int:
-    """Store (or replace) the student's submission of ``kind``; its revision once committed."""
+    db: Database,
+    code: str,
+    token: str | None,
+    kind: str,
+    body: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]],
+    note: str = "",
+) -> tuple[int, str, dict[str, Any]]:
+    """Store (or replace) the student's submission of ``kind``: (revision, name, body), committed.
+
+    ``body`` may be a function of the class (:func:`class_info`) that checks the
+    request and returns the body: it runs after the token is checked, in the
+    same transaction (one round of queries a submission).
+    """
     for _ in range(3):
         try:
             with db.session() as s:
                 c = _class(s, code)
                 st = _student(s, c, token)
+                if callable(body):
+                    body = body(class_info(c))
                 if c.exercises.get(kind) != "open":
                     raise bad_request(
                         kind, f"the {kind} exercise is closed; ask the teacher to open it", 409
@@ -199,7 +212,7 @@ def submit(
                 else:
                     sub.body, sub.note, sub.revision = body, note, sub.revision + 1
                 s.flush()
-                return sub.revision
+                return sub.revision, st.name, body
         except IntegrityError:
             continue  # a concurrent first submission of the same student won: update it
     raise bad_request(kind, "the submission collided with another one; send it again", 409)

@@ -135,7 +135,9 @@ def test_a_whole_class_in_the_browser(browser, class_server, tmp_path):
         else:
             assert float(shown) == pytest.approx(value, abs=1e-12), variable
             assert f"{value:.3f}" in cell.inner_text()
-    expect(teacher.locator("#disputed figure")).to_have_count(2)  # both units: Cat's salience differs
+    expect(teacher.locator("#disputed figure")).to_have_count(
+        2
+    )  # both units: Cat's salience differs
     expect(teacher.locator("#disputed figcaption").first).to_contain_text("russia × nato")
     assert "<i>carefully</i>" in teacher.locator("#disputed").inner_text()
     _shot(teacher, "teacher-1280")
