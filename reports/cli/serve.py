@@ -28,9 +28,20 @@ otherwise. Nothing is fetched from the network: the page works offline.
 The JSON API (GET /api/health, GET /api/cases, POST /api/whatif) is
 documented in docs/api.md. Stop the server with Ctrl-C.
 
+Class mode is always on: a teacher opens http://HOST:PORT/class, creates a
+class and gets a join code, a join link with its QR code and a private
+teacher link; students join with the code and a display name (no accounts)
+and code the positions the teacher assigned; the teacher's page shows who
+submitted and, after the reveal, Krippendorff's alpha and the disputed units
+(docs/classroom.md). Classes are kept in a database: --db sqlite:///PATH
+(default: $XDG_DATA_HOME/zopa/classes.sqlite3, printed at start) or
+--db postgresql+psycopg://USER@HOST:PORT/DB. For students on other
+computers, listen on the class network: --host 0.0.0.0.
+
 examples:
   zopa serve
   zopa serve my-case/ --port 8080 --open
+  zopa serve --host 0.0.0.0 --db sqlite:///class-2026.sqlite3
 """
 
 
@@ -53,6 +64,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
     )
     p.add_argument("--open", action="store_true", help="open the page in the default browser")
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="the class database: sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB "
+        "(default: sqlite in $XDG_DATA_HOME/zopa/classes.sqlite3)",
+    )
     p.set_defaults(func=run_serve)
 
 
@@ -91,10 +108,21 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from reports.web.app import create_app
+    from reports.web.classroom.db import Database, DatabaseError, default_url, shown_url
     from reports.web.state import CaseStore
 
     store = CaseStore.from_arguments(args.case)
-    app = create_app(store)
+    url_db = args.db or default_url()
+    try:
+        db = Database(url_db)
+        db.upgrade()
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+    except Exception as exc:  # the driver's own error: cannot connect, no such folder, …
+        raise UsageError(
+            f"--db {shown_url(url_db)}: cannot open the class database: {exc}"
+        ) from None
+    app = create_app(store, db)
     sock = _bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
@@ -106,6 +134,7 @@ def run_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"zopa explorer: {url}  (case {store.default}; Ctrl-C stops it)", flush=True)
+    print(f"zopa classes: {url}class  (database {shown_url(url_db)})", flush=True)
     if args.open:
         import webbrowser
 

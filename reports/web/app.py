@@ -11,6 +11,8 @@ Routes
 ``GET /explore/{case}/report.html``       the full report of the changed case
 ``GET /api/health``, ``GET /api/cases``, ``GET /api/cases/{case}/scenarios/{id}``,
 ``POST /api/whatif``                      the JSON API (docs/api.md)
+``/class``, ``/join/{code}``, ``/class/{code}/…``, ``/api/classes…``
+                                          class mode (:mod:`reports.web.classroom.routes`)
 
 Every error a client can cause is answered with 400 (or 404, 405, 413) and
 ``{"errors": [{"field", "message"}]}`` naming what is wrong and what is allowed;
@@ -35,6 +37,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reports.web import api, pages
+from reports.web.classroom.db import Database
+from reports.web.classroom.routes import Classes
+from reports.web.classroom.routes import routes as classroom_routes
+from reports.web.classroom.upload import MAX_UPLOAD
 from reports.web.state import MAX_BODY, BadRequest, CaseStore, bad_request
 
 __all__ = ["SECURITY_HEADERS", "create_app"]
@@ -56,6 +62,7 @@ SECURITY_HEADERS = {
 def _route_table() -> list[Any]:
     static = resources.files("reports.web") / "static"
     return [
+        *classroom_routes(),
         Route("/assets/report.css", pages.report_css),
         Route("/", pages.home),
         Route("/explore/{case}", pages.explore),
@@ -81,9 +88,10 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = _limit(scope)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-            await _send_json(send, 413, _body_too_large())
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _send_json(send, 413, _body_too_large(limit))
             return
         received = 0
 
@@ -91,8 +99,8 @@ class _Guard:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > MAX_BODY:
-                raise bad_request("body", f"larger than {MAX_BODY // 1024} KiB", 413)
+            if received > limit:
+                raise bad_request("body", f"larger than {limit // 1024} KiB", 413)
             return message
 
         async def with_headers(message: Message) -> None:
@@ -108,8 +116,13 @@ class _Guard:
         await self.app(scope, limited, with_headers)
 
 
-def _body_too_large() -> dict[str, Any]:
-    return {"errors": [{"field": "body", "message": f"larger than {MAX_BODY // 1024} KiB"}]}
+def _limit(scope: Scope) -> int:
+    """The body limit: a case folder uploaded to ``POST /api/classes`` may be larger."""
+    return MAX_UPLOAD if scope.get("path") == "/api/classes" else MAX_BODY
+
+
+def _body_too_large(limit: int = MAX_BODY) -> dict[str, Any]:
+    return {"errors": [{"field": "body", "message": f"larger than {limit // 1024} KiB"}]}
 
 
 async def _send_json(send: Send, status: int, payload: Any) -> None:
@@ -151,8 +164,12 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
     return _error_page(request, 500, errors)
 
 
-def create_app(store: CaseStore | None = None) -> Starlette:
+def create_app(store: CaseStore | None = None, db: Database | str | None = None) -> Starlette:
     """The explorer application for the cases in ``store`` (default: the shipped cases).
+
+    Class mode is always on: ``db`` is its database (a :class:`Database` or a URL;
+    default an in-memory SQLite database, gone when the process ends — ``zopa
+    serve`` passes a file). Its schema is brought to the newest version here.
 
     Examples
     --------
@@ -169,5 +186,8 @@ def create_app(store: CaseStore | None = None) -> Starlette:
     }
     app = Starlette(routes=_route_table(), exception_handlers=dict(handlers))
     app.state.store = store
+    database = db if isinstance(db, Database) else Database(db or "sqlite://")
+    database.upgrade()
+    app.state.classes = Classes(database, store)
     app.add_middleware(_Guard)
     return app

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -37,13 +38,21 @@ def need(what: str) -> None:
 
 
 def start_server(*args: str) -> tuple[subprocess.Popen[str], str]:
-    """Start ``zopa serve --port 0 ARGS`` and return the process and the URL it printed."""
+    """Start ``zopa serve --port 0 ARGS`` and return the process and the URL it printed.
+
+    Without ``--db`` the class database goes to a fresh temporary data folder,
+    never to the user's own (``$XDG_DATA_HOME``).
+    """
+    env = dict(os.environ)
+    if "--db" not in args:
+        env["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="zopa-data-")
     proc = subprocess.Popen(
         [sys.executable, "-m", "reports.cli", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        env=env,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()

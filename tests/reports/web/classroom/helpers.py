@@ -1,0 +1,92 @@
+"""Shared by the class-mode tests: codings written by hand, and the engine's α computed the CLI's way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import engine
+from reports.export.sheet import write_sheet
+
+UNITS = ["russia:nato", "ukraine:nato", "russia:crimea", "ukraine:crimea"]
+
+#: Three students' codings of the four units (they disagree on some).
+CODINGS: dict[str, dict[str, Any]] = {
+    "Ann": {
+        "russia": {
+            "nato": {
+                "ideal": "permanent_neutrality",
+                "acceptable": ["permanent_neutrality", "legal_bar"],
+                "salience": 0.8,
+                "red_line": True,
+                "justification": "The memorandum asks for neutrality.",
+                "sources": ["fs-111-natylie-memorandums"],
+            },
+            "crimea": {"ideal": "de_jure_russian", "salience": 0.9, "red_line": True},
+        },
+        "ukraine": {
+            "nato": {
+                "ideal": "membership",
+                "acceptable": ["membership", "open_door"],
+                "salience": 0.9,
+                "red_line": False,
+            },
+            "crimea": {"ideal": "ukrainian_control", "salience": 0.7, "red_line": False},
+        },
+    },
+    "Ben": {
+        "russia": {
+            "nato": {
+                "ideal": "legal_bar",
+                "salience": 0.6,
+                "red_line": False,
+                "justification": "A legal bar is what they said in 2025.",
+            },
+            "crimea": {"ideal": "de_jure_russian", "salience": 0.9, "red_line": True},
+        },
+        "ukraine": {
+            "nato": {"ideal": "membership", "salience": 0.9, "red_line": False},
+            "crimea": {"ideal": "ukrainian_control", "salience": 0.6, "red_line": False},
+        },
+    },
+    "Cat": {
+        "russia": {
+            "nato": {"ideal": "legal_bar", "salience": 0.9, "red_line": True},
+            "crimea": {"ideal": "de_jure_russian", "salience": 1.0, "red_line": True},
+        },
+        "ukraine": {"nato": {"ideal": "membership", "salience": 0.8, "red_line": False}},
+    },
+}
+
+
+def engine_alpha(
+    case: engine.Case, codings: dict[str, dict[str, Any]], tmp: Path
+) -> dict[str, float | None]:
+    """α per variable the CLI's way: each coding written as a case folder from the sheet, loaded, compared."""
+    folders = []
+    for name, coding in codings.items():
+        folder = tmp / name
+        write_sheet(case, folder)
+        for party, positions in coding.items():
+            clean = {
+                i: {k: v for k, v in p.items() if k not in ("justification", "sources")}
+                for i, p in positions.items()
+            }
+            doc = {
+                "party": party,
+                "statements": [
+                    {
+                        "as_of": case.as_of.isoformat(),
+                        "sources": [case.sources[0].id],
+                        "positions": clean,
+                    }
+                ],
+            }
+            (folder / "parties" / f"{party}.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+        folders.append(folder)
+    agr = engine.coder_agreement(
+        [engine.load_case(f) for f in folders], names=list(codings), draws=0
+    )
+    return {v: agr.alpha[v].value for v in ("ideal", "acceptable", "salience", "red_line")}
