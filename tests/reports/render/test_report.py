@@ -201,10 +201,9 @@ def test_html_is_self_contained(tiny_full):
 
 def test_markdown_figures_are_files_beside_it(tiny_full):
     text, files = render_markdown(tiny_full)
-    for name in re.findall(r"\]\((figures/[^)]+)\)", text):
-        assert name in files
-    assert all(k.startswith("figures/") for k in files)
-    assert any(k.endswith(".png") for k in files) and any(k.endswith(".svg") for k in files)
+    linked = re.findall(r"\]\((figures/[^)]+)\)", text)
+    assert linked and sorted(linked) == sorted(files), "exactly the files the text shows"
+    assert all(k.startswith("figures/") and k.endswith(".svg") for k in files)
 
 
 # ----------------------------------------------------------------- end to end
