@@ -12,6 +12,7 @@ only date in the output, so the same input gives byte-identical files.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -394,7 +395,7 @@ def _chunks(data: Any, n: int) -> tuple[Part, ...]:
             plot_position_map,
             size_position_map,
         )
-        for a, b in zip(bounds, bounds[1:], strict=False)
+        for a, b in itertools.pairwise(bounds)
     )
 
 
