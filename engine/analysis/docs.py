@@ -47,9 +47,10 @@ Returns
 DataFrame
     Indexed by party ids (rows ``party``, columns ``other``); values in
     [0, 1] or NaN.""",
-    "shared_issues": """\
-Over the issues ``I_pq`` on which both ``p`` and ``q`` have positions,
-with ``w_i = (s_p,i + s_q,i) / 2``::""",
+    "stake_weights": """\
+With ``I_p`` the issues on which ``p`` has a position, ``I_pq = I_p ∩ I_q``
+the issues both state, and ``w_i = (s_p,i + s_q,i) / 2`` where a party
+without a position on ``i`` has salience 0 there::""",
 }
 
 

@@ -32,7 +32,12 @@ from engine.analysis.graph_analytics import (
     conflict_clusters,
     position_centrality,
 )
-from engine.analysis.measures import conflict_matrix, overlap_matrix
+from engine.analysis.measures import (
+    conflict_matrix,
+    coverage_matrix,
+    overlap_matrix,
+    shared_issues_matrix,
+)
 from engine.model.case import Case, Position, Span
 
 __all__ = [
@@ -233,16 +238,21 @@ def party_graph(case: Case, *, at: Any = None, parties: Parties = None) -> nx.Gr
     networkx.Graph
         Every selected party is a node (``name``, ``role``, ``positions``:
         the number of issues it has a position on). An edge joins two
-        parties whose :func:`~engine.analysis.measures.conflict_matrix` value is > 0,
-        with ``weight`` = ``conflict`` = that value and ``overlap`` = the
-        :func:`~engine.analysis.measures.overlap_matrix` value. Pairs with conflict 0
-        (compatible on every shared issue) or NaN (no shared issue, or zero
-        total weight) get no edge: an edge means "these two collide".
+        parties whose pair conflict
+        (:func:`~engine.analysis.measures.conflict_matrix`, by stake) is > 0,
+        with ``weight`` = ``conflict`` = that value, ``overlap`` = the pair
+        overlap by stake (:func:`~engine.analysis.measures.overlap_matrix`),
+        ``coverage`` (:func:`~engine.analysis.measures.coverage_matrix`) and
+        ``shared_issues`` (the number of issues both state). Pairs with
+        conflict 0 (compatible on every shared issue, or no shared issue) or
+        NaN (no issue with a positive salience) get no edge: an edge means
+        "these two collide".
 
     Notes
     -----
-    ``conflict(p, q) = Σ_i w_i · gap_i(p, q) / Σ_i w_i`` over the issues both
-    address, ``w_i = (s_p,i + s_q,i) / 2``. O(m · n² · k).
+    ``conflict(p, q) = Σ_{i ∈ I_p ∩ I_q} w_i · gap_i(p, q) / Σ_{i ∈ I_p ∪ I_q} w_i``
+    with ``w_i = (s_p,i + s_q,i) / 2``, a party without a position on ``i``
+    counting as salience 0 there. O(m · n² · k).
 
     Examples
     --------
@@ -256,6 +266,8 @@ def party_graph(case: Case, *, at: Any = None, parties: Parties = None) -> nx.Gr
     arr = case_arrays(case, at, parties)
     cm = conflict_matrix(case, at=at, parties=parties).to_numpy()
     om = overlap_matrix(case, at=at, parties=parties).to_numpy()
+    cov = coverage_matrix(case, at=at, parties=parties).to_numpy()
+    shared = shared_issues_matrix(case, at=at, parties=parties).to_numpy()
     counts = (
         np.sum([ia.has for ia in arr.issues], axis=0, dtype=int)
         if arr.issues
@@ -269,5 +281,8 @@ def party_graph(case: Case, *, at: Any = None, parties: Parties = None) -> nx.Gr
         pairs = np.argwhere(np.triu(cm > 0, k=1))  # NaN > 0 is False
     for i, j in pairs:
         c = float(cm[i, j])
-        G.add_edge(arr.parties[i], arr.parties[j], weight=c, conflict=c, overlap=float(om[i, j]))
+        G.add_edge(
+            arr.parties[i], arr.parties[j], weight=c, conflict=c, overlap=float(om[i, j]),
+            coverage=float(cov[i, j]), shared_issues=int(shared[i, j]),
+        )  # fmt: skip
     return G

@@ -16,7 +16,7 @@ import pandas as pd
 from engine.analysis import kernels
 from engine.analysis.arrays import Parties, case_arrays
 from engine.analysis.docs import fill_doc
-from engine.analysis.measures import overlap_matrix, total_conflict
+from engine.analysis.measures import conflict_matrix, overlap_matrix, total_conflict
 from engine.analysis.positions import describe_position
 from engine.analysis.zones import zone_row
 from engine.model.case import Acceptable, Case, Position, Span
@@ -27,32 +27,56 @@ __all__ = ["CHANGE_KINDS", "issue_timeline", "position_changes", "timeline"]
 CHANGE_KINDS = ("new", "withdrawn", "softened", "hardened", "moved", "other")
 
 
+def _default_pair(case: Case, chosen: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first two selected belligerents, else the first two selected parties."""
+    fighting = [p for p in chosen if case.party(p).role == "belligerent"]
+    pick = fighting if len(fighting) >= 2 else list(chosen)
+    return (pick[0], pick[1]) if len(pick) >= 2 else None
+
+
 @fill_doc
-def timeline(case: Case, *, parties: Parties = None) -> pd.DataFrame:
-    """One row per snapshot: total conflict, agreement zones, mean overlap.
+def timeline(
+    case: Case, *, parties: Parties = None, pair: tuple[str, str] | None = None
+) -> pd.DataFrame:
+    """One row per snapshot: a comparable pair conflict, the share of open zones, who is silent.
 
     {parameters_case_parties}
+    pair : (str, str), optional
+        The two parties whose pair conflict is followed (default: the first
+        two selected parties with role ``belligerent``, else the first two
+        selected parties). Stored in ``result.attrs["pair"]`` (None when
+        fewer than two parties are selected).
 
     Returns
     -------
     DataFrame
         Indexed by snapshot id (``snapshot``), in date order, with columns
-        ``date`` (datetime64), ``label``, ``total_conflict``,
-        ``issues_with_positions`` (issues on which at least one selected
-        party has a position), ``issues_compared`` (at least two),
-        ``open_zones`` (issues compared whose agreement zone is not empty)
-        and ``mean_overlap``.
+        ``date`` (datetime64), ``label``, ``pair_conflict``,
+        ``open_zone_share``, ``without_position`` (comma-separated ids of
+        the selected parties with no position at all on that date; "" when
+        every one has some), ``total_conflict``, ``issues_with_positions``
+        (issues on which at least one selected party has a position),
+        ``issues_compared`` (at least two), ``open_zones`` (issues compared
+        whose agreement zone is not empty) and ``mean_overlap``.
 
     Notes
     -----
     At snapshot date D:
 
-    - total_conflict = Σ_i Σ_{p<q} gap_i(p, q) · (s_p + s_q)/2
-      (:func:`~engine.analysis.measures.total_conflict`);
-    - open_zones = |{i : n_i ≥ 2 and ∩_p A_p,i ≠ ∅}|;
-    - mean_overlap = mean over unordered pairs {p, q} of the
-      :func:`~engine.analysis.measures.overlap_matrix` entries that are defined
-      (NaN when no pair shares an issue).
+    - pair_conflict = the **pair conflict** by stake of ``pair``
+      (:func:`~engine.analysis.measures.conflict_matrix`):
+      Σ_{i shared} w_i · gap_i / Σ_{i stated by either} w_i — a share in
+      [0, 1], comparable between dates however many positions are stated;
+    - open_zone_share = open_zones / issues_compared (NaN when no issue is
+      compared), with open_zones = |{i : n_i ≥ 2 and ∩_p A_p,i ≠ ∅}|;
+    - total_conflict = the **total conflict** Σ_i Σ_{p<q} gap_i(p, q) ·
+      (s_p + s_q)/2 (:func:`~engine.analysis.measures.total_conflict`): a
+      sum, which grows with the number of positions stated — compare it
+      between dates only when ``without_position`` and the issues compared
+      are the same;
+    - mean_overlap = mean over unordered pairs {p, q} of the pair overlaps by
+      stake (:func:`~engine.analysis.measures.overlap_matrix`) that are
+      defined (NaN when none is).
 
     O(T · m · n² · k) for T snapshots.
 
@@ -60,9 +84,18 @@ def timeline(case: Case, *, parties: Parties = None) -> pd.DataFrame:
     --------
     >>> from engine import load_case
     >>> t = timeline(load_case("tests/cases/tiny"))
-    >>> list(t.index), t["open_zones"].tolist()
-    (['early', 'late'], [0, 0])
+    >>> list(t.index), t["open_zones"].tolist(), t.attrs["pair"]
+    (['early', 'late'], [0, 0], ('a', 'b'))
+    >>> t["without_position"].tolist()
+    ['', '']
     """
+    chosen = case.resolve_parties(parties)
+    if pair is None:
+        pair = _default_pair(case, chosen)
+    else:
+        pair = (str(pair[0]), str(pair[1]))
+        for p in pair:
+            case.party(p)  # an unknown id raises UnknownIdError
     rows = []
     for snap in case.snapshot_dates():
         arr = case_arrays(case, snap.date, parties)
@@ -73,22 +106,36 @@ def timeline(case: Case, *, parties: Parties = None) -> pd.DataFrame:
         total = total_conflict(case, at=snap.date, parties=parties)
         ov = overlap_matrix(case, at=snap.date, parties=parties).to_numpy()[iu]
         ov = ov[~np.isnan(ov)]
+        has = np.zeros(n, dtype=bool)
+        for ia in arr.issues:
+            has |= ia.has
+        pc = float("nan")
+        if pair is not None:
+            pc = float(conflict_matrix(case, at=snap.date, parties=pair).loc[pair[0], pair[1]])
+        opened = sum(not zone_row(ia)["empty"] for ia in compared)
         rows.append({
             "snapshot": snap.id,
             "date": pd.Timestamp(snap.date),
             "label": snap.label or snap.id,
+            "pair_conflict": pc,
+            "open_zone_share": opened / len(compared) if compared else float("nan"),
+            "without_position": ",".join(p for p, h in zip(arr.parties, has, strict=True) if not h),
             "total_conflict": total,
             "issues_with_positions": int((counts >= 1).sum()),
             "issues_compared": len(compared),
-            "open_zones": sum(not zone_row(ia)["empty"] for ia in compared),
+            "open_zones": opened,
             "mean_overlap": float(ov.mean()) if ov.size else float("nan"),
         })  # fmt: skip
-    columns = ["date", "label", "total_conflict", "issues_with_positions", "issues_compared",
-               "open_zones", "mean_overlap"]  # fmt: skip
+    columns = ["date", "label", "pair_conflict", "open_zone_share", "without_position",
+               "total_conflict", "issues_with_positions", "issues_compared", "open_zones",
+               "mean_overlap"]  # fmt: skip
     df = pd.DataFrame(rows, columns=["snapshot", *columns]).set_index("snapshot")
-    types = {"total_conflict": float, "issues_with_positions": int, "issues_compared": int,
+    types = {"pair_conflict": float, "open_zone_share": float, "without_position": str,
+             "total_conflict": float, "issues_with_positions": int, "issues_compared": int,
              "open_zones": int, "mean_overlap": float}  # fmt: skip
-    return df.astype(types)
+    df = df.astype(types)
+    df.attrs["pair"] = pair
+    return df
 
 
 @fill_doc

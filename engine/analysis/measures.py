@@ -12,7 +12,21 @@ interval: |a − b| / (max − min)):
   longer interval gives 0 — its intersection has length 0);
 - ``gap(p, q)`` = ``min {d(a, b) : a ∈ A_p, b ∈ A_q}`` (0 when compatible);
 - ``distance(p, q)`` = ``d(x_p, x_q)``;
-- ``conflict(p, q)`` = ``gap(p, q) · (s_p + s_q) / 2``.
+- ``conflict(p, q)`` = ``gap(p, q) · (s_p + s_q) / 2`` — the **issue
+  conflict** of the pair on that issue.
+
+Across issues, for a pair (party × party matrices), with
+``w_i = (s_p,i + s_q,i) / 2`` and a missing position counting as salience 0:
+
+- **pair conflict** (by stake, the default of :func:`conflict_matrix`) =
+  ``Σ_{i shared} w_i · gap_i / Σ_{i stated by p or q} w_i``;
+- **pair overlap** (by stake) = ``Σ_{i shared} w_i · overlap_i / Σ_{i stated by p or q} w_i``;
+- each factors as **intensity** (the weighted mean over shared issues,
+  ``measure="intensity"``) × **coverage** (:func:`coverage_matrix`,
+  ``Σ_shared w / Σ_either w``); :func:`shared_issues_matrix` counts the
+  shared issues;
+- **total conflict** (:func:`total_conflict`) = the sum of the issue
+  conflicts over every issue and every pair.
 
 A party with no position on an issue is left out of that issue: its row and
 column are NaN, never zero. The stated acceptable set is used: an acceptance
@@ -42,19 +56,27 @@ from engine.model.errors import UnknownIdError
 
 __all__ = [
     "MATRIX_KINDS",
+    "PAIR_MEASURES",
     "agreement_zones",
     "conflict_matrix",
     "contested_issues",
+    "coverage_matrix",
     "describe_position",
     "issue_matrices",
     "overlap_matrix",
     "position_records",
     "position_table",
+    "shared_issues_matrix",
     "total_conflict",
 ]
 
 #: The kinds of per-issue matrices :func:`issue_matrices` computes.
 MATRIX_KINDS = ("overlap", "gap", "distance", "conflict", "compatible")
+
+#: How :func:`conflict_matrix` and :func:`overlap_matrix` aggregate over issues:
+#: ``"stake"`` (over every issue either party states; the default) or
+#: ``"intensity"`` (over the issues both state).
+PAIR_MEASURES = ("stake", "intensity")
 
 
 def _frame(m: np.ndarray, parties: tuple[str, ...]) -> pd.DataFrame:
@@ -64,20 +86,26 @@ def _frame(m: np.ndarray, parties: tuple[str, ...]) -> pd.DataFrame:
 
 @dataclass(frozen=True, eq=False)
 class _Totals:
-    """One pass over the issues: the aggregate matrices and per-issue conflict."""
+    """One pass over the issues: the aggregate matrices and per-issue total conflict."""
 
-    overlap: np.ndarray
+    overlap: np.ndarray  # intensity (weighted mean over shared issues)
     conflict: np.ndarray
+    overlap_stake: np.ndarray
+    conflict_stake: np.ndarray
+    coverage: np.ndarray
+    n_shared: np.ndarray
     by_issue: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
 class _Sums:
-    """Σ w·overlap, Σ w·gap and Σ w over the issues each pair shares."""
+    """Σ w·overlap, Σ w·gap and Σ w over the issues each pair shares; Σ w over either's."""
 
     overlap: np.ndarray
     conflict: np.ndarray
     weight: np.ndarray
+    union_weight: np.ndarray
+    n_shared: np.ndarray
     shared: np.ndarray
     any_position: np.ndarray
     by_issue: np.ndarray
@@ -87,6 +115,7 @@ def _weighted_sums(arr: CaseArrays) -> _Sums:
     """Add up each issue's weighted overlap and gap, and the total conflict per issue."""
     n = len(arr.parties)
     num_o, num_c, den = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
+    union, count = np.zeros((n, n)), np.zeros((n, n), dtype=np.int64)
     shared = np.zeros((n, n), dtype=bool)
     any_position = np.zeros(n, dtype=bool)
     by_issue = np.zeros(len(arr.issues))
@@ -95,37 +124,53 @@ def _weighted_sums(arr: CaseArrays) -> _Sums:
         if m == 0:
             continue
         w = kernels.pair_weight(ia.filled or ia)
+        union += w  # a placeholder has salience 0: (s_p + 0) / 2 where only p states
         if m < n:  # placeholders for the parties without a position weigh nothing
             both = np.logical_and.outer(ia.has, ia.has)
             w *= both
             shared |= both
+            count += both
         else:
             shared[:] = True
+            count += 1
         wg = w * kernels.gap(ia.filled or ia)
         num_o += w * kernels.overlap(ia.filled or ia)
         num_c += wg
         den += w
         any_position[ia.rows] = True
         by_issue[t] = wg.sum() / 2.0  # symmetric, zero diagonal: the sum over p < q
-    return _Sums(num_o, num_c, den, shared, any_position, by_issue)
+    return _Sums(num_o, num_c, den, union, count, shared, any_position, by_issue)
 
 
 def _weighted_means(sums: _Sums) -> _Totals:
-    """The sums divided by the weights (NaN where nothing is shared), read-only."""
+    """The sums divided by the weights (see the matrices' Notes for the NaN rules), read-only."""
     n = len(sums.any_position)
+
+    def ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray) -> np.ndarray:
+        return np.divide(num, den, out=np.full((n, n), np.nan), where=ok)
+
     ok = sums.shared & (sums.weight > 0)
-    overlap = np.divide(sums.overlap, sums.weight, out=np.full((n, n), np.nan), where=ok)
-    conflict = np.divide(sums.conflict, sums.weight, out=np.full((n, n), np.nan), where=ok)
+    # a party that states nothing has no pair measure at all (NaN, never 0)
+    stated = (sums.union_weight > 0) & np.logical_and.outer(sums.any_position, sums.any_position)
+    overlap = ratio(sums.overlap, sums.weight, ok)
+    conflict = ratio(sums.conflict, sums.weight, ok)
+    overlap_stake = ratio(sums.overlap, sums.union_weight, stated)
+    conflict_stake = ratio(sums.conflict, sums.union_weight, stated)
+    coverage = ratio(sums.weight, sums.union_weight, stated)
+    n_shared = sums.n_shared.copy()
     diag = np.diag_indices(n)
-    overlap[diag] = np.where(sums.any_position, 1.0, np.nan)
-    conflict[diag] = np.where(sums.any_position, 0.0, np.nan)
-    for a in (overlap, conflict, sums.by_issue):
+    one = np.where(sums.any_position, 1.0, np.nan)
+    zero = np.where(sums.any_position, 0.0, np.nan)
+    overlap[diag] = overlap_stake[diag] = coverage[diag] = one
+    conflict[diag] = conflict_stake[diag] = zero
+    arrays = (overlap, conflict, overlap_stake, conflict_stake, coverage, n_shared, sums.by_issue)
+    for a in arrays:
         a.setflags(write=False)
-    return _Totals(overlap, conflict, sums.by_issue)
+    return _Totals(*arrays)
 
 
 def _totals(case: Case, at: Any, parties: Parties) -> tuple[tuple[str, ...], _Totals]:
-    """The weighted means over shared issues, cached per (case, date, parties)."""
+    """The pair measures (by stake and intensity), cached per (case, date, parties)."""
     arr = case_arrays(case, at, parties)
     key = ("totals", arr.date, arr.parties)
     cached = case._cache.get(key)
@@ -227,35 +272,58 @@ def issue_matrices(
     return out
 
 
+def _measure(measure: str) -> str:
+    if measure not in PAIR_MEASURES:
+        raise UnknownIdError("pair measure", measure, PAIR_MEASURES)
+    return measure
+
+
 @fill_doc
-def overlap_matrix(case: Case, *, at: Any = None, parties: Parties = None) -> pd.DataFrame:
-    """Party × party overlap, the salience-weighted mean over shared issues.
+def overlap_matrix(
+    case: Case, *, at: Any = None, parties: Parties = None, measure: str = "stake"
+) -> pd.DataFrame:
+    """Party × party **pair overlap**: of all the two parties care about, the share in common.
 
     {party_matrix}
+    measure : {"stake", "intensity"}
+        ``"stake"`` (default): weighted over every issue either party
+        states. ``"intensity"``: the weighted mean over the issues both
+        state (what this function returned before issue 10).
 
     Notes
     -----
-    {shared_issues}
+    {stake_weights}
 
-        overlap(p, q) = Σ_{i ∈ I_pq} w_i · overlap_i(p, q) / Σ_{i ∈ I_pq} w_i
+        stake:      overlap(p, q) = Σ_{i ∈ I_pq} w_i · overlap_i(p, q) / Σ_{i ∈ I_p ∪ I_q} w_i
+        intensity:  overlap(p, q) = Σ_{i ∈ I_pq} w_i · overlap_i(p, q) / Σ_{i ∈ I_pq} w_i
 
-    NaN when ``I_pq`` is empty (nothing to compare) and when every ``w_i`` is
-    0 (both saliences 0 on every shared issue: the weighted mean is 0/0).
-    The diagonal is 1 for a party with at least one position (it overlaps
-    itself fully, whatever its saliences), NaN for a party with none.
+    so that stake = intensity × :func:`coverage_matrix`. By stake a party
+    that states one issue and agrees on it with a party that states ten does
+    not overlap it fully: the nine issues only one of them states count
+    against the overlap. Stake is 0 when the two share no issue (or only
+    issues both weigh 0) but either states one with a positive salience; NaN
+    when neither does, or when one of them states no position at all. Intensity is NaN
+    when ``I_pq`` is empty or every ``w_i`` on it is 0 (0/0). The diagonal
+    is 1 for a party with at least one position (it overlaps itself fully,
+    whatever its saliences), NaN for a party with none.
 
     One pass over the issues, O(Σ_i cost_i) with the per-issue costs of
     :func:`issue_matrices` (O(m · n² · k) for m issues, n parties, k options)
-    and O(n²) memory; the pass computes the overlap and conflict matrices and
-    the total conflict together and is cached per (case, date, parties), so
-    the other two then cost nothing.
+    and O(n²) memory; the pass computes every pair measure and the total
+    conflict together and is cached per (case, date, parties), so the others
+    then cost nothing.
 
     Examples
     --------
     >>> from engine import load_case
-    >>> m = overlap_matrix(load_case("tests/cases/tiny"))
-    >>> # a and c share "ord" (w = (0.8+0.3)/2, overlap 2/4) and "num" (w = (0.6+0.2)/2, overlap 0)
+    >>> tiny = load_case("tests/cases/tiny")
+    >>> # a and c share "ord" (w = (0.8+0.3)/2, overlap 2/4) and "num" (w = (0.6+0.2)/2,
+    >>> # overlap 0); a alone states "nom" (w = (0.4+0)/2)
+    >>> m = overlap_matrix(tiny, measure="intensity")
     >>> abs(float(m.loc["a", "c"]) - (0.55 * 0.5 + 0.4 * 0) / (0.55 + 0.4)) < 1e-12
+    True
+    >>> m = overlap_matrix(tiny)
+    >>> abs(float(m.loc["a", "c"]) - (0.55 * 0.5 + 0.4 * 0) / (0.55 + 0.4 + 0.2)) < 1e-12
     True
     >>> float(m.loc["a", "a"])
     1.0
@@ -266,46 +334,137 @@ def overlap_matrix(case: Case, *, at: Any = None, parties: Parties = None) -> pd
     >>> m.equals(m.T) and bool((m.to_numpy().diagonal() == 1).all())
     True
     """
+    stake = _measure(measure) == "stake"
     chosen, totals = _totals(case, at, parties)
-    return _frame(totals.overlap.copy(), chosen)
+    return _frame((totals.overlap_stake if stake else totals.overlap).copy(), chosen)
 
 
 @fill_doc
-def conflict_matrix(case: Case, *, at: Any = None, parties: Parties = None) -> pd.DataFrame:
-    """Party × party conflict, the salience-weighted mean gap over shared issues.
+def conflict_matrix(
+    case: Case, *, at: Any = None, parties: Parties = None, measure: str = "stake"
+) -> pd.DataFrame:
+    """Party × party **pair conflict**: of all the two parties care about, the share in conflict.
+
+    {party_matrix}
+    measure : {"stake", "intensity"}
+        ``"stake"`` (default): weighted over every issue either party
+        states. ``"intensity"``: the weighted mean gap over the issues both
+        state (what this function returned before issue 10).
+
+    Notes
+    -----
+    {stake_weights}
+
+        stake:      conflict(p, q) = Σ_{i ∈ I_pq} w_i · gap_i(p, q) / Σ_{i ∈ I_p ∪ I_q} w_i
+        intensity:  conflict(p, q) = Σ_{i ∈ I_pq} w_i · gap_i(p, q) / Σ_{i ∈ I_pq} w_i
+
+    The numerator is the sum of the pair's **issue conflicts**
+    ``gap_i · (s_p,i + s_q,i) / 2``; stake = intensity ×
+    :func:`coverage_matrix`. Salience does not cancel out of the stake: a
+    pair that disagrees on the few issues both state, while each cares about
+    many issues the other ignores, has a low pair conflict — so a mediator
+    stating three low-salience positions cannot outrank the belligerents.
+    Stake is 0 when the two share no issue with a positive weight but either
+    states one with a positive salience; NaN when neither does, or when one
+    of them states no position at all. Intensity is
+    NaN when ``I_pq`` is empty or every ``w_i`` on it is 0. The diagonal is 0
+    for a party with at least one position, NaN for one with none.
+
+    O(m · n² · k) time for m issues, n parties, k options, O(n²) memory; one
+    cached pass shared with :func:`overlap_matrix`, :func:`coverage_matrix`,
+    :func:`shared_issues_matrix` and :func:`total_conflict`.
+
+    Examples
+    --------
+    >>> from engine import load_case
+    >>> tiny = load_case("tests/cases/tiny")
+    >>> # a and b: gaps 1/4 on "ord" (w 0.9), 1 on "nom" (w 0.3), 0 on "num" (w 0.55)
+    >>> m = conflict_matrix(tiny)
+    >>> abs(float(m.loc["a", "b"]) - (0.9 * 0.25 + 0.3 * 1 + 0.55 * 0) / 1.75) < 1e-12
+    True
+    >>> # a and c: gap 1/10 on "num" (w 0.4), 0 on "ord" (w 0.55); a alone states "nom" (w 0.2)
+    >>> abs(float(m.loc["a", "c"]) - (0.4 * 0.1) / (0.55 + 0.4 + 0.2)) < 1e-12
+    True
+    >>> i = conflict_matrix(tiny, measure="intensity")
+    >>> abs(float(i.loc["a", "c"]) - (0.4 * 0.1) / (0.55 + 0.4)) < 1e-12
+    True
+    """
+    stake = _measure(measure) == "stake"
+    chosen, totals = _totals(case, at, parties)
+    return _frame((totals.conflict_stake if stake else totals.conflict).copy(), chosen)
+
+
+@fill_doc
+def coverage_matrix(case: Case, *, at: Any = None, parties: Parties = None) -> pd.DataFrame:
+    """Party × party **coverage**: the share of the pair's stake on issues both state.
 
     {party_matrix}
 
     Notes
     -----
-    {shared_issues}
+    {stake_weights}
 
-        conflict(p, q) = Σ_{i ∈ I_pq} w_i · gap_i(p, q) / Σ_{i ∈ I_pq} w_i
+        coverage(p, q) = Σ_{i ∈ I_pq} w_i / Σ_{i ∈ I_p ∪ I_q} w_i
 
-    i.e. the sum of the per-issue conflicts divided by the total weight.
-    NaN when ``I_pq`` is empty or every ``w_i`` is 0; the diagonal is 0 for a
-    party with at least one position, NaN for one with none.
-
-    O(m · n² · k) time for m issues, n parties, k options, O(n²) memory; one
-    cached pass shared with :func:`overlap_matrix` and :func:`total_conflict`.
+    1 when the two state positions on the same issues; 0 when they share
+    none; NaN when neither states an issue with a positive salience, or when
+    one of them states no position at all. Pair
+    conflict and pair overlap by stake are their intensity times this. The
+    diagonal is 1 for a party with at least one position, NaN otherwise.
+    One cached pass shared with :func:`conflict_matrix`.
 
     Examples
     --------
     >>> from engine import load_case
-    >>> m = conflict_matrix(load_case("tests/cases/tiny"))
-    >>> # a and b: gaps 1/4 on "ord" (w 0.9), 1 on "nom" (w 0.3), 0 on "num" (w 0.55)
-    >>> abs(float(m.loc["a", "b"]) - (0.9 * 0.25 + 0.3 * 1 + 0.55 * 0) / 1.75) < 1e-12
+    >>> m = coverage_matrix(load_case("tests/cases/tiny"))
+    >>> # a and c share "ord" (w 0.55) and "num" (w 0.4); a alone states "nom" (w 0.4/2)
+    >>> abs(float(m.loc["a", "c"]) - (0.55 + 0.4) / (0.55 + 0.4 + 0.2)) < 1e-12
     True
+    >>> float(m.loc["a", "b"])   # a and b both state all three issues
+    1.0
     """
     chosen, totals = _totals(case, at, parties)
-    return _frame(totals.conflict.copy(), chosen)
+    return _frame(totals.coverage.copy(), chosen)
+
+
+@fill_doc
+def shared_issues_matrix(case: Case, *, at: Any = None, parties: Parties = None) -> pd.DataFrame:
+    """Party × party: the number of issues on which both parties state a position.
+
+    {parameters_case_at_parties}
+
+    Returns
+    -------
+    DataFrame of int
+        Indexed by party ids (rows ``party``, columns ``other``), in the
+        case's order. The diagonal is the number of issues the party states.
+
+    Notes
+    -----
+    ``n(p, q) = |I_p ∩ I_q|``, with ``I_p`` the issues on which ``p`` has a
+    position on the date. It counts issues whatever their saliences (a
+    shared issue both weigh 0 counts here, and adds nothing to
+    :func:`coverage_matrix`). One cached pass shared with
+    :func:`conflict_matrix`.
+
+    Examples
+    --------
+    >>> from engine import load_case
+    >>> shared_issues_matrix(load_case("tests/cases/tiny")).to_numpy().tolist()
+    [[3, 3, 2], [3, 3, 2], [2, 2, 2]]
+    """
+    chosen, totals = _totals(case, at, parties)
+    index = pd.Index(chosen, name="party")
+    return pd.DataFrame(
+        totals.n_shared.astype(int), index=index, columns=pd.Index(chosen, name="other")
+    )
 
 
 @fill_doc
 def total_conflict(
     case: Case, *, at: Any = None, parties: Parties = None, by_issue: bool = False
 ) -> float | pd.Series:
-    """The sum of the conflicts of every pair of parties on every issue.
+    """**Total conflict**: the sum of the issue conflicts of every pair of parties on every issue.
 
     {parameters_case_at_parties}
     by_issue : bool
@@ -321,7 +480,10 @@ def total_conflict(
     ``T = Σ_i Σ_{p<q} gap_i(p, q) · (s_p,i + s_q,i) / 2`` over unordered pairs
     of parties that both have positions on issue ``i``. An issue with fewer
     than two positions contributes 0 (an empty sum). Unlike the matrices it is
-    a sum, not a mean: it grows with the number of parties and issues.
+    a sum, not a mean: it grows with the number of parties, issues and
+    positions stated, so it compares two analyses only over the same
+    parties and issues with the same positions stated; to compare dates,
+    use the pair conflict (:func:`conflict_matrix`) of chosen parties.
     O(m · n² · k), shared with the matrices (one cached pass).
 
     Examples

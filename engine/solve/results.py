@@ -94,6 +94,32 @@ class RedLineConflict:
     description: str
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """Another package exactly as good as the one a :class:`Settlement` reports.
+
+    Attributes
+    ----------
+    outcomes : Mapping[str, str | float]
+        Issue id → option id or number.
+    labels : Mapping[str, str]
+        Issue id → readable outcome.
+    party_costs : Mapping[str, float]
+        Party id → its concession cost.
+    total_cost, max_cost : float
+        Σ_p cost_p and max_p cost_p.
+    concessions : int
+        The number of positions whose ideal differs from the outcome.
+    """
+
+    outcomes: Mapping[str, Outcome]
+    labels: Mapping[str, str]
+    party_costs: Mapping[str, float]
+    total_cost: float
+    max_cost: float
+    concessions: int
+
+
 @dataclass(frozen=True, repr=False)
 class Settlement:
     """The result of :func:`settle`.
@@ -149,6 +175,29 @@ class Settlement:
         Number of MILPs solved.
     note : str
         Anything a reader must know about this result.
+    unique : bool or None
+        True when no other package is as good (within ``tolerance``) and no
+        interval outcome can move without making it worse; False when
+        ``alternatives`` or ``ranges`` show other optima; None when not
+        checked (``nash``, and infeasible results).
+    n_optimal : int
+        The number of distinct optimal packages of candidate outcomes found
+        (options; on interval issues the breakpoints, plus the cells of
+        ``fair``), the reported one included; at most
+        :data:`~engine.solve.ties.MAX_OPTIMA`. 0 when not checked.
+    more_optimal : bool
+        True when the enumeration stopped at
+        :data:`~engine.solve.ties.MAX_OPTIMA`: there may be more optima.
+    alternatives : tuple of Alternative
+        Up to ``alternatives`` (the argument of :func:`settle`, default 5)
+        other optimal packages, in the tie rule's order.
+    ranges : Mapping[str, tuple[float, float]]
+        Interval issue id → (lo, hi) when every value in [lo, hi], with the
+        other outcomes as reported, gives an equally good package (only the
+        issues where lo < hi).
+    tie_rule : str
+        Which optimal package is reported first
+        (:data:`~engine.solve.ties.TIE_RULE`).
     """
 
     case: str
@@ -174,6 +223,12 @@ class Settlement:
     tolerance: float = COST_TOLERANCE
     solves: int = 0
     note: str = ""
+    unique: bool | None = None
+    n_optimal: int = 0
+    more_optimal: bool = False
+    alternatives: tuple[Alternative, ...] = ()
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
+    tie_rule: str = ""
 
     def __repr__(self) -> str:
         if not self.feasible:
@@ -235,8 +290,54 @@ class Settlement:
                 "solves": self.solves,
             },
             "note": self.note,
+            "optima": {
+                "unique": self.unique,
+                "n_optimal": self.n_optimal,
+                "more_optimal": self.more_optimal,
+                "tie_rule": self.tie_rule,
+                "ranges": [
+                    {"issue": i, "lo": lo, "hi": hi} for i, (lo, hi) in self.ranges.items()
+                ],
+                "alternatives": [
+                    {
+                        "package": [
+                            {"issue": i, "outcome": o, "label": a.labels[i]}
+                            for i, o in a.outcomes.items()
+                        ],
+                        "party_costs": [
+                            {"party": p, "cost": a.party_costs.get(p, 0.0)} for p in self.parties
+                        ],
+                        "total_cost": a.total_cost,
+                        "max_cost": a.max_cost,
+                        "concessions": a.concessions,
+                    }
+                    for a in self.alternatives
+                ],
+            },
         }
         return out
+
+    @property
+    def optimality(self) -> str:
+        """Whether the package is the only optimum, in words (what a reader must be told).
+
+        Examples
+        --------
+        >>> from engine import load_case, settle
+        >>> print(settle(load_case("tests/cases/tiny")).optimality)
+        the only optimal package
+        """
+        if self.unique is None:
+            return "uniqueness not checked"
+        if self.unique:
+            return "the only optimal package"
+        parts = []
+        if self.n_optimal > 1:
+            n = f"at least {self.n_optimal}" if self.more_optimal else str(self.n_optimal)
+            parts.append(f"one of {n} optimal packages (tie rule: {self.tie_rule})")
+        for i, (lo, hi) in self.ranges.items():
+            parts.append(f"any {i} from {lo:g} to {hi:g} is as good")
+        return "; ".join(parts)
 
     def _party_record(self, party: str) -> dict[str, Any]:
         return {
@@ -358,6 +459,7 @@ def _result(
     value: float | None = None,
     note: str = "",
     tolerance: float = COST_TOLERANCE,
+    optima: Mapping[str, Any] | None = None,
 ) -> Settlement:
     """The settlement of a feasible package; ``value`` defaults to the objective's cost."""
     ev = _evaluate(prog, package)
@@ -394,6 +496,22 @@ def _result(
         tolerance=tolerance,
         solves=prog.solves,
         note=note,
+        **(optima or {}),
+    )
+
+
+def _alternative(prog: _Programme, package: Mapping[str, Outcome]) -> Alternative:
+    """An optimal package other than the one reported, evaluated from the definitions."""
+    ev = _evaluate(prog, package)
+    pcost = _party_costs(prog, ev.costs)
+    issues = [i.id for i in prog.issues]
+    return Alternative(
+        outcomes=MappingProxyType({i: package[i] for i in issues}),
+        labels=MappingProxyType({i: prog.case.issue(i).label(package[i]) for i in issues}),
+        party_costs=MappingProxyType(pcost),
+        total_cost=float(sum(ev.costs.values())),
+        max_cost=float(max(pcost.values(), default=0.0)),
+        concessions=len(_concessions(prog, package, ev)),
     )
 
 

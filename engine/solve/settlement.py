@@ -39,7 +39,8 @@ holds :func:`settle` and the cost objectives, and re-exports the public names.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from types import MappingProxyType
 from typing import Any, Literal
 
 from engine.model.case import Case, as_date
@@ -52,17 +53,20 @@ from engine.solve.programme import SolverError, _Lin, _Programme, _programme, _R
 from engine.solve.redlines import _infeasible
 from engine.solve.results import (
     COST_TOLERANCE,
+    Alternative,
     Concession,
     RedLineConflict,
     Settlement,
+    _alternative,
     _evaluate,
     _party_costs,
     _result,
 )
-from engine.solve.ties import _lexicographic, _polish_linear
+from engine.solve.ties import TIE_RULE, _interval_range, _optima, _polish_linear
 
 __all__ = [
     "OBJECTIVES",
+    "Alternative",
     "Concession",
     "RedLineConflict",
     "Settlement",
@@ -81,6 +85,7 @@ def settle(
     *,
     parties: Iterable[str] | None = None,
     at: Any = None,
+    alternatives: int = 5,
 ) -> Settlement:
     """The best package of outcomes that crosses no red line, found exactly.
 
@@ -96,6 +101,9 @@ def settle(
         positions are ignored, red lines included.
     at : date or str, optional
         Evaluation date (default: the case's ``as_of``).
+    alternatives : int
+        How many other optimal packages to return at most in
+        ``Settlement.alternatives`` (``total`` and ``fair``).
 
     Returns
     -------
@@ -185,14 +193,36 @@ def settle(
     gap of 1e-7 on the Nash product). The log is only ever evaluated at
     positive gains.
 
-    **Ties** are broken by a fixed order, so the same input gives the same
-    package: among packages within the tolerance of the optimum (1e-7 on
-    costs and gains; 1e-6 on F for nash), issue by issue in the case's
+    **Ties and other optima** (``total`` and ``fair``). Several packages can
+    be equally good; the solver's choice among them is never reported as
+    such. With the objective held at its optimum (within the tolerance,
+    1e-7; ``fair``: the largest cost, then the total), every optimal
+    combination of candidates is enumerated exactly with **no-good cuts**
+    on the binary choice variables — after each package found, the
+    constraint Σ_i y_i,chosen(i) ≤ |I| − 1 excludes exactly that
+    combination — until the MILP is infeasible (at most 64 packages; then
+    ``more_optimal`` is True). ``fair`` solves each combination's numbers
+    again without slack (its largest cost, its total, then Σ λ), so numbers
+    are exact vertices, and combinations giving the same package count once.
+    The package reported is the first by the **tie rule**: leximin of the
+    party costs (the largest cost as low as possible, then the next, …),
+    then the fewest concessions, then the first option in each issue's order
+    (the lowest number), issues in case order — never the solver's order.
+    The next ones (up to ``alternatives``) are ``Settlement.alternatives``.
+    On an interval issue, ``Settlement.ranges`` gives the run of values
+    that, the other outcomes fixed, are as good: breakpoints are evaluated
+    directly; inside a cell every cost is linear and every condition and red
+    line constant, so two interior evaluations give the costs exactly and
+    the good part of the cell is an interval. ``unique`` is True when there
+    is one optimal package and no such range. The counting is over
+    candidate combinations: a range over a continuum counts once.
+
+    ``nash`` keeps a fixed order (``unique`` is None: not checked): among
+    packages within the tolerance (1e-6 on F), issue by issue in the case's
     order, the first option in the issue's order (on interval issues, the
-    lowest number) — one MILP per issue whose choice is not already the first
-    possible. Then, with the candidates fixed, the objective's stages are
-    solved again without that slack and Σ λ minimised, so the numbers
-    reported are exact vertices (nash: the cell's maximiser).
+    lowest number), then the cell's maximiser. The Nash product is strictly
+    concave in the gains, so within one cell the maximiser is unique; two
+    cells can tie only on exactly equal products.
 
     **Infeasibility.** If no package respects every red line, the red lines
     are passed through a deletion filter: in case order (party, then issue),
@@ -221,6 +251,8 @@ def settle(
     Party A accepts Four instead of One on Ordinal issue (cost 0.20)
     >>> settle(case, "fair").max_cost <= s.max_cost
     True
+    >>> s.unique, s.n_optimal, len(s.alternatives)
+    (True, 1, 0)
 
     Party C cannot gain on the status quo while B's red line holds, so the
     Nash product is 0 for every package; between A and B alone it is not:
@@ -245,16 +277,47 @@ def settle(
     if not prog.positions:
         note = "No chosen party has a position on this date: there is nothing to settle."
         status = "degenerate" if objective == "nash" else "optimal"
-        return _result(prog, objective, {}, bound=0.0, status=status, value=0.0, note=note)
+        only = {"unique": True, "n_optimal": 1, "tie_rule": TIE_RULE}  # the empty package
+        return _result(
+            prog, objective, {}, bound=0.0, status=status, value=0.0, note=note,
+            optima=None if objective == "nash" else only,
+        )  # fmt: skip
     if objective == "nash":
         return _settle_nash(prog)
     if objective == "fair":
-        return _settle_fair(prog)
-    return _settle_total(prog)
+        return _settle_fair(prog, alternatives)
+    return _settle_total(prog, alternatives)
 
 
-def _settle_total(prog: _Programme) -> Settlement:
-    """Least Σ_p cost_p, then the first package in the fixed order within the tolerance."""
+def _with_optima(
+    prog: _Programme,
+    packages: list[dict[str, Any]],
+    capped: bool,
+    k: int,
+    ok: Callable[[dict[str, float], float], bool],
+    bounds: list[tuple[dict[str, float], float]],
+) -> dict[str, Any]:
+    """The fields of :class:`Settlement` about other optima; the first package is reported."""
+    best = packages[0]
+    ranges = {}
+    for iss in prog.issues:
+        if iss.is_interval:
+            lo, hi = _interval_range(prog, best, iss.id, ok, bounds)
+            if hi - lo > 1e-9 * iss.width:
+                ranges[iss.id] = (lo, hi)
+    alts: tuple[Alternative, ...] = tuple(_alternative(prog, p) for p in packages[1 : 1 + k])
+    return {
+        "unique": len(packages) == 1 and not ranges,
+        "n_optimal": len(packages),
+        "more_optimal": capped,
+        "alternatives": alts,
+        "ranges": MappingProxyType(ranges),
+        "tie_rule": TIE_RULE,
+    }
+
+
+def _settle_total(prog: _Programme, k: int) -> Settlement:
+    """Least Σ_p cost_p; every optimal package; the first by the tie rule."""
     total = prog.total_cost()
     res = prog.solve(total)
     if res.x is None:
@@ -262,11 +325,15 @@ def _settle_total(prog: _Programme) -> Settlement:
     best = _evaluate(prog, prog.package(res.x))
     opt = sum(best.costs.values())
     rows: list[_Row] = [(total, -math.inf, opt + COST_TOLERANCE)]
-    x = _lexicographic(prog, rows, res.x)
-    return _result(prog, "total", prog.package(x), bound=res.bound, status="optimal")
+    packages, capped = _optima(prog, rows, prog.clean(res.x))
+    optima = _with_optima(
+        prog, packages, capped, k,
+        lambda pc, t: t <= opt + COST_TOLERANCE, [({"*": 1.0}, opt)],
+    )  # fmt: skip
+    return _result(prog, "total", packages[0], bound=res.bound, status="optimal", optima=optima)
 
 
-def _settle_fair(prog: _Programme) -> Settlement:
+def _settle_fair(prog: _Programme, k: int) -> Settlement:
     """Least max_p cost_p = z*; then the least total with every cost_p ≤ z* + tolerance."""
     total = prog.total_cost()
     z = prog.var(0, math.inf, False)
@@ -280,7 +347,16 @@ def _settle_fair(prog: _Programme) -> Settlement:
     res2 = prog.solve(total, rows)
     assert res2.x is not None
     second = _evaluate(prog, prog.package(res2.x))
-    rows.append((total, -math.inf, sum(second.costs.values()) + COST_TOLERANCE))
-    x = _lexicographic(prog, rows, res2.x)
-    x = _polish_linear(prog, x, zrows, [(_Lin({z: 1.0}), False), (total, False)])
-    return _result(prog, "fair", prog.package(x), bound=res.bound, status="optimal")
+    tstar = sum(second.costs.values())
+    rows.append((total, -math.inf, tstar + COST_TOLERANCE))
+    stages = [(_Lin({z: 1.0}), False), (total, False)]
+    packages, capped = _optima(
+        prog, rows, prog.clean(res2.x), lambda x: _polish_linear(prog, x, zrows, stages)
+    )
+    zt, tt = zstar + COST_TOLERANCE, tstar + COST_TOLERANCE
+    bounds = [*(({p: 1.0}, zstar) for p in prog.parties), ({"*": 1.0}, tstar)]
+    optima = _with_optima(
+        prog, packages, capped, k,
+        lambda pc, t: max(pc.values(), default=0.0) <= zt and t <= tt, bounds,
+    )  # fmt: skip
+    return _result(prog, "fair", packages[0], bound=res.bound, status="optimal", optima=optima)

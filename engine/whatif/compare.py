@@ -40,7 +40,10 @@ __all__ = ["CONFLICT_CHANGES", "ZONE_CHANGES", "Comparison", "compare"]
 #: Values of ``Comparison.conflicts["change"]``.
 CONFLICT_CHANGES = ("resolved", "created", "eased", "worsened", "dropped", "new")
 #: Values of ``Comparison.zones["change"]``.
-ZONE_CHANGES = ("opened", "closed", "changed", "unchanged", "new issue", "removed issue")
+ZONE_CHANGES = (
+    "opened", "closed", "changed", "unchanged", "newly stated", "no longer stated",
+    "holders changed", "new issue", "removed issue",
+)  # fmt: skip
 
 _TOL = 1e-12  # changes smaller than this are float noise, not changes
 _CONFLICT_COLUMNS = [
@@ -49,7 +52,8 @@ _CONFLICT_COLUMNS = [
 ]  # fmt: skip
 _ZONE_COLUMNS = [
     "change", "zone_before", "zone_after", "empty_before", "empty_after",
-    "blockers_before", "blockers_after", "blockers_changed",
+    "blockers_before", "blockers_after", "blockers_changed", "newly_stated",
+    "no_longer_stated",
 ]  # fmt: skip
 
 
@@ -84,8 +88,10 @@ class Comparison:
         Indexed by issue id, columns ``change`` (one of
         :data:`ZONE_CHANGES`), ``zone_before``, ``zone_after`` (readable),
         ``empty_before``, ``empty_after``, ``blockers_before``,
-        ``blockers_after`` (tuples of tuples of party ids) and
-        ``blockers_changed`` (bool).
+        ``blockers_after`` (tuples of tuples of party ids),
+        ``blockers_changed`` (bool), ``newly_stated`` and
+        ``no_longer_stated`` (tuples of the party ids with a position on
+        the issue only after / only before).
     total_before, total_after : float
         Total conflict (the sum over issues and pairs).
     total_by_issue : DataFrame
@@ -140,13 +146,23 @@ class Comparison:
 
     @property
     def opened(self) -> tuple[str, ...]:
-        """Issues whose agreement zone was empty and is not any more."""
+        """Issues whose agreement zone was empty and is not any more (the same holders)."""
         return tuple(self.zones.index[self.zones["change"] == "opened"])
 
     @property
     def closed(self) -> tuple[str, ...]:
-        """Issues whose agreement zone was not empty and now is."""
+        """Issues whose agreement zone was not empty and now is (the same holders)."""
         return tuple(self.zones.index[self.zones["change"] == "closed"])
+
+    @property
+    def newly_stated(self) -> tuple[str, ...]:
+        """Issues on which some party states a position only after (none stops stating one)."""
+        return tuple(self.zones.index[self.zones["change"] == "newly stated"])
+
+    @property
+    def no_longer_stated(self) -> tuple[str, ...]:
+        """Issues on which some party stated a position only before (none starts)."""
+        return tuple(self.zones.index[self.zones["change"] == "no longer stated"])
 
     @property
     def blockers_changed(self) -> tuple[str, ...]:
@@ -354,9 +370,18 @@ def compare(
       (a new position, or an added party).
 
     Pairs that stay compatible, or whose conflict does not change, are not
-    listed. A zone is ``opened`` when empty before and not after, ``closed``
-    the other way round, ``changed`` when it differs but is non-empty in
-    both; ``blockers_changed`` compares the minimum blocking sets.
+    listed. A zone is compared only between the same position holders:
+    when the parties with a position on the issue are the same on both
+    sides, it is ``opened`` when empty before and not after, ``closed`` the
+    other way round, ``changed`` when it differs but is non-empty in both,
+    ``unchanged`` otherwise. When they differ, the change is who states
+    a position, not a change of the zone they share: ``newly stated`` (some
+    parties state a position only after), ``no longer stated`` (some only
+    before), ``holders changed`` (both); the zones and emptiness of both
+    sides are still given, and ``newly_stated`` / ``no_longer_stated`` name
+    the parties. So a zone "closed" because a party first stated a position
+    is reported as ``newly stated``, not as a closure.
+    ``blockers_changed`` compares the minimum blocking sets.
 
     Parties present in only one case (a scenario can add or remove one)
     are compared as "no position" on the other side: their matrix rows and
@@ -513,10 +538,20 @@ def _zone_row(zb: pd.DataFrame, za: pd.DataFrame, issue: str) -> dict[str, Any]:
         "blockers_before": tuple(zb.loc[issue, "blockers"]) if inb else (),
         "blockers_after": tuple(za.loc[issue, "blockers"]) if ina else (),
     }
+    hb = tuple(zb.loc[issue, "parties"]) if inb else ()
+    ha = tuple(za.loc[issue, "parties"]) if ina else ()
+    row["newly_stated"] = tuple(p for p in ha if p not in hb)
+    row["no_longer_stated"] = tuple(p for p in hb if p not in ha)
     if not inb:
         row["change"] = "new issue"
     elif not ina:
         row["change"] = "removed issue"
+    elif row["newly_stated"] and row["no_longer_stated"]:
+        row["change"] = "holders changed"
+    elif row["newly_stated"]:
+        row["change"] = "newly stated"
+    elif row["no_longer_stated"]:
+        row["change"] = "no longer stated"
     elif row["empty_before"] and not row["empty_after"]:
         row["change"] = "opened"
     elif not row["empty_before"] and row["empty_after"]:

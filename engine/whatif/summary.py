@@ -37,7 +37,8 @@ def conflict_lines(c: Comparison) -> list[str]:
 
 
 def zone_lines(c: Comparison) -> list[str]:
-    """The summary's lines on agreement zones opened, closed or changed, and on blockers."""
+    """The summary's lines on zones opened, closed or changed, on who newly states or no
+    longer states a position (then the zone is not compared), and on blockers."""
     z = c.zones
     lines = []
     for change, title in (
@@ -60,6 +61,20 @@ def zone_lines(c: Comparison) -> list[str]:
             )
             + "."
         )
+    for change, title in (
+        ("newly stated", "Issues with newly stated positions (zones not compared)"),
+        ("no longer stated", "Issues with positions no longer stated (zones not compared)"),
+        ("holders changed", "Issues whose position holders changed (zones not compared)"),
+    ):
+        issues = z.index[z["change"] == change]
+        if len(issues):
+            parts = []
+            for i in issues:
+                who = [f"+{p}" for p in z.loc[i, "newly_stated"]]
+                who += [f"−{p}" for p in z.loc[i, "no_longer_stated"]]
+                zones = f"zone {z.loc[i, 'zone_before']} → {z.loc[i, 'zone_after']}"
+                parts.append(f"{i} ({', '.join(who)}; {zones})")
+            lines.append(f"{title}: {len(issues)}: " + "; ".join(parts) + ".")
     for i in c.blockers_changed:
         lines.append(
             f"Blockers on {i}: {_blockers(z.loc[i, 'blockers_before'])} → {_blockers(z.loc[i, 'blockers_after'])}."

@@ -46,9 +46,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     kit.add_case(p)
     p.add_argument(
         "--kind",
-        choices=list(kit.MATRIX_KINDS),
+        choices=[*kit.MATRIX_KINDS, *PAIR_ONLY_KINDS],
         default="conflict",
         help="the measure (default: conflict)",
+    )
+    p.add_argument(
+        "--measure",
+        choices=["stake", "intensity"],
+        default="stake",
+        help="pair conflict and pair overlap: over every issue either party states "
+        "(stake, default) or over the issues both state (intensity)",
     )
     p.add_argument("--issue", metavar="ID", help="one issue's matrix (see the list above)")
     _add_evaluation(p, table=True)
@@ -104,24 +111,29 @@ Party × party matrices of the measures of docs/format.md and DESIGN.md:
   overlap     Jaccard |A∩B| / |A∪B| of the acceptable sets (interval lengths)
   gap         smallest distance between an acceptable point of each party
   distance    distance between the ideals
-  conflict    gap × (salience_p + salience_q) / 2
+  conflict    issue conflict: gap × (salience_p + salience_q) / 2
   compatible  1 when the acceptable sets meet, 0 when they do not
 
-Without --issue:
-  --kind overlap or conflict   the aggregate matrix: the salience-weighted mean
-                               over the issues both parties have positions on,
-                               w = (s_p + s_q)/2 (conflict: Σ w·gap / Σ w)
+Without --issue, with w_i = (s_p,i + s_q,i)/2 (salience 0 where a party has
+no position), "shared" the issues both parties state, "either" the issues
+at least one of them states:
+  --kind conflict   pair conflict:  Σ_shared w·gap / Σ_either w   (--measure stake)
+                                    Σ_shared w·gap / Σ_shared w   (--measure intensity)
+  --kind overlap    pair overlap:   the same with overlap for gap
+  --kind coverage   Σ_shared w / Σ_either w  (stake = intensity × coverage)
+  --kind shared     the number of shared issues
   --kind gap, distance or compatible
-                               one matrix per issue, in the case's order
-With --issue ID: that issue's matrix of the chosen kind.
+                    one matrix per issue, in the case's order
+With --issue ID: that issue's matrix of the chosen kind (not coverage, shared).
 
-'–' (NaN): no position on the issue, or no shared issue."""
+'–' (NaN): no position on the issue, or nothing to compare (see the footnote)."""
 
 MATRIX_EPILOG = """\
 CSV: one matrix: header 'party,<id>,<id>,…' then one row per party;
   per issue: header 'issue,party,<id>,…', the issues one after another.
 JSON: {"case", "title", "at", "kind", "parties": [ids],
-  "scope": "aggregate" | "issue" | "per issue",
+  "scope": "aggregate" | "issue" | "per issue"; aggregate adds "measure",
+  "heading" and "formula" (what the numbers are),
   "issue": id or null, "matrix": {row: {column: value}}} for one matrix;
   per issue, "matrices": {issue: {row: {column: value}}} instead of "matrix".
   Values are rounded to 6 decimals; NaN is null. Rows and columns follow the
@@ -207,12 +219,58 @@ def matrix_table(df: pd.DataFrame, *, width: int = WIDTH, indent: str = "") -> s
 
 # ----------------------------------------------------------------- matrix
 
+#: Kinds of ``zopa matrix`` that exist only for pairs over all issues (no --issue).
+PAIR_ONLY_KINDS = ("coverage", "shared")
+
 _TITLES = {
     "overlap": "Overlap (Jaccard of acceptable sets)",
     "gap": "Gap (smallest distance between acceptable points)",
     "distance": "Distance between ideals",
-    "conflict": "Conflict (gap × mean salience)",
+    "conflict": "Issue conflict (gap × (s_p + s_q) / 2)",
     "compatible": "Compatible (1: acceptable sets meet)",
+}
+
+_W = (
+    "where w = (s_p + s_q)/2 with salience 0 where a party\n"
+    "has no position; shared: the issues both parties state; either: the issues at least\n"
+    "one of them states."
+)
+
+#: Title and formula lines of the matrices over all issues, by (kind, measure).
+PAIR_HEADERS: dict[tuple[str, str], tuple[str, str]] = {
+    ("conflict", "stake"): (
+        "Pair conflict by stake",
+        f"Σ_shared w·gap / Σ_either w, {_W}\n"
+        "= intensity (--measure intensity) × coverage (--kind coverage).",
+    ),
+    ("conflict", "intensity"): (
+        "Pair conflict, intensity",
+        f"Σ_shared w·gap / Σ_shared w, {_W}\n"
+        "Issues only one party states are not counted (see --kind coverage).",
+    ),
+    ("overlap", "stake"): (
+        "Pair overlap by stake",
+        f"Σ_shared w·overlap / Σ_either w, {_W}\n"
+        "= intensity (--measure intensity) × coverage (--kind coverage).",
+    ),
+    ("overlap", "intensity"): (
+        "Pair overlap, intensity",
+        f"Σ_shared w·overlap / Σ_shared w, {_W}\n"
+        "Issues only one party states are not counted (see --kind coverage).",
+    ),
+    ("coverage", "stake"): ("Coverage", f"Σ_shared w / Σ_either w, {_W}"),
+    ("shared", "stake"): (
+        "Shared issues",
+        "The number of issues on which both parties state a position (diagonal: its own).",
+    ),
+}
+
+#: The footnote of each matrix over all issues, by measure.
+_FOOTNOTES = {
+    "stake": "\n'–': nothing at stake (neither states an issue with a positive salience),\n"
+    "or a party states no position.\n",
+    "intensity": "\n'–': no shared issue, or every shared issue weighs 0.\n",
+    "shared": "",
 }
 
 
@@ -221,13 +279,21 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     at = kit.date_of(args)
     parties = kit.parties_of(args, case)
     issue = _issue_of(case, args.issue) if args.issue else None
-    scope, mats = _matrices(case, args.kind, issue, at, parties)
+    measure = args.measure
+    if issue is not None and args.kind in PAIR_ONLY_KINDS:
+        raise kit.UsageError(f"--kind {args.kind} is over all issues; it takes no --issue")
+    if args.kind in PAIR_ONLY_KINDS:
+        measure = "stake"  # coverage and the count have one definition
+    scope, mats = _matrices(case, args.kind, issue, at, parties, measure)
     ids = list(case.resolve_parties(parties))
     date = _date_text(case, at)
     if args.format == "json":
         data: dict[str, Any] = {"case": case.id, "title": case.title, "at": date,
                                 "kind": args.kind, "parties": ids, "scope": scope,
                                 "issue": issue}  # fmt: skip
+        if scope == "aggregate":
+            title, formula = PAIR_HEADERS[(args.kind, measure)]
+            data.update(measure=measure, heading=title, formula=formula.replace("\n", " "))
         if scope == "per issue":
             data["matrices"] = {i: _records(m) for i, m in mats.items()}
         else:
@@ -240,28 +306,47 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         m = next(iter(mats.values()))
         kit.emit(kit.csv_text(["party", *ids], ([r, *m.loc[r].tolist()] for r in m.index)))
     else:
-        kit.emit(_matrix_text(case, args.kind, scope, mats, date))
+        kit.emit(_matrix_text(case, args.kind, scope, mats, date, measure))
     return 0
 
 
 def _matrices(
-    case: Case, kind: str, issue: str | None, at: Any, parties: tuple[str, ...] | None
+    case: Case,
+    kind: str,
+    issue: str | None,
+    at: Any,
+    parties: tuple[str, ...] | None,
+    measure: str = "stake",
 ) -> tuple[str, dict[str, pd.DataFrame]]:
     """The scope ("issue", "aggregate" or "per issue") and its matrices by issue ("": all)."""
     if issue is not None:
         return "issue", {issue: engine.issue_matrices(case, kind, at=at, parties=parties)[issue]}
     if kind in ("overlap", "conflict"):
         fn = engine.overlap_matrix if kind == "overlap" else engine.conflict_matrix
-        return "aggregate", {"": fn(case, at=at, parties=parties)}
+        return "aggregate", {"": fn(case, at=at, parties=parties, measure=measure)}
+    if kind == "coverage":
+        return "aggregate", {"": engine.coverage_matrix(case, at=at, parties=parties)}
+    if kind == "shared":
+        return "aggregate", {"": engine.shared_issues_matrix(case, at=at, parties=parties)}
     return "per issue", engine.issue_matrices(case, kind, at=at, parties=parties)
 
 
 def _matrix_text(
-    case: Case, kind: str, scope: str, mats: dict[str, pd.DataFrame], date: str
+    case: Case,
+    kind: str,
+    scope: str,
+    mats: dict[str, pd.DataFrame],
+    date: str,
+    measure: str = "stake",
 ) -> str:
-    head = f"{_TITLES[kind]} — {case.title} ({case.id}), at {date}\n"
     if scope == "aggregate":
-        head += "Salience-weighted mean over the issues both parties have positions on.\n"
+        title, formula = PAIR_HEADERS[(kind, measure)]
+        out = [f"{title} — {case.title} ({case.id}), at {date}\n{formula}\n"]
+        for m in mats.values():
+            out += ["\n", matrix_table(m)]
+        out.append(_FOOTNOTES["shared" if kind == "shared" else measure])
+        return "".join(out)
+    head = f"{_TITLES[kind]} — {case.title} ({case.id}), at {date}\n"
     out = [head]
     for i, m in mats.items():
         if i:

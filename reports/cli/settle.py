@@ -201,8 +201,30 @@ def _proof_lines(s: Settlement) -> list[str]:
         f"Status: {s.status}; objective {_num(s.objective_value)}, best bound {_num(s.bound)}, "
         f"gap {gap:.2g} ({s.solves} MILP solves, HiGHS)\n"
     ]
+    out += _optima_lines(s)
     if s.note:
         out.append(wrap(f"Note: {s.note}"))
+    return out
+
+
+def _optima_lines(s: Settlement) -> list[str]:
+    """Whether the package is the only optimum; the others and the equally good ranges."""
+    if s.unique is None:
+        return ["Optimality: the only optimum? not checked for this objective.\n"]
+    if s.unique:
+        return ["Optimality: the only optimal package (no other is as good).\n"]
+    out = []
+    if s.n_optimal > 1:
+        n = f"at least {s.n_optimal}" if s.more_optimal else str(s.n_optimal)
+        out.append(wrap(f"Optimality: one of {n} optimal packages (tie rule: {s.tie_rule})."))
+    else:
+        out.append("Optimality: the only optimal package of candidate outcomes, but:\n")
+    for i, (lo, hi) in s.ranges.items():
+        out.append(f"  any {i} from {lo:g} to {hi:g} is as good (the other outcomes as below)\n")
+    for n_alt, a in enumerate(s.alternatives, 1):
+        diff = [f"{i}={kit.outcome_text(o)}" for i, o in a.outcomes.items() if o != s.outcomes[i]]
+        costs = ", ".join(f"{p} {a.party_costs.get(p, 0.0):.4f}" for p in s.parties)
+        out.append(wrap(f"  alternative {n_alt}: {', '.join(diff)} (costs {costs})", "", "    "))
     return out
 
 

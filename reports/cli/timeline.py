@@ -43,21 +43,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 TIMELINE_HELP = """\
 The case at each snapshot (the case's named snapshots, else every statement
-date): total conflict (Σ over issues and pairs of gap × mean salience), how
-many issues have positions, how many are compared (two or more positions)
-and how many of those have a non-empty agreement zone, and the mean overlap
-over pairs. Then every position that changed between consecutive snapshots:
+date): the pair conflict by stake of two parties (the first two belligerents
+chosen: Σ_shared w·gap / Σ_either w, a share comparable between dates), the
+share of compared issues (two or more positions) with a non-empty agreement
+zone, the chosen parties with no position at all, the total conflict (Σ over
+issues and pairs of gap × (s_p + s_q)/2: a sum, which grows with the positions
+stated), how many issues have positions, how many are compared and how many
+of those have a zone, and the mean pair overlap by stake. Then every position that changed between consecutive snapshots:
 new, withdrawn, softened (acceptable set grew or red line dropped), hardened
 (set shrank or red line added), moved (ideal moved, or mixed changes) or
 other (salience or linkage only)."""
 
 TIMELINE_EPILOG = """\
-CSV: the snapshots (snapshot, date, label, total_conflict,
-  issues_with_positions, issues_compared, open_zones, mean_overlap); with
+CSV: the snapshots (snapshot, date, label, pair_conflict, open_zone_share,
+  without_position, total_conflict, issues_with_positions, issues_compared,
+  open_zones, mean_overlap); with
   --changes the changes instead (party, issue, from_snapshot, to_snapshot,
   from_date, to_date, kind, changed, before, after, salience_before,
   salience_after).
-JSON: {"case", "title", "parties", "snapshots": [rows as above],
+JSON: {"case", "title", "parties", "pair": [id, id] or null (the pair
+  followed), "snapshots": [rows as above],
   "issues": [{"snapshot", "issue", "date", "n_parties", "total_conflict",
   "incompatible_pairs", "zone_empty"}], "changes": [rows as above]};
   with --changes only "changes". Dates are ISO strings."""
@@ -95,6 +100,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         }
         if not args.changes:
             it = engine.issue_timeline(case, parties=parties).reset_index()
+            assert snaps is not None
+            data["pair"] = None if snaps.attrs["pair"] is None else list(snaps.attrs["pair"])
             data["snapshots"] = snap_rows
             data["issues"] = [_row_json(r) for r in it.to_dict("records")]
         kit.emit(kit.json_text(data))
@@ -107,7 +114,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         )
         kit.emit(kit.csv_text(headers, ([r[h] for h in headers] for r in rows)))
     else:
-        kit.emit(_timeline_text(case, snap_rows, change_rows, args.changes))
+        pair = None if snaps is None else snaps.attrs["pair"]
+        kit.emit(_timeline_text(case, snap_rows, change_rows, args.changes, pair))
     return 0
 
 
@@ -116,11 +124,12 @@ def _timeline_text(
     snap_rows: list[dict[str, Any]],
     change_rows: list[dict[str, Any]],
     changes_only: bool,
+    pair: tuple[str, str] | None = None,
 ) -> str:
     """The table layout of ``zopa timeline``: the snapshots, then the changes between them."""
     out = [f"Timeline — {case.title} ({case.id})\n"]
     if not changes_only:
-        out += _snapshot_table(snap_rows)
+        out += _snapshot_table(snap_rows, pair)
     out.append(f"\nPosition changes between snapshots: {len(change_rows)}\n")
     for (s0, s1), grp in _groups(change_rows):
         out.append(f"\n{s0} → {s1}\n")
@@ -133,18 +142,25 @@ def _timeline_text(
     return "".join(out)
 
 
-def _snapshot_table(snap_rows: list[dict[str, Any]]) -> list[str]:
+def _snapshot_table(snap_rows: list[dict[str, Any]], pair: tuple[str, str] | None) -> list[str]:
     body = [
-        [r["snapshot"], r["date"], r["label"], r["total_conflict"], r["issues_with_positions"],
-         r["issues_compared"], r["open_zones"], r["mean_overlap"]]
+        [r["snapshot"], r["date"], r["label"], r["pair_conflict"], r["open_zone_share"],
+         r["without_position"] or "", r["total_conflict"], r["issues_compared"],
+         r["open_zones"]]
         for r in snap_rows
     ]  # fmt: skip
-    headers = ["snapshot", "date", "label", "conflict", "issues", "compared", "open", "overlap"]
+    headers = ["snapshot", "date", "label", "pair", "open share", "no position", "total",
+               "compared", "open"]  # fmt: skip
+    who = "–".join(pair) if pair else "none (fewer than two parties)"
     return [
-        "\n" + format_table(headers, body, align="lllrrrrr", max_width=28),
-        "\nconflict: Σ gap × mean salience over issues and pairs; issues: with a position; "
-        "compared: with two\nor more; open: compared issues with a non-empty agreement zone; "
-        "overlap: mean pairwise overlap.\n",
+        "\n" + format_table(headers, body, align="lllrrlrrr", max_width=28),
+        f"\npair: pair conflict by stake of {who}, Σ_shared w·gap / Σ_either w with\n"
+        "w = (s_p + s_q)/2 (salience 0 without a position); open share: open / compared;\n"
+        "no position: chosen parties with no position at all; total: total conflict,\n"
+        "Σ gap × (s_p + s_q)/2 over issues and pairs (a sum: it grows with the positions\n"
+        "stated); compared: issues with two or more positions; open: compared issues\n"
+        "with a non-empty agreement zone. CSV and JSON add issues_with_positions and\n"
+        "mean_overlap (mean pair overlap by stake).\n",
     ]
 
 

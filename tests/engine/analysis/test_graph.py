@@ -126,7 +126,11 @@ def test_party_graph(tiny: Case) -> None:
     # b–c conflict is 0 (compatible everywhere they meet): no edge
     assert sorted(P.edges()) == [("a", "b"), ("a", "c")]
     assert P.edges["a", "b"]["weight"] == pytest.approx((0.9 * 0.25 + 0.3 * 1 + 0.55 * 0) / 1.75)
-    assert P.edges["a", "c"]["overlap"] == pytest.approx((0.55 * 0.5) / 0.95)
+    # a and c share "ord" (w (0.8+0.3)/2, overlap 2/4) and "num" (w (0.6+0.2)/2, overlap 0);
+    # a alone states "nom" (w (0.4+0)/2): the pair overlap by stake divides by all three
+    assert P.edges["a", "c"]["overlap"] == pytest.approx((0.55 * 0.5) / (0.55 + 0.4 + 0.2))
+    assert P.edges["a", "c"]["coverage"] == pytest.approx((0.55 + 0.4) / (0.55 + 0.4 + 0.2))
+    assert P.edges["a", "c"]["shared_issues"] == 2
 
 
 def test_centrality(tiny: Case) -> None:

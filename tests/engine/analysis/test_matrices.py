@@ -43,7 +43,7 @@ W_BC = {"ord": (1.0 + 0.3) / 2, "num": (0.5 + 0.2) / 2}
 
 
 def test_overlap_matrix_by_hand(tiny: Case) -> None:
-    m = overlap_matrix(tiny)
+    m = overlap_matrix(tiny, measure="intensity")
     ab = (W_AB["ord"] * 0 + W_AB["nom"] * 0 + W_AB["num"] * (10 / 80)) / sum(W_AB.values())
     ac = (W_AC["ord"] * (2 / 4) + W_AC["num"] * 0) / sum(W_AC.values())
     bc = (W_BC["ord"] * (1 / 4) + W_BC["num"] * 0) / sum(W_BC.values())
@@ -52,7 +52,7 @@ def test_overlap_matrix_by_hand(tiny: Case) -> None:
 
 
 def test_conflict_matrix_by_hand(tiny: Case) -> None:
-    m = conflict_matrix(tiny)
+    m = conflict_matrix(tiny, measure="intensity")
     ab = (W_AB["ord"] * (1 / 4) + W_AB["nom"] * 1.0 + W_AB["num"] * 0) / sum(W_AB.values())
     ac = (W_AC["ord"] * 0 + W_AC["num"] * (10 / 100)) / sum(W_AC.values())
     bc = (W_BC["ord"] * 0 + W_BC["num"] * 0) / sum(W_BC.values())
@@ -74,7 +74,7 @@ def test_total_conflict_by_hand(tiny: Case) -> None:
     assert total_conflict(tiny, parties=["a"]) == 0.0  # no pair: an empty sum
 
 
-def test_no_shared_issue_and_zero_weight_give_nan() -> None:
+def test_no_shared_issue_and_zero_weight_give_nan_for_intensity() -> None:
     # a and b never meet (a only on ord, b only on nom); c and d share ord at salience 0
     case = make_case(
         (ORD, NOM),
@@ -86,7 +86,7 @@ def test_no_shared_issue_and_zero_weight_give_nan() -> None:
         ],
         ("a", "b", "c", "d", "e"),
     )
-    om, cm = overlap_matrix(case), conflict_matrix(case)
+    om, cm = overlap_matrix(case, measure="intensity"), conflict_matrix(case, measure="intensity")
     assert np.isnan(om.loc["a", "b"]) and np.isnan(cm.loc["a", "b"])  # no shared issue
     assert np.isnan(om.loc["c", "d"]) and np.isnan(cm.loc["c", "d"])  # Σw = 0
     # the per-issue conflict is 0 (gap 1 × weight 0), the issue still counts in the total
@@ -113,6 +113,10 @@ def test_interval_weighted_mix() -> None:
     )
     w_ord, w_num = (1.0 + 0.5) / 2, (0.2 + 0.4) / 2
     gap_ord, gap_num = (3 - 1) / 4, (30 - 20) / 100
+    # both state both issues: coverage 1, so stake and intensity agree
+    assert conflict_matrix(case, measure="intensity").loc["a", "b"] == pytest.approx(
+        (w_ord * gap_ord + w_num * gap_num) / (w_ord + w_num)
+    )
     assert conflict_matrix(case).loc["a", "b"] == pytest.approx(
         (w_ord * gap_ord + w_num * gap_num) / (w_ord + w_num)
     )
@@ -126,8 +130,11 @@ def test_interval_weighted_mix() -> None:
 @HALF
 @given(cases(max_parties=5, with_requires=True))
 def test_aggregates_match_reference(case: Case) -> None:
-    assert_same(overlap_matrix(case), reference_aggregate(case, "overlap"))
-    assert_same(conflict_matrix(case), reference_aggregate(case, "conflict"))
+    for measure in ("intensity", "stake"):
+        for fn, kind in ((overlap_matrix, "overlap"), (conflict_matrix, "conflict")):
+            assert_same(
+                fn(case, measure=measure), reference_aggregate(case, kind, measure=measure)
+            )
     conflicts = reference_matrices(case, "conflict")
     expected = sum(
         conflicts[i][r][c]

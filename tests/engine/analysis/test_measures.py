@@ -84,28 +84,43 @@ def reference_matrices(
 
 
 def reference_aggregate(
-    case: Case, kind: str, at: Any = None, parties: Any = None
+    case: Case, kind: str, at: Any = None, parties: Any = None, measure: str = "intensity"
 ) -> list[list[float]]:
-    """The overlap / conflict matrix as Σ w·m / Σ w over shared issues, pair by pair."""
+    """A pair matrix, pair by pair, straight from its definition.
+
+    ``kind`` is "overlap", "conflict", "coverage" or "shared"; ``measure``
+    "intensity" (Σ_shared w·m / Σ_shared w) or "stake" (Σ_shared w·m /
+    Σ_either w, a missing position counting as salience 0).
+    """
     state = case.at(at)
     chosen = case.resolve_parties(parties)
-    measure = "overlap" if kind == "overlap" else "gap"
+    measure_of = {"overlap": "overlap", "conflict": "gap"}
     out = []
     for p in chosen:
         row = []
         for q in chosen:
-            num = den = 0.0
+            num = den = union = 0.0
             shared = 0
             for issue in case.issues:
                 a, b = state.get((p, issue.id)), state.get((q, issue.id))
+                union += ((a.salience if a else 0.0) + (b.salience if b else 0.0)) / 2
                 if a is None or b is None:
                     continue
                 r = reference_pair(issue, a, b)
-                num += r["weight"] * r[measure]
+                if kind in measure_of:
+                    num += r["weight"] * r[measure_of[kind]]
                 den += r["weight"]
                 shared += 1
-            if p == q:
-                row.append((1.0 if kind == "overlap" else 0.0) if shared else NAN)
+            any_pos = any((p, i) in state for i in case.issue_ids)
+            both = any_pos and any((q, i) in state for i in case.issue_ids)
+            if kind == "shared":
+                row.append(shared)
+            elif p == q:
+                row.append((0.0 if kind == "conflict" else 1.0) if any_pos else NAN)
+            elif kind == "coverage":
+                row.append(den / union if both and union > 0 else NAN)
+            elif measure == "stake":
+                row.append(num / union if both and union > 0 else NAN)
             else:
                 row.append(num / den if shared and den > 0 else NAN)
         out.append(row)

@@ -27,9 +27,19 @@ def test_tiny_timeline_by_hand(tiny: Case) -> None:
     t = timeline(tiny)
     assert list(t.index) == ["early", "late"] and t.index.name == "snapshot"
     assert list(t.columns) == [
-        "date", "label", "total_conflict", "issues_with_positions", "issues_compared",
-        "open_zones", "mean_overlap",
+        "date", "label", "pair_conflict", "open_zone_share", "without_position",
+        "total_conflict", "issues_with_positions", "issues_compared", "open_zones",
+        "mean_overlap",
     ]  # fmt: skip
+    # the pair followed: the first two belligerents, a and b (c is a mediator); both state
+    # every issue, w = 0.9 (ord), 0.3 (nom), 0.55 (num); gaps early 2/4, 1, 0; late 1/4, 1, 0
+    assert t.attrs["pair"] == ("a", "b")
+    assert t["pair_conflict"].tolist() == pytest.approx(
+        [(0.9 * 2 / 4 + 0.3 * 1 + 0.55 * 0) / 1.75, (0.9 * 1 / 4 + 0.3 * 1 + 0.55 * 0) / 1.75]
+    )
+    assert t["open_zone_share"].tolist() == [0 / 3, 0 / 3]
+    assert t["without_position"].tolist() == ["", ""]
+    assert timeline(tiny, parties=["a"]).attrs["pair"] is None
     assert (
         t.loc["early", "date"] == pd.Timestamp("2023-06-01") and t.loc["late", "label"] == "Late"
     )
@@ -40,10 +50,11 @@ def test_tiny_timeline_by_hand(tiny: Case) -> None:
     assert t["issues_with_positions"].tolist() == [3, 3]
     assert t["issues_compared"].tolist() == [3, 3]
     assert t["open_zones"].tolist() == [0, 0]
+    # pair overlaps by stake: c has no position on nom, which still weighs (s + 0)/2
     ab = (0.55 * (10 / 80)) / 1.75
-    bc = (0.65 * (1 / 4)) / 1.0
-    ac_early = (0.55 * (1 / 4) + 0.4 * 0) / 0.95  # {o1,o2} vs {o2,o3,o4}: 1/4
-    ac_late = (0.55 * (2 / 4) + 0.4 * 0) / 0.95
+    bc = (0.65 * (1 / 4)) / (1.0 + 0.2 / 2)
+    ac_early = (0.55 * (1 / 4) + 0.4 * 0) / (0.95 + 0.4 / 2)  # {o1,o2} vs {o2,o3,o4}: 1/4
+    ac_late = (0.55 * (2 / 4) + 0.4 * 0) / (0.95 + 0.4 / 2)
     assert t["mean_overlap"].tolist() == pytest.approx(
         [(ab + ac_early + bc) / 3, (ab + ac_late + bc) / 3]
     )
@@ -229,3 +240,24 @@ def _contains(big: object, small: object) -> bool:
     if isinstance(big, Span):
         return big.lo <= small.lo and small.hi <= big.hi  # type: ignore[attr-defined]
     return small.ids <= big.ids  # type: ignore[attr-defined]
+
+
+def test_shipped_timeline_marks_silent_parties_and_is_comparable() -> None:
+    case = engine.load_case("ukraine-russia")
+    t = timeline(case, parties=["ukraine", "russia"])
+    assert t.attrs["pair"] == ("ukraine", "russia")
+    for snap, row in t.iterrows():
+        date = row["date"].date()
+        expected = engine.conflict_matrix(case, at=date, parties=["ukraine", "russia"])
+        pc = expected.loc["ukraine", "russia"]
+        assert (np.isnan(pc) and np.isnan(row["pair_conflict"])) or row[
+            "pair_conflict"
+        ] == pytest.approx(pc), snap
+        silent = [p for p in ("ukraine", "russia") if not any(q == p for q, _ in case.at(date))]
+        assert row["without_position"] == ",".join(silent)
+        if row["issues_compared"]:
+            assert row["open_zone_share"] == pytest.approx(
+                row["open_zones"] / row["issues_compared"]
+            )
+    v = t["pair_conflict"].dropna()
+    assert ((v >= 0) & (v <= 1)).all()  # a share, unlike the total

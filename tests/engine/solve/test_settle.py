@@ -453,9 +453,13 @@ def test_tiny_fair_and_subsets(tiny: Case) -> None:
     # without b there is no red line: a and c meet on o2…o3, num 50 costs a 0.6·10/100
     ac = settle(tiny, parties=["a", "c"])
     assert ac.parties == ("a", "c")
-    assert ac.outcomes["ord"] == "o2" and ac.outcomes["nom"] == "x"
+    # o2 and o3 both cost 0; the tie rule (equal costs) takes the fewer concessions:
+    # o3 is c's ideal (only a concedes), o2 neither's (both concede)
+    assert ac.outcomes["ord"] == "o3" and ac.outcomes["nom"] == "x"
     assert ac.total_cost == pytest.approx(min(0.6 * 10 / 100, 0.2 * 10 / 100))
     assert ac.outcomes["num"] == 40.0
+    assert not ac.unique and ac.n_optimal == 2
+    assert [dict(a.outcomes) for a in ac.alternatives] == [{"ord": "o2", "nom": "x", "num": 40.0}]
 
 
 def test_ordinal_total_vs_fair() -> None:

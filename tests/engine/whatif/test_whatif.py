@@ -106,8 +106,11 @@ def test_removed_party(tiny: Case) -> None:
     assert dropped.conflict_after.isna().all() and dropped.compatible_after.isna().all()
     assert diff.overlap_after.loc["c"].isna().all()
     assert pd.isna(diff.conflict_delta.loc["a", "c"])
-    # without c the zone on num opens (a and b meet on 30–40)
-    assert "num" in diff.opened
+    # without c the zone on num is not empty any more (a and b meet on 30–40), but the
+    # holders differ: that is reported as "no longer stated", never as a zone "opened"
+    assert diff.opened == () and "num" in diff.no_longer_stated
+    assert diff.zones.loc["num", "no_longer_stated"] == ("c",)
+    assert diff.zones.loc["num", "empty_before"] and not diff.zones.loc["num", "empty_after"]
     assert "Removed: c." in diff.summary()
 
 
