@@ -448,6 +448,30 @@ def _matrix_rows(rep: Report, m: pd.DataFrame) -> list[list[str]]:
     return [[rep.name(p), *[num(m.loc[p, q]) for q in m.columns]] for p in m.index]
 
 
+#: What each heatmap computes, in the words of its caption (tested against the engine).
+MATRIX_CAPTIONS = {
+    "overlap": (
+        "Pair overlap by stake: Σ over the issues both parties state of w·overlap, divided by "
+        "Σ w over every issue either states, with w the pair's mean salience (a party without a "
+        "position counts 0). 1 = identical acceptable sets on every issue either states; issues "
+        "only one of them states count as no overlap."
+    ),
+    "conflict": (
+        "Pair conflict by stake: Σ over the issues both parties state of w·gap (the distance "
+        "between their acceptable sets, 0 where they meet), divided by "
+        "Σ w over every issue either states, with w the pair's mean salience (a party without a "
+        "position counts 0). 0 = compatible on every shared issue; 1 = as far apart as the "
+        "scales allow on every issue either states, both caring fully."
+    ),
+}
+
+SECTION_MATRICES = (
+    "Party × party, by stake: each issue either party states counts, weighted by the pair's "
+    "mean salience; an issue only one of them states adds weight but no overlap and no conflict. "
+    "Overlap: 1 = same acceptable sets everywhere. Conflict: 0 = compatible everywhere."
+)
+
+
 def _matrices(rep: Report) -> None:
     case, at = rep.case, rep.at
     ov = engine.overlap_matrix(case, at=at, parties=rep.parties)
@@ -457,6 +481,7 @@ def _matrices(rep: Report) -> None:
         "overlap": _matrix_rows(rep, ov),
         "conflict": _matrix_rows(rep, co),
         "overlap_df": ov,
+        "intro": SECTION_MATRICES,
         "conflict_df": co,
     }
     if rep.sections["figures_on"]:
@@ -465,12 +490,7 @@ def _matrices(rep: Report) -> None:
             rep.figures[kind] = _figure(
                 f"{kind}-matrix",
                 f"{kind.capitalize()} matrix",
-                "Salience-weighted mean over the issues both parties have positions on; "
-                + (
-                    "1 = identical acceptable sets, 0 = nothing in common."
-                    if kind == "overlap"
-                    else "0 = compatible everywhere, 1 = as far apart as the scales allow, on issues both care about fully."
-                ),
+                MATRIX_CAPTIONS[kind],
                 data,
                 plot_heatmap,
                 size_heatmap,

@@ -153,7 +153,10 @@ def test_headline_numbers_follow_the_definitions(tiny):
     hi = max(
         ((p, q, ov.loc[p, q]) for p in ov.index for q in ov.columns if p < q), key=lambda t: t[2]
     )
-    assert f"(overlap {hi[2]:.2f})" in rep.headlines[2]
+    line = next(h for h in rep.headlines if h.startswith("By pair overlap"))
+    assert (
+        f"the most compatible: Party {hi[0].upper()}–Party {hi[1].upper()} at {hi[2]:.2f}" in line
+    )
 
 
 # ----------------------------------------------------------------- golden files
