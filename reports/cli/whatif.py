@@ -152,8 +152,11 @@ def comparison_text(
     out += _total_section(diff)
     out += _matrix_section(diff)
     out.append(
-        "\nconflict = gap × (s_p + s_q)/2 on one issue; matrices: salience-weighted means over "
-        "shared issues;\n'–' = no position (or the party is absent on that side).\n"
+        "\nconflict: issue conflict, gap × (s_p + s_q)/2 on one issue; matrix changes: pair\n"
+        "overlap and pair conflict by stake, Σ_shared w·m / Σ_either w, w = (s_p + s_q)/2\n"
+        "(salience 0 without a position); newly stated / no longer stated: the parties\n"
+        "with a position differ (+ states one only after, − only before), so the zone is\n"
+        "not compared; '–' = no position (or the party is absent on that side).\n"
     )
     return "".join(out)
 
@@ -192,7 +195,7 @@ def _zone_section(diff: Comparison) -> list[str]:
         rows = [
             [
                 issue,
-                r["change"],
+                _change_text(r),
                 f"{r['zone_before'] or '–'} → {r['zone_after'] or '–'}",
                 f"{_blockers(r['blockers_before'])} → {_blockers(r['blockers_after'])}",
             ]
@@ -201,6 +204,12 @@ def _zone_section(diff: Comparison) -> list[str]:
         headers = ["issue", "change", "zone", "blockers"]
         out.append(format_table(headers, rows, align="llll", max_width=60, indent="  "))
     return out
+
+
+def _change_text(r: Any) -> str:
+    """A zone's change, with who newly states or no longer states a position."""
+    who = [f"+{p}" for p in r["newly_stated"]] + [f"−{p}" for p in r["no_longer_stated"]]
+    return f"{r['change']} ({', '.join(who)})" if who else str(r["change"])
 
 
 def _total_section(diff: Comparison) -> list[str]:

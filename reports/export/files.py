@@ -114,8 +114,8 @@ zopa export of the case "{case}" — positions in force on {date}{scenario}
 
 positions.csv / positions.json   the issue × party positions in force (ideal, acceptable
                                   set, salience, red line, linkage, confidence, sources)
-overlap_matrix.csv               party × party overlap (salience-weighted Jaccard), NaN = no shared issue
-conflict_matrix.csv              party × party conflict (salience-weighted gap)
+overlap_matrix.csv               party × party pair overlap by stake (Σ_shared w·overlap / Σ_either w)
+conflict_matrix.csv              party × party pair conflict by stake (Σ_shared w·gap / Σ_either w)
 pairs.csv                        per issue and pair of parties: compatible, overlap, gap, distance, conflict
 zones.csv                        per issue: the agreement zone or its blockers
 contested_issues.csv             issues ranked by total conflict

@@ -173,8 +173,8 @@ _HEATMAP_TITLES = {
 
 
 _HEATMAP_BAR = {
-    "overlap": "overlap (salience-weighted mean)",
-    "conflict": "conflict (salience-weighted mean gap)",
+    "overlap": "pair overlap (by stake)",
+    "conflict": "pair conflict (by stake)",
     "gap": "gap",
     "distance": "distance",
     "compatible": "compatible",

@@ -73,10 +73,14 @@ METHOD = [
     ),
     (
         "Overlap and conflict matrices",
-        "Party × party means over the issues both parties have positions on, weighted by their mean "
-        "salience; the diagonal is 1 (overlap) and 0 (conflict); no shared issue gives no value (–).",
-        "overlap_pq = Σ_i w_i · overlap_i(p, q) / Σ_i w_i;  conflict_pq = Σ_i w_i · gap_i(p, q) / Σ_i w_i;"
-        "  w_i = (s_p,i + s_q,i) / 2",
+        "Pair overlap and pair conflict by stake: of everything the two parties care about, the share "
+        "in common / in conflict; an issue only one of them states counts with that party's salience, "
+        "so a party stating few positions cannot look extreme. They are intensity (the weighted mean "
+        "over shared issues) × coverage. The diagonal is 1 (overlap) and 0 (conflict); nothing at "
+        "stake gives no value (–).",
+        "overlap_pq = Σ_{i∈I_p∩I_q} w_i · overlap_i(p, q) / Σ_{i∈I_p∪I_q} w_i;  conflict_pq = "
+        "Σ_{i∈I_p∩I_q} w_i · gap_i(p, q) / Σ_{i∈I_p∪I_q} w_i;  w_i = (s_p,i + s_q,i) / 2, s = 0 "
+        "without a position",
     ),
     (
         "Total conflict",

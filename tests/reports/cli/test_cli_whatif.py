@@ -161,7 +161,9 @@ def test_whatif_scenario_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Conflicts resolved (the acceptable sets now meet): 1" in out
     assert "  ord    a–b   resolved   0.225  0.000" in out
     assert "Conflicts created (the acceptable sets no longer meet): none" in out
-    assert "  ord    opened  (empty) → Three  a or b → none" in out
+    assert "  ord    opened             (empty) → Three    a or b → none" in out
+    # c states a position on nom only in the scenario: not a zone change, said apart
+    assert "  nom    newly stated (+c)  (empty) → (empty)  a or b → a or b" in out
     assert "Total conflict: 0.565 → 0.340 (−0.225)" in out
     assert (
         "Largest matrix changes:" in out
@@ -201,7 +203,9 @@ def test_whatif_scenario_file_and_json(capsys: pytest.CaptureFixture[str], tmp_p
         "c",
         "dropped",
     )
-    assert comp["zones"]["num"]["change"] == "opened"
+    # without c the zone on num is not empty, but c no longer states a position there
+    assert comp["zones"]["num"]["change"] == "no longer stated"
+    assert comp["zones"]["num"]["no_longer_stated"] == ["c"]
     assert comp["overlap_delta"]["a"]["c"] is None
     assert "Removed: c." in data["summary"]
 

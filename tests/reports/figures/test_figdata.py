@@ -334,9 +334,10 @@ def test_heatmap_conflict_values(tiny):
     # a–b: gaps 1/4 (w 0.9), 1 (w 0.3), 0 (w 0.55) -> 0.525 / 1.75 = 0.30
     assert cells.loc[("a", "b"), "value"] == pytest.approx(0.3)
     assert cells.loc[("a", "b"), "text"] == "0.30"
-    # a–c: gap 0 on ord (w 0.55), 10/100 on num (w 0.4) -> 0.04 / 0.95
-    assert cells.loc[("a", "c"), "value"] == pytest.approx(0.04 / 0.95)
-    assert cells.loc[("a", "c"), "text"] == "0.04"
+    # a–c: gap 0 on ord (w 0.55), 10/100 on num (w 0.4); a alone on nom (w 0.4/2):
+    # the pair conflict by stake is 0.04 / 1.15
+    assert cells.loc[("a", "c"), "value"] == pytest.approx(0.04 / (0.55 + 0.4 + 0.2))
+    assert cells.loc[("a", "c"), "text"] == "0.03"
     assert cells.loc[("a", "a"), "text"] == "0.00"
     assert (cells.loc[("b", "a"), "i"], cells.loc[("b", "a"), "j"]) == (1, 0)
     assert not d.cells["is_nan"].any() and not d.all_nan
@@ -540,7 +541,8 @@ def test_delta_tiny(tiny):
     assert (d.resolved, d.created) == (1, 0)
     iss = d.issues.set_index("issue")
     assert iss["delta"].tolist() == pytest.approx([-0.225, 0.0, 0.0])
-    assert iss["zone_change"].tolist() == ["opened", "unchanged", "unchanged"]
+    # c states a position on nom only in the scenario: "newly stated", not a zone change
+    assert iss["zone_change"].tolist() == ["opened", "newly stated", "unchanged"]
     assert iss.loc["ord", "zone_after"] == "Three"
     assert d.total_before == pytest.approx(0.565) and d.total_after == pytest.approx(0.34)
     assert d.conflict.kind == "conflict_delta" and d.overlap.kind == "overlap_delta"
