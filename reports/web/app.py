@@ -343,7 +343,8 @@ def _routes(store: CaseStore) -> list[Any]:
         )
 
     async def report(request: Request) -> Response:
-        from reports.render.content import build_report, render_html
+        from reports.render.content import build_report
+        from reports.render.markup import render_html
 
         state = await run_in_threadpool(
             _state, store, request.path_params["case"], _query_body(request)
