@@ -19,8 +19,8 @@ With no arguments, writes the report on the shipped Ukraine–Russia case to
 ./zopa-report/report.html and prints the path.
 
 Files: report.html (one self-contained file: CSS and figures inline, no
-script, nothing fetched), report.md with its figures in figures/ (SVG and
-PNG), report.pdf. The output folder keeps a manifest of the files zopa wrote:
+script, nothing fetched), report.md with its figures in figures/ (SVG),
+report.pdf (figures sized for the page: no text under 7 pt). The output folder keeps a manifest of the files zopa wrote:
 a later run replaces them, but never a file you made or edited there (it
 stops and names the file; --force overrides). Same input, same bytes.
 

@@ -12,6 +12,7 @@ only date in the output, so the same input gives byte-identical files.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,15 +50,25 @@ from reports.figures.settlement import (
     size_settlement,
     size_settlement_outcomes,
 )
-from reports.figures.timeline import alt_timeline, plot_timeline, size_timeline, timeline_data
+from reports.figures.timeline import (
+    alt_timeline,
+    plot_change_timeline,
+    plot_conflict_timeline,
+    plot_timeline,
+    plot_zone_timeline,
+    size_timeline,
+    timeline_data,
+)
 from reports.figures.zones import alt_zone_chart, plot_zone_chart, size_zone_chart, zone_chart_data
 from reports.render.findings import headline_findings, party_names, settlement_section
 from reports.render.method import METHOD, SCALES
-from reports.render.text import md_escape, num, safe_url
+from reports.render.text import md_escape, num, plural, safe_url
 
 __all__ = [
+    "MIN_PRINT_PT",
     "OBJECTIVES",
     "Figure",
+    "Part",
     "Report",
     "build_report",
     "md_escape",  # from reports.render.text, as before
@@ -68,18 +79,114 @@ __all__ = [
 # ------------------------------------------------------------------- figures
 
 
-@dataclass(frozen=True)
-class Figure:
-    """A rendered figure: SVG (for HTML), PNG (for Markdown and PDF), alt text and caption."""
+#: Smallest text a reader should meet in a printed figure (points).
+MIN_PRINT_PT = 7.0
 
-    name: str
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a figure drawn on its own (for the PDF, where the whole does not fit a page)."""
+
     title: str
-    alt: str
-    caption: str
-    svg: str
-    png: bytes
-    width: float
-    height: float
+    data: Any
+    plot: Callable[..., Any]
+    size: Callable[[Any], tuple[float, float]]
+
+
+class Figure:
+    """A report figure, drawn only in the formats asked for.
+
+    ``svg`` (for HTML and Markdown) is drawn on first use and kept;
+    :meth:`png` draws a PNG at any size (the PDF sizes each figure for its
+    page, so that no text prints under :data:`MIN_PRINT_PT`). ``parts`` are
+    the pieces the PDF draws instead when the whole figure would not fit a
+    page at a legible scale (empty: the PDF draws the whole).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        caption: str,
+        data: Any,
+        plot: Callable[..., Any],
+        size: Callable[[Any], tuple[float, float]],
+        alt: Callable[[Any], str],
+        parts: tuple[Part, ...] = (),
+    ) -> None:
+        self.name, self.title, self.caption = name, title, caption
+        self.data, self.plot, self.size = data, plot, size
+        self.width, self.height = size(data)
+        self.alt = alt(data)
+        self.parts = parts
+        self._svg: str | None = None
+
+    @property
+    def svg(self) -> str:
+        """The figure as SVG text (drawn once, at its natural size)."""
+        if self._svg is None:
+            fig, _ = self.draw()
+            self._svg = style.to_svg(fig, alt=self.alt)
+        return self._svg
+
+    def draw(
+        self, size: tuple[float, float] | None = None, part: Part | None = None
+    ) -> tuple[Any, float]:
+        """A new matplotlib figure of this figure (or of one part), and its smallest font size (pt)."""
+        data, plot, natural = (
+            (self.data, self.plot, self.size)
+            if part is None
+            else (part.data, part.plot, part.size)
+        )
+        width, height = size or natural(data)
+        fig, ax = style.new_figure(width, height)
+        plot(data, ax=ax)
+        return fig, min_font_size(fig)
+
+    def png(self, size: tuple[float, float] | None = None, part: Part | None = None) -> bytes:
+        """The figure (or one part) as PNG, at ``size`` inches (default: its natural size)."""
+        fig, _ = self.draw(size, part)
+        return style.to_png(fig)
+
+
+def min_font_size(fig: Any) -> float:
+    """The smallest font size (points) of any visible, non-empty text in a matplotlib figure."""
+    from matplotlib.text import Text
+
+    sizes = [
+        float(t.get_fontsize())
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
+    # numeric tick labels get their text only when drawn: count their size from the first tick
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_major_ticks()
+            if ax.get_visible() and axis.get_visible() and ticks:
+                sizes += [
+                    float(t.get_fontsize())
+                    for t in (ticks[0].label1, ticks[0].label2)
+                    if t.get_visible()
+                ]
+    return min(sizes, default=float("inf"))
+
+
+def position_map_rows(data: Any, start: int, stop: int) -> Any:
+    """The position map's rows ``start:stop`` (issues in the map's order) as a map of their own."""
+    import dataclasses
+
+    keep = data.issues.iloc[start:stop]
+    ids = list(keep["issue"])
+    issues = keep.assign(row=range(len(keep))).reset_index(drop=True)
+    row_of = dict(zip(ids, issues["row"], strict=True))
+    cells = data.cells[data.cells["issue"].isin(ids)].copy()
+    cells["row"] = cells["issue"].map(row_of)
+    options = data.options
+    if "issue" in options.columns:
+        options = options[options["issue"].isin(ids)].reset_index(drop=True)
+    return dataclasses.replace(
+        data, issues=issues, cells=cells.reset_index(drop=True), options=options
+    )
 
 
 def _figure(
@@ -90,15 +197,9 @@ def _figure(
     plot: Callable[..., Any],
     size: Callable[[Any], tuple[float, float]],
     alt: Callable[[Any], str],
-    **kw: Any,
+    parts: tuple[Part, ...] = (),
 ) -> Figure:
-    width, height = size(data)
-    text = alt(data)
-    fig, ax = style.new_figure(width, height)
-    plot(data, ax=ax, **kw)
-    svg = style.to_svg(fig, close=False, alt=text)
-    png = style.to_png(fig)  # closes the figure
-    return Figure(name, title, text, caption, svg, png, width, height)
+    return Figure(name, title, caption, data, plot, size, alt, parts)
 
 
 # -------------------------------------------------------------------- report
@@ -269,7 +370,29 @@ def _positions(rep: Report) -> None:
             plot_position_map,
             size_position_map,
             alt_position_map,
+            parts=_chunks(data, len(data.issues)),
         )
+
+
+#: Issues per PDF page of the position map (a landscape page holds six rows at full size).
+_MAP_ROWS_PER_PAGE = 6
+
+
+def _chunks(data: Any, n: int) -> tuple[Part, ...]:
+    """The position map in pieces of at most :data:`_MAP_ROWS_PER_PAGE` issues, evenly split."""
+    if n <= _MAP_ROWS_PER_PAGE:
+        return ()
+    k = -(-n // _MAP_ROWS_PER_PAGE)
+    bounds = [round(i * n / k) for i in range(k + 1)]
+    return tuple(
+        Part(
+            f"issues {a + 1}–{b} of {n}",
+            position_map_rows(data, a, b),
+            plot_position_map,
+            size_position_map,
+        )
+        for a, b in itertools.pairwise(bounds)
+    )
 
 
 def _zones(rep: Report) -> None:
@@ -321,6 +444,30 @@ def _matrix_rows(rep: Report, m: pd.DataFrame) -> list[list[str]]:
     return [[rep.name(p), *[num(m.loc[p, q]) for q in m.columns]] for p in m.index]
 
 
+#: What each heatmap computes, in the words of its caption (tested against the engine).
+MATRIX_CAPTIONS = {
+    "overlap": (
+        "Pair overlap by stake: Σ over the issues both parties state of w·overlap, divided by "
+        "Σ w over every issue either states, with w the pair's mean salience (a party without a "
+        "position counts 0). 1 = identical acceptable sets on every issue either states; issues "
+        "only one of them states count as no overlap."
+    ),
+    "conflict": (
+        "Pair conflict by stake: Σ over the issues both parties state of w·gap (the distance "
+        "between their acceptable sets, 0 where they meet), divided by "
+        "Σ w over every issue either states, with w the pair's mean salience (a party without a "
+        "position counts 0). 0 = compatible on every shared issue; 1 = as far apart as the "
+        "scales allow on every issue either states, both caring fully."
+    ),
+}
+
+SECTION_MATRICES = (
+    "Party × party, by stake: each issue either party states counts, weighted by the pair's "
+    "mean salience; an issue only one of them states adds weight but no overlap and no conflict. "
+    "Overlap: 1 = same acceptable sets everywhere. Conflict: 0 = compatible everywhere."
+)
+
+
 def _matrices(rep: Report) -> None:
     case, at = rep.case, rep.at
     ov = engine.overlap_matrix(case, at=at, parties=rep.parties)
@@ -330,6 +477,7 @@ def _matrices(rep: Report) -> None:
         "overlap": _matrix_rows(rep, ov),
         "conflict": _matrix_rows(rep, co),
         "overlap_df": ov,
+        "intro": SECTION_MATRICES,
         "conflict_df": co,
     }
     if rep.sections["figures_on"]:
@@ -338,13 +486,7 @@ def _matrices(rep: Report) -> None:
             rep.figures[kind] = _figure(
                 f"{kind}-matrix",
                 f"{kind.capitalize()} matrix",
-                "Pair measure by stake: Σ over shared issues of w·measure / Σ over the issues either "
-                "party states of w, w = (s_p + s_q)/2 (salience 0 without a position); "
-                + (
-                    "1 = identical acceptable sets, 0 = nothing in common."
-                    if kind == "overlap"
-                    else "0 = compatible everywhere, 1 = as far apart as the scales allow, on issues both care about fully."
-                ),
+                MATRIX_CAPTIONS[kind],
                 data,
                 plot_heatmap,
                 size_heatmap,
@@ -376,7 +518,28 @@ def _graph(rep: Report) -> None:
     for node in relax.positions:
         party, issue = str(node).split(":", 1)
         by_party.setdefault(party, []).append(case.issue(issue).short_name)
+    conflict_issues = {d.get("issue") or str(u).split(":", 1)[1] for u, _, d in conflict_edges}
+    n_size = len(relax.positions)
     rep.sections["graph"] = {
+        # conflict edges join positions on the same issue, so each issue's conflicts form their
+        # own component: the summary counts issues, not "clusters"
+        "summary": (
+            f"{plural(G.number_of_nodes(), 'stated position')}; "
+            f"{plural(len(conflict_edges), 'conflict edge')} (pairs of incompatible positions on the "
+            f"same issue) on {plural(len(conflict_issues), 'issue')}; "
+            f"{plural(G.number_of_edges() - len(conflict_edges), 'linkage edge')} "
+            "(a position whose acceptance depends on another issue's outcome)."
+        ),
+        "relaxation_text": (
+            f"Relaxing {'this position' if n_size == 1 else f'these {n_size} positions'} "
+            f"(total salience {num(relax.total_salience)}) would remove every conflict edge"
+            + (
+                "; no cheaper set exists (exact integer programme)"
+                if relax.exact
+                else "; this set is within a factor 2 of the cheapest (approximation: the graph is "
+                "too large for the exact method)"
+            )
+        ),
         "n_positions": G.number_of_nodes(),
         "n_conflicts": len(conflict_edges),
         "n_linkages": G.number_of_edges() - len(conflict_edges),
@@ -497,7 +660,29 @@ def _timeline(rep: Report) -> None:
             plot_timeline,
             size_timeline,
             alt_timeline,
+            parts=_timeline_panels(data),
         )
+
+
+def _timeline_panels(data: Any) -> tuple[Part, ...]:
+    """The timeline's three panels, each a figure of its own (for the PDF's pages)."""
+    n_s = max(len(data.snapshots), 4)
+    width = max(4.2 + 0.85 * n_s, 7.0)
+    return (
+        Part("total conflict", data, plot_conflict_timeline, lambda d: (width, 3.6)),
+        Part(
+            "agreement zones by issue",
+            data,
+            plot_zone_timeline,
+            lambda d: (width, 1.6 + 0.3 * len(d.issues)),
+        ),
+        Part(
+            "position changes by party",
+            data,
+            plot_change_timeline,
+            lambda d: (width, 1.4 + 0.42 * max(len(d.parties), 1)),
+        ),
+    )
 
 
 def _scenario(rep: Report) -> None:

@@ -14,12 +14,18 @@ import pandas as pd
 import engine
 from engine import Case
 from engine.solve.settlement import OBJECTIVES, Settlement
-from reports.render.text import num
+from reports.render.text import num, plural
 
 if TYPE_CHECKING:
     from reports.render.content import Report
 
-__all__ = ["headline_findings", "party_names", "settlement_section"]
+__all__ = [
+    "headline_findings",
+    "optimum_text",
+    "pair_extremes",
+    "party_names",
+    "settlement_section",
+]
 
 
 def party_names(rep: Report, ids: Iterable[str]) -> str:
@@ -171,15 +177,7 @@ def headline_findings(rep: Report) -> list[str]:
             + "; ".join(parts)
             + "."
         )
-    ov = rep.sections["matrices"]["overlap_df"]
-    pairs = _pairs(ov)
-    if pairs:
-        hi = max(pairs, key=lambda t: (t[2], -rep.parties.index(t[0]), -rep.parties.index(t[1])))
-        lo = min(pairs, key=lambda t: (t[2], rep.parties.index(t[0]), rep.parties.index(t[1])))
-        out.append(
-            f"The most compatible pair is {rep.name(hi[0])}–{rep.name(hi[1])} (overlap {hi[2]:.2f}); "
-            f"the least compatible is {rep.name(lo[0])}–{rep.name(lo[1])} (overlap {lo[2]:.2f})."
-        )
+    out += _pair_sentences(rep)
     st = rep.sections["settlement"]
     total = st["results"]["total"]
     if total.feasible:
@@ -206,6 +204,62 @@ def headline_findings(rep: Report) -> list[str]:
     return out
 
 
+def _pair_label(rep: Report, pair: str) -> str:
+    p, q = pair.split("|")
+    return f"{rep.name(p)}–{rep.name(q)}"
+
+
+def pair_extremes(rep: Report) -> tuple[Any, Any] | None:
+    """The highest and the lowest pair overlap among the report's parties, ties grouped
+    (:func:`engine.ranked`): the pairs are labelled ``"p|q"``."""
+    ov = rep.sections["matrices"]["overlap_df"]
+    values = {f"{p}|{q}": v for p, q, v in _pairs(ov)}
+    if not values:
+        return None
+    hi = engine.ranked(values)[0]
+    lo = engine.ranked(values, ascending=True)[0]
+    return hi, lo
+
+
+def _group_text(rep: Report, group: Any, shared: pd.DataFrame) -> str:
+    """ "EU–Türkiye at 0.71 (16 issues both state)" or "nine pairs tie at 0.00: …"."""
+    names = []
+    for pair in group.items:
+        p, q = pair.split("|")
+        names.append(
+            f"{_pair_label(rep, pair)} ({plural(int(shared.loc[p, q]), 'issue')} both state)"
+        )
+    if len(names) == 1:
+        return f"{names[0].replace(' (', f' at {group.value:.2f} (', 1)}"
+    listed = "; ".join(names[:4]) + (f"; and {len(names) - 4} more" if len(names) > 4 else "")
+    return f"{len(names)} pairs tie at {group.value:.2f}: {listed}"
+
+
+def _pair_sentences(rep: Report) -> list[str]:
+    ext = pair_extremes(rep)
+    if ext is None:
+        return []
+    hi, lo = ext
+    shared = engine.shared_issues_matrix(rep.case, at=rep.at, parties=rep.parties)
+    return [
+        "By pair overlap (of all the salience two parties put on the issues either of them "
+        "states, the share where their acceptable sets coincide; 1 = identical on every issue "
+        f"either states), the most compatible: {_group_text(rep, hi, shared)}; the least "
+        f"compatible: {_group_text(rep, lo, shared)}."
+    ]
+
+
+def optimum_text(s: Settlement) -> str:
+    """Whether a package is the only optimum, or one of several chosen by the tie rule."""
+    if s.unique:
+        return "the only optimal package"
+    if s.n_optimal and s.n_optimal > 1:
+        return f"one of {s.n_optimal} optimal packages, chosen by the tie rule: {s.tie_rule}"
+    if s.unique is False:
+        return f"one of several optimal packages, chosen by the tie rule: {s.tie_rule}"
+    return "optimality proven by the solver; other optima were not enumerated"
+
+
 def _package_sentence(rep: Report, s: Settlement, lead: str) -> str:
     per_party = []
     for p in s.parties:
@@ -220,4 +274,8 @@ def _package_sentence(rep: Report, s: Settlement, lead: str) -> str:
             )
         else:
             per_party.append(f"{rep.name(p)} concedes nothing outside its acceptable sets")
-    return f"{lead} (total concession cost {s.total_cost:.2f}): " + "; ".join(per_party) + "."
+    return (
+        f"{lead} (total concession cost {s.total_cost:.2f}; {optimum_text(s)}): "
+        + "; ".join(per_party)
+        + "."
+    )

@@ -72,12 +72,14 @@ def render_html(rep: Report) -> str:
 
 
 def render_markdown(rep: Report, figure_dir: str = "figures") -> tuple[str, dict[str, bytes]]:
-    """Markdown text and its figure files (``figure_dir/<name>.svg`` and ``.png``)."""
+    """Markdown text and the figure files it shows (``figure_dir/<name>.svg``).
+
+    Only what the text links to is written: SVG, which every Markdown viewer that shows
+    images displays (the PDF has its own, page-sized, PNGs)."""
     files: dict[str, bytes] = {}
 
     def src(fig: Figure) -> str:
         files[f"{figure_dir}/{fig.name}.svg"] = fig.svg.encode("utf-8")
-        files[f"{figure_dir}/{fig.name}.png"] = fig.png
         return f"{figure_dir}/{fig.name}.svg"
 
     text = template("report.md.j2").render(**_context(rep, src))

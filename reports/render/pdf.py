@@ -32,7 +32,8 @@ from reportlab.platypus import (
 )
 
 import engine
-from reports.render.content import Figure, Report, safe_url
+from reports.figures import style
+from reports.render.content import MIN_PRINT_PT, Figure, Report, safe_url
 
 __all__ = ["render_pdf"]
 
@@ -84,10 +85,22 @@ def _styles() -> dict[str, ParagraphStyle]:
             alignment=TA_LEFT,
         ),
         "h2": ParagraphStyle(
-            "h2", parent=base["Heading2"], fontName=bold, fontSize=14, leading=18, spaceBefore=10
+            "h2",
+            parent=base["Heading2"],
+            fontName=bold,
+            fontSize=14,
+            leading=18,
+            spaceBefore=10,
+            keepWithNext=1,
         ),
         "h3": ParagraphStyle(
-            "h3", parent=base["Heading3"], fontName=bold, fontSize=11, leading=14, spaceBefore=8
+            "h3",
+            parent=base["Heading3"],
+            fontName=bold,
+            fontSize=11,
+            leading=14,
+            spaceBefore=8,
+            keepWithNext=1,
         ),
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10),
@@ -116,14 +129,87 @@ def _link(title: str, url: str, style: ParagraphStyle) -> Paragraph:
     )
 
 
-def _figure(fig: Figure, st: dict[str, ParagraphStyle]) -> KeepTogether:
-    width = min(_TEXT_W, fig.width * 72)
-    height = width * fig.height / fig.width
-    max_h = _H - 2 * _MARGIN - 2 * cm
-    if height > max_h:
-        width, height = width * max_h / height, max_h
-    img = Image(io.BytesIO(fig.png), width=width, height=height)
-    return KeepTogether([img, _p(f"{fig.title}. {fig.caption}", st["muted"]), Spacer(1, 6)])
+#: Room under a figure for its caption (points).
+_CAPTION_H = 1.6 * cm
+_PORTRAIT_BOX = (_TEXT_W, _H - 2 * _MARGIN - _CAPTION_H)
+_LANDSCAPE_BOX = (_H - 2 * _MARGIN, _W - 2 * _MARGIN - _CAPTION_H)
+
+
+#: The least a figure may be squeezed (drawn size / natural size) to print on a portrait page.
+_SQUEEZE = 0.75
+
+
+def figure_plan(
+    width: float, height: float, min_font: float, reserve: float = 0.0
+) -> tuple[str, tuple[float, float], float]:
+    """Where and how to print a figure of ``width`` × ``height`` inches whose smallest text is
+    ``min_font`` points, so that no text prints under :data:`MIN_PRINT_PT`.
+
+    Returns the page orientation (``"portrait"`` or ``"landscape"``), the size to draw the
+    figure at (inches) and the print scale (printed size / drawn size). ``reserve`` is the
+    height (points) taken on the page by what goes above the figure.
+
+    In order of preference: the natural size on a portrait page; on a portrait page, drawn
+    smaller (to the page's box divided by the least legible scale: the layout gets tighter,
+    the text keeps its size) down to :data:`_SQUEEZE` of its size; the natural size on a
+    landscape page; drawn smaller on whichever page squeezes it less.
+
+    Examples
+    --------
+    >>> figure_plan(6.0, 4.0, 8.0)
+    ('portrait', (6.0, 4.0), 1.0)
+    >>> figure_plan(11.2, 6.2, 7.0)
+    ('landscape', (10.28, 6.2), 1.0)
+    """
+    legible = MIN_PRINT_PT / min_font if min_font < float("inf") else 0.0
+    plans = {}
+    for orientation, (bw, bh) in (("portrait", _PORTRAIT_BOX), ("landscape", _LANDSCAPE_BOX)):
+        bh -= reserve
+        natural = min(1.0, bw / (width * 72), bh / (height * 72))
+        if natural >= legible - 1e-9:
+            plans[orientation] = (1.0, (width, height), natural)
+        else:
+            size = (
+                round(min(width, bw / 72 / legible), 2),
+                round(min(height, bh / 72 / legible), 2),
+            )
+            plans[orientation] = (min(size[0] / width, size[1] / height), size, legible)
+    squeeze, size, scale = plans["portrait"]
+    if squeeze >= _SQUEEZE or squeeze >= plans["landscape"][0]:
+        return "portrait", size, scale
+    return "landscape", plans["landscape"][1], plans["landscape"][2]
+
+
+def _figure(
+    fig: Figure, st: dict[str, ParagraphStyle], lead: list[Any] | None = None
+) -> list[Any]:
+    """The figure (or its parts), each on a page that prints its smallest text at 7 pt or more;
+    landscape pages where a figure needs them. ``lead`` (a heading, a sentence) goes on the
+    figure's page, just above it."""
+    out: list[Any] = []
+    lead = list(lead or [])
+    landscape = False
+    for part in fig.parts or (None,):
+        drawn, min_font = fig.draw(part=part)
+        width, height = (float(x) for x in drawn.get_size_inches())
+        reserve = sum(f.wrap(_TEXT_W, _H)[1] for f in lead)
+        orientation, size, scale = figure_plan(width, height, min_font, reserve)
+        if size == (width, height):
+            png = style.to_png(drawn)
+        else:
+            style.to_png(drawn)  # closes it
+            png = fig.png(size, part)
+        if (orientation == "landscape") != landscape:
+            landscape = orientation == "landscape"
+            out += [NextPageTemplate(orientation), PageBreak()]
+        img = Image(io.BytesIO(png), width=size[0] * 72 * scale, height=size[1] * 72 * scale)
+        title = fig.title + (f" ({part.title})" if part is not None else "")
+        caption = f"{title}. {fig.caption}".rstrip()
+        out.append(KeepTogether([*lead, img, _p(caption, st["muted"]), Spacer(1, 6)]))
+        lead = []
+    if landscape:
+        out += [NextPageTemplate("portrait"), PageBreak()]
+    return out
 
 
 def _table(
@@ -163,7 +249,25 @@ def render_pdf(rep: Report) -> bytes:
         _method,
     ):
         story += section(rep, st)
-    return _build(rep, story)
+    return _build(rep, _tidy(story))
+
+
+def _tidy(story: list[Any]) -> list[Any]:
+    """Merge runs of page breaks and template switches: no blank page, the last template wins."""
+    out: list[Any] = []
+    pending: list[Any] = []
+    for f in story:
+        if isinstance(f, PageBreak | NextPageTemplate):
+            pending.append(f)
+            continue
+        if pending:
+            templates = [x for x in pending if isinstance(x, NextPageTemplate)]
+            out += templates[-1:]
+            if any(isinstance(x, PageBreak) for x in pending) and out:
+                out.append(PageBreak())
+            pending = []
+        out.append(f)
+    return out
 
 
 def _cover(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
@@ -186,9 +290,12 @@ def _cover(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
 
 def _positions(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
     s = rep.sections
-    story: list[Any] = [PageBreak(), _p("Position map", st["h2"])]
+    story: list[Any] = [PageBreak()]
+    heading = [_p("Position map", st["h2"])]
     if "position_map" in rep.figures:
-        story.append(_figure(rep.figures["position_map"], st))
+        story += _figure(rep.figures["position_map"], st, heading)
+    else:
+        story += heading
     parties = s["positions"]["parties"]
     header = [_p("Issue", st["cell"])] + [_p(name, st["cell"]) for _, name in parties]
     rows: list[list[Any]] = [header]
@@ -204,7 +311,9 @@ def _positions(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
         PageBreak(),
         _p(f"Positions in force on {rep.at.isoformat()}", st["h3"]),
         _p(
-            "Ideal in bold; acceptable set; salience (0–1); red line; sources in brackets. "
+            "Ideal in bold; acceptable set; “only if”: the acceptance holds only if the named "
+            "outcome on another issue holds (linkage); salience (0–1); red line; reported or "
+            "inferred (not stated officially); the date of the statement; sources in brackets. "
             "“—”: no position.",
             st["muted"],
         ),
@@ -219,57 +328,58 @@ def _position_cell(c: dict[str, Any] | None, st: dict[str, ParagraphStyle]) -> P
     if c is None:
         return _p("—", st["cell"])
     accepts = f"accepts {escape(c['acceptable'])}" if c["acceptable"] else "accepts only this"
-    bits = [f"<b>{escape(c['ideal'])}</b>", accepts, f"sal. {c['salience']}"]
+    bits = [f"<b>{escape(c['ideal'])}</b>", accepts]
+    bits += [f'<font color="#8a5a00">only if {escape(r)}</font>' for r in c["requires"]]
+    meta = [f"salience {c['salience']}"]
     if c["red_line"]:
-        bits.append('<font color="#b2182b"><b>RED LINE</b></font>')
-    bits.append(" ".join(f"[{n}]" for n in c["cites"]))
+        meta.append('<font color="#b2182b"><b>RED LINE</b></font>')
+    if c["confidence"] != "official":
+        meta.append(f"<i>{escape(c['confidence'])}</i>")
+    bits += [" · ".join(meta), escape(c["as_of"]), " ".join(f"[{n}]" for n in c["cites"])]
     return Paragraph("<br/>".join(bits), st["cell"])
 
 
 def _zones(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
     story: list[Any] = [PageBreak(), _p("Agreement zones", st["h2"])]
     for z in rep.sections["zones"]:
-        story.append(_p(z["issue"].name, st["h3"]))
-        story.append(_p(z["text"], st["body"]))
-        if z["figure"] is not None:
-            story.append(_figure(z["figure"], st))
+        lead = [_p(z["issue"].name, st["h3"]), _p(z["text"], st["body"])]
+        story += _figure(z["figure"], st, lead) if z["figure"] is not None else lead
     return story
 
 
 def _matrices(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
-    story: list[Any] = [PageBreak(), _p("Overlap and conflict", st["h2"])]
-    return story + _figures(rep, st, "overlap", "conflict")
+    head = [_p("Overlap and conflict", st["h2"])]
+    return [PageBreak(), *_figures(rep, st, "overlap", "conflict", lead=head)]
 
 
-def _figures(rep: Report, st: dict[str, ParagraphStyle], *names: str) -> list[Any]:
-    """The report's figures of these names, those it has, in this order."""
-    return [_figure(rep.figures[name], st) for name in names if name in rep.figures]
+def _figures(
+    rep: Report, st: dict[str, ParagraphStyle], *names: str, lead: list[Any] | None = None
+) -> list[Any]:
+    """The report's figures of these names, those it has, in this order; ``lead`` (a section's
+    heading and opening) on the first figure's page."""
+    out: list[Any] = []
+    lead = list(lead or [])
+    for name in names:
+        if name in rep.figures:
+            out += _figure(rep.figures[name], st, lead)
+            lead = []
+    return lead + out
 
 
 def _graph(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
     g = rep.sections["graph"]
-    story: list[Any] = [PageBreak(), _p("Incompatibility graph", st["h2"])]
-    story.append(
+    head = [
+        _p("Incompatibility graph", st["h2"]),
         _p(
-            f"{g['n_positions']} stated positions, {g['n_conflicts']} conflict edges and {g['n_linkages']} linkage edges, in {g['n_clusters']} clusters of conflict.",
+            g["summary"],
             st["body"],
-        )
-    )
-    story += _figures(rep, st, "graph")
+        ),
+    ]
+    story: list[Any] = [PageBreak(), *_figures(rep, st, "graph", lead=head)]
     r = g["relaxation"]
     if r["size"]:
         story.append(_p("Cheapest relaxation", st["h3"]))
-        story.append(
-            _p(
-                f"Relaxing these {r['size']} positions (total salience {r['salience']}) removes every conflict edge"
-                + (
-                    "; no cheaper set exists (exact)."
-                    if r["exact"]
-                    else "; within a factor 2 of the cheapest (approximation)."
-                ),
-                st["body"],
-            )
-        )
+        story.append(_p(g["relaxation_text"] + ":", st["body"]))
         for party, issues in r["by_party"]:
             story.append(_p(f"• {party}: {', '.join(issues)}", st["body"]))
     return story
@@ -339,8 +449,10 @@ def _package(v: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Any]:
 
 def _timeline(rep: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
     tl = rep.sections["timeline"]
-    story: list[Any] = [PageBreak(), _p("Timeline", st["h2"])]
-    story += _figures(rep, st, "timeline")
+    story: list[Any] = [
+        PageBreak(),
+        *_figures(rep, st, "timeline", lead=[_p("Timeline", st["h2"])]),
+    ]
     head = [
         "Date",
         "Snapshot",
@@ -410,12 +522,13 @@ def _build(rep: Report, story: list[Any]) -> bytes:
         canvas.saveState()
         canvas.setFont("ZopaSans", 7.5)
         canvas.setFillColor(colors.HexColor("#55606b"))
+        width, height = canvas._pagesize  # this page's size (landscape pages are wider)
         canvas.drawString(
             _MARGIN,
-            1.0 * cm,
+            height - 1.0 * cm,
             f"zopa {engine.__version__} — {rep.case.title} — positions in force on {rep.at.isoformat()}",
         )
-        canvas.drawRightString(doc.pagesize[0] - _MARGIN, 1.0 * cm, str(doc.page))
+        canvas.drawCentredString(width / 2, 1.0 * cm, str(doc.page))
         canvas.restoreState()
 
     buf = io.BytesIO()

@@ -8,7 +8,7 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-__all__ = ["md_escape", "md_link", "num", "safe_url"]
+__all__ = ["md_escape", "md_link", "num", "plural", "safe_url"]
 
 
 def safe_url(url: str) -> str | None:
@@ -66,3 +66,28 @@ def num(x: Any, digits: int = 2) -> str:
     if isinstance(x, int | float):
         return f"{x:.{digits}f}"
     return str(x)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """A count with its noun in the right number: "1 issue", "2 issues", "0 issues".
+
+    Parameters
+    ----------
+    n : int
+    word : str
+        The singular noun (a phrase's last word is the one that changes).
+    many : str, optional
+        The plural when it is not ``word + "s"`` ("party" -> "parties" is handled).
+
+    Examples
+    --------
+    >>> plural(1, "cluster"), plural(3, "position"), plural(0, "party"), plural(2, "conflict edge")
+    ('1 cluster', '3 positions', '0 parties', '2 conflict edges')
+    """
+    if n == 1:
+        return f"{n} {word}"
+    if many is None:
+        many = (
+            word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+        )
+    return f"{n} {many}"

@@ -33,4 +33,4 @@ def test_every_report_figure_is_byte_identical_when_drawn_again():
     for name, fig in first.figures.items():
         again = second.figures[name]
         assert fig.svg == again.svg, f"{name}.svg differs between two draws"
-        assert fig.png == again.png, f"{name}.png differs between two draws"
+        assert fig.png() == again.png(), f"{name}.png differs between two draws"

@@ -153,7 +153,10 @@ def test_headline_numbers_follow_the_definitions(tiny):
     hi = max(
         ((p, q, ov.loc[p, q]) for p in ov.index for q in ov.columns if p < q), key=lambda t: t[2]
     )
-    assert f"(overlap {hi[2]:.2f})" in rep.headlines[2]
+    line = next(h for h in rep.headlines if h.startswith("By pair overlap"))
+    assert (
+        f"the most compatible: Party {hi[0].upper()}–Party {hi[1].upper()} at {hi[2]:.2f}" in line
+    )
 
 
 # ----------------------------------------------------------------- golden files
@@ -201,10 +204,9 @@ def test_html_is_self_contained(tiny_full):
 
 def test_markdown_figures_are_files_beside_it(tiny_full):
     text, files = render_markdown(tiny_full)
-    for name in re.findall(r"\]\((figures/[^)]+)\)", text):
-        assert name in files
-    assert all(k.startswith("figures/") for k in files)
-    assert any(k.endswith(".png") for k in files) and any(k.endswith(".svg") for k in files)
+    linked = re.findall(r"\]\((figures/[^)]+)\)", text)
+    assert linked and sorted(linked) == sorted(files), "exactly the files the text shows"
+    assert all(k.startswith("figures/") and k.endswith(".svg") for k in files)
 
 
 # ----------------------------------------------------------------- end to end

@@ -1,0 +1,105 @@
+"""Every caption and headline number checked against the engine, recomputed here by hand."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import engine
+from reports.render.content import MATRIX_CAPTIONS, build_report
+from reports.render.findings import optimum_text, pair_extremes
+
+
+@pytest.fixture(scope="module", params=["tests/cases/tiny", "ukraine-russia"])
+def case_rep(request):
+    case = engine.load_case(request.param)
+    return case, build_report(case, figures_on=False)
+
+
+def _stake(case, kind, p, q):
+    """Σ_{i both state} w_i·m_i(p, q) / Σ_{i either states} w_i, w_i = mean salience (0 if none):
+    what the heatmap captions say."""
+    state = case.at(case.as_of)
+    per_issue = engine.issue_matrices(case, "overlap" if kind == "overlap" else "gap")
+    num = den = 0.0
+    for issue in case.issue_ids:
+        sp, sq = state.get((p, issue)), state.get((q, issue))
+        if sp is None and sq is None:
+            continue
+        w = ((sp.salience if sp else 0.0) + (sq.salience if sq else 0.0)) / 2
+        den += w
+        if sp is not None and sq is not None:
+            num += w * float(per_issue[issue].loc[p, q])
+    return num / den if den else float("nan")
+
+
+@pytest.mark.parametrize("kind", ["overlap", "conflict"])
+def test_heatmap_values_are_what_the_caption_says(case_rep, kind):
+    case, rep = case_rep
+    words = MATRIX_CAPTIONS[kind]
+    assert "by stake" in words and "either states" in words
+    assert ("w·overlap" if kind == "overlap" else "w·gap") in words
+    m = rep.sections["matrices"][f"{kind}_df"]
+    for i, p in enumerate(m.index):
+        for q in m.columns[i + 1 :]:
+            expected = _stake(case, kind, p, q)
+            got = float(m.loc[p, q])
+            assert got == pytest.approx(expected, abs=1e-9) or (
+                got != got and expected != expected
+            )
+
+
+def test_the_pair_headline_names_every_tie_with_its_number(case_rep):
+    case, rep = case_rep
+    line = next(h for h in rep.headlines if h.startswith("By pair overlap"))
+    ov = engine.overlap_matrix(case, at=rep.at, parties=rep.parties)
+    pairs = {
+        (p, q): float(ov.loc[p, q])
+        for i, p in enumerate(ov.index)
+        for q in ov.columns[i + 1 :]
+        if ov.loc[p, q] == ov.loc[p, q]
+    }
+    best, worst = max(pairs.values()), min(pairs.values())
+    hi, lo = pair_extremes(rep)
+    assert hi.value == pytest.approx(best) and lo.value == pytest.approx(worst)
+    n_low = sum(abs(v - worst) <= 1e-9 for v in pairs.values())
+    assert len(lo.items) == n_low
+    if n_low > 1:
+        assert f"{n_low} pairs tie at {worst:.2f}" in line
+    else:
+        assert f"at {worst:.2f}" in line
+    assert f"{best:.2f}" in line
+    shared = engine.shared_issues_matrix(case, at=rep.at, parties=rep.parties)
+    for pair in hi.items:
+        p, q = pair.split("|")
+        assert f"{rep.name(p)}–{rep.name(q)}" in line
+        n = int(shared.loc[p, q])
+        assert f"{n} issue{'s' if n != 1 else ''} both state" in line
+
+
+def test_the_package_headline_states_its_cost_and_whether_it_is_the_only_optimum(case_rep):
+    case, rep = case_rep
+    total = engine.settle(case, objective="total", parties=rep.negotiators, at=rep.at)
+    if not total.feasible:
+        st = rep.sections["settlement"]["results"]["total (red lines set aside)"]
+        lead = "With red lines set aside, the cheapest package"
+    else:
+        st, lead = total, "The cheapest settlement package"
+    line = next(h for h in rep.headlines if h.startswith(lead))
+    assert f"total concession cost {st.total_cost:.2f}" in line
+    assert optimum_text(st) in line
+    if st.n_optimal and st.n_optimal > 1:
+        assert f"one of {st.n_optimal} optimal packages" in line
+
+
+def test_graph_summary_counts_what_it_says(case_rep):
+    case, rep = case_rep
+    G = engine.incompatibility_graph(case, at=rep.at, parties=rep.parties)
+    conflicts = [d for *_, d in G.edges(data=True) if d["kind"] == "conflict"]
+    issues = {d["issue"] for d in conflicts}
+    text = rep.sections["graph"]["summary"]
+    assert re.match(rf"{G.number_of_nodes()} stated positions?;", text)
+    assert f"{len(conflicts)} conflict edge" in text
+    assert f"on {len(issues)} issue" in text
+    assert "cluster" not in text
