@@ -133,7 +133,7 @@ def _dominated(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         out[out] = ay[reach[out] - 1] >= b[out, 1]
         return out
     if na * nb <= _PAIRS:
-        return _pairwise(a, b).any(axis=0)
+        return np.asarray(_pairwise(a, b).any(axis=0))
     ca, cb = a[:, 0], b[:, 0]
     lo = min(ca.min(), cb.min())
     if lo == max(ca.max(), cb.max()):  # constant first column: drop it
