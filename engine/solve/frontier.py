@@ -377,7 +377,10 @@ def _frontier(
     block's reduced options) of each point's lexicographically first package.
     """
     vals = np.zeros((1, d), dtype=dtype)
-    counts = np.ones(1, dtype=object)
+    # counts in int64 while the number of packages fits (it bounds every count), else Python ints
+    space = math.prod(int(blk.counts.sum()) for blk in blocks)
+    wide = np.int64 if space < _INT64_LIMIT else object
+    counts = np.ones(1, dtype=wide)
     rank = np.zeros(1, dtype=np.int64)
     steps: list[tuple[np.ndarray, np.ndarray]] = []
     for blk in blocks:
@@ -387,7 +390,7 @@ def _frontier(
         option = np.tile(np.arange(m), n)
         width = int(blk.order.max()) + 1
         keys = rank[parent] * width + blk.order[option]
-        keep, counts = _reduce(cand, counts[parent] * blk.counts[option], keys)
+        keep, counts = _reduce(cand, counts[parent] * blk.counts.astype(wide)[option], keys)
         vals = cand[keep]
         rank = np.argsort(np.argsort(keys[keep], kind="stable"), kind="stable")
         steps.append((parent[keep], option[keep]))
@@ -397,7 +400,7 @@ def _frontier(
         parent, option = steps[s]
         chosen[s] = option[idx]
         idx = parent[idx]
-    return vals, counts, chosen
+    return vals, counts.astype(object), chosen
 
 
 def _frontier_table(

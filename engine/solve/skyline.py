@@ -1,18 +1,22 @@
 """The maximal vectors of a set (its skyline), exactly and output-sensitively.
 
 :func:`maxima` is the dominance filter of the block-by-block frontier
-(:mod:`engine.solve.frontier`): for two coordinates one sweep, for more the
-divide-and-conquer of Kung, Luccio and Preparata (1975) with a vectorised
-sweep at two coordinates and pairwise comparisons only on small leaves.
-Every comparison is exact (integers, or Python integers replaced by their
-ranks); nothing is rounded.
+(:mod:`engine.solve.frontier`): for two coordinates one sweep; for more the
+divide and conquer of Kung, Luccio and Preparata (1975), run bottom-up so
+that every level is a handful of whole-array numpy operations (a batched
+two-dimensional sweep for three coordinates), with pairwise comparisons
+only inside short runs. Every comparison is exact (integers, or Python
+integers replaced by their ranks); nothing is rounded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
-_LEAF = 256  # rows below which maxima are found by pairwise comparison
+_LEAF = 64  # rows per run whose maxima are found by pairwise comparison
+_BATCH = 256  # d ≥ 4: runs up to this length are merged pairwise, all pairs at once
 _PAIRS = 65536  # |A|·|B| below which dominance between two sets is tested pairwise
 
 
@@ -39,23 +43,32 @@ def maxima(u: np.ndarray) -> np.ndarray:
     *d ≤ 2*: the first row, then every row whose second coordinate exceeds
     the running maximum of the rows before it — O(n).
 
-    *d ≥ 3* (Kung, Luccio & Preparata 1975): split the rows at a change of
-    the first coordinate into a high half H and a low half L (every row of
-    H is larger in it than every row of L, so nothing in L dominates H);
-    the maxima of the whole are max(H) and the rows of max(L) that no row
-    of max(H) dominates in the remaining d − 1 coordinates. That test,
-    "which rows of B does some row of A dominate" in k coordinates, splits
-    both sets at a value m of one coordinate: A≥m against B≥m and A<m
-    against B<m in k coordinates, A≥m against B<m in the other k − 1
-    (A<m cannot dominate B≥m); at k = 2 it is one sweep — the rows of A
-    sorted by the first coordinate with the running maximum of the second,
-    each row of B looked up by binary search. When the first coordinate is
-    constant it is dropped. Small inputs are compared pairwise.
+    *d ≥ 3* (Kung, Luccio & Preparata 1975, bottom-up): the maxima of
+    runs of ``_LEAF`` consecutive rows by pairwise comparison, then runs of
+    length 2s from pairs of runs of length s — an earlier run H and the
+    next one L: nothing in L dominates H, and a row of max(L) stays iff no
+    row of max(H) dominates it in coordinates 2 … d (H is ≥ L in the first
+    coordinate by the order). That test, "which rows of B does a row of A
+    dominate" in k coordinates:
 
-    **Complexity.** O(n log^(d−2) n) comparisons for d ≥ 3 (O(n log n) for
-    d = 3), memory O(n d); pairwise leaves add O(n · ``_LEAF``). Python
-    integers are first replaced by their rank per coordinate (order, hence
-    dominance, is unchanged), O(d n log n).
+    - k = 2 (d = 3): sort A by (pair, second coordinate decreasing) with
+      the running maximum of the third, restarted per pair; a row of B is
+      dominated iff that maximum, at the last row of A of its pair whose
+      second coordinate is ≥ its own (binary search), is ≥ its third
+      coordinate. All pairs of a level at once: O(n log n) a level.
+    - k ≥ 3 (d ≥ 4): up to runs of ``_BATCH`` rows, all pairs of a level
+      compared pairwise at once; above, per pair, split A and B at the
+      median m of one coordinate: A≥m against B≥m and A<m against B<m in
+      k coordinates, A≥m against B<m in the other k − 1 (A<m cannot
+      dominate B≥m), down to the k = 2 sweep or to ``_PAIRS`` comparisons.
+
+    **Complexity.** For d = 3, O(n log n) per level and log(n / ``_LEAF``)
+    levels: O(n log² n) time. For d ≥ 4, O(n log^(d−2) n) per level, O(n
+    log^(d−1) n) in all. Pairwise work adds O(n · ``_LEAF`` · d) (and
+    O(n · ``_BATCH`` · d) for d ≥ 4). Memory O(n · (d + ``_BATCH``)). The
+    three-coordinate sweep uses ranks (values below n, so the per-pair
+    offset fits in int64) and Python integers are replaced by their ranks
+    up front: O(d n log n), order and hence dominance unchanged.
 
     Examples
     --------
@@ -71,49 +84,131 @@ def maxima(u: np.ndarray) -> np.ndarray:
     if d <= 1:
         keep[0] = True
         return keep
-    if u.dtype == object:
-        u = np.stack([np.unique(u[:, c], return_inverse=True)[1] for c in range(d)], axis=1)
-        u = u.astype(np.int64)
     if d == 2:
-        best = np.maximum.accumulate(u[:, 1])
+        col = u[:, 1]
         keep[0] = True
-        keep[1:] = u[1:, 1] > best[:-1]
+        keep[1:] = col[1:] > np.maximum.accumulate(col)[:-1]
         return keep
-    _maxima(u, np.arange(n), 0, keep)
+    if u.dtype == object:  # Python integers: their ranks, in int64
+        u = _ranks(u, range(d))
+    keep = _leaves(u)
+    # the sweep offsets its running maxima by segment: it needs values below n (their ranks)
+    r = _ranks(u, (1, 2)) if d == 3 and n > _LEAF else u
+    size = min(_LEAF, n)
+    if d > 3 and size < min(n, _BATCH):  # the lowest levels: pairs of runs compared at once
+        u = u if u.dtype != object else r
+        size = _batched_levels(u, keep, size)
+    while size < n:
+        rows = np.flatnonzero(keep)
+        block = rows // size
+        high = block % 2 == 0  # the earlier run of each pair can dominate the later one
+        a, b = rows[high], rows[~high]
+        seg_a, seg_b = block[high] // 2, block[~high] // 2
+        if d == 3:
+            hit = _sweep(r[a, 1], r[a, 2], seg_a, r[b, 1], r[b, 2], seg_b, n)
+        else:
+            hit = np.zeros(len(b), dtype=bool)
+            first = np.searchsorted(seg_a, seg_b, side="left")
+            last = np.searchsorted(seg_a, seg_b, side="right")
+            starts = np.flatnonzero(np.r_[True, seg_b[1:] != seg_b[:-1]])
+            ends = np.r_[starts[1:], len(b)]
+            for s0, s1 in zip(starts.tolist(), ends.tolist(), strict=True):
+                fa, ta = int(first[s0]), int(last[s0])
+                if ta > fa:
+                    hit[s0:s1] = _dominated(r[a[fa:ta], 1:], r[b[s0:s1], 1:])
+        keep[b[hit]] = False
+        size *= 2
     return keep
 
 
-def _maxima(u: np.ndarray, rows: np.ndarray, first: int, keep: np.ndarray) -> None:
-    """Set ``keep[r]`` for the maximal ``rows`` (lex-sorted, distinct) of ``u[:, first:]``."""
-    n = len(rows)
-    if n <= _LEAF:
-        ge = _pairwise(u[rows, first:], u[rows, first:])
-        np.fill_diagonal(ge, False)
-        keep[rows[~ge.any(axis=0)]] = True
-        return
-    col = u[rows, first]
-    if col[0] == col[-1]:  # constant: the rows stay sorted in the remaining coordinates
-        if u.shape[1] - first == 3:
-            v = u[rows]
-            best = np.maximum.accumulate(v[:, -1])
-            mask = np.ones(n, dtype=bool)
-            mask[1:] = v[1:, -1] > best[:-1]
-            keep[rows[mask]] = True
-        else:
-            _maxima(u, rows, first + 1, keep)
-        return
-    # split at the change of the first coordinate nearest the middle (col is non-increasing)
-    neg = -col
-    before = int(np.searchsorted(neg, neg[n // 2], side="left"))  # first row equal to the middle
-    after = int(np.searchsorted(neg, neg[n // 2], side="right"))  # first row below it
-    split = before if before > 0 and (after == n or n // 2 - before <= after - n // 2) else after
-    high, low = rows[:split], rows[split:]
-    _maxima(u, high, first, keep)
-    _maxima(u, low, first, keep)
-    a, b = high[keep[high]], low[keep[low]]
-    cols = np.arange(first + 1, u.shape[1])
-    hit = _dominated(u[np.ix_(a, cols)], u[np.ix_(b, cols)])
-    keep[b[hit]] = False
+def _ranks(u: np.ndarray, columns: Iterable[int]) -> np.ndarray:
+    """``u`` in int64 with the given columns replaced by their dense ranks (0 = smallest).
+
+    Ranks keep the order within each column, hence every dominance relation,
+    and stay below the number of rows.
+    """
+    out = np.zeros(u.shape, dtype=np.int64)
+    for c in columns:
+        out[:, c] = np.unique(u[:, c], return_inverse=True)[1].reshape(-1)
+    return out
+
+
+def _leaves(r: np.ndarray) -> np.ndarray:
+    """Maxima within each run of ``_LEAF`` consecutive rows, all runs compared at once."""
+    n, d = r.shape
+    size = min(_LEAF, n)
+    full = n - n % size
+    keep = np.ones(n, dtype=bool)
+    for start, stop in ((0, full), (full, n)):
+        if stop == start:
+            continue
+        m = min(size, stop - start)
+        x = r[start:stop].reshape(-1, m, d)
+        ge = x[:, :, None, 0] >= x[:, None, :, 0]
+        for c in range(1, d):
+            ge &= x[:, :, None, c] >= x[:, None, :, c]
+        ge[:, np.arange(m), np.arange(m)] = False
+        keep[start:stop] = ~ge.any(axis=1).reshape(-1)
+    return keep
+
+
+def _batched_levels(u: np.ndarray, keep: np.ndarray, size: int) -> int:
+    """Merge pairs of runs of ``size`` rows, pairwise and all pairs at once, up to ``_BATCH``.
+
+    Updates ``keep`` and returns the run length reached. The rows are padded
+    (with copies of a dominated row, masked out) to a whole number of pairs.
+    """
+    n, d = u.shape
+    last = size
+    while 2 * last < n and 2 * last < _BATCH:
+        last *= 2
+    total = -(-n // (2 * last)) * 2 * last  # a whole number of pairs at every level
+    x = np.empty((total, d), dtype=u.dtype)
+    x[:n] = u
+    x[n:] = u[-1]  # the last row is never needed as a dominator; the copies are masked out
+    alive = np.zeros(total, dtype=bool)
+    alive[:n] = keep
+    while size < n and size < _BATCH:
+        pair = x.reshape(-1, 2, size, d)
+        mask = alive.reshape(-1, 2, size)
+        ge = pair[:, 0, :, None, 0] >= pair[:, 1, None, :, 0]
+        for c in range(1, d):
+            ge &= pair[:, 0, :, None, c] >= pair[:, 1, None, :, c]
+        ge &= mask[:, 0, :, None]
+        mask[:, 1] &= ~ge.any(axis=1)
+        size *= 2
+    keep[:] = alive[:n]
+    return size
+
+
+def _sweep(
+    ya: np.ndarray,
+    za: np.ndarray,
+    seg_a: np.ndarray,
+    yb: np.ndarray,
+    zb: np.ndarray,
+    seg_b: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """Rows of B that a row of A in the same segment is ≥ on both (ranks below ``n``).
+
+    Sort A by segment, then ``y`` decreasing; the running maximum of ``z``
+    (offset by ``segment · n`` so that it restarts in each segment) at the
+    last row of A in ``b``'s segment with ``y ≥ y_b``, found by binary
+    search, decides.
+    """
+    out = np.zeros(len(yb), dtype=bool)
+    if len(ya) == 0 or len(yb) == 0:
+        return out
+    key_a = seg_a * n + (n - 1 - ya)
+    order = np.argsort(key_a, kind="stable")
+    key_a, seg_sorted = key_a[order], seg_a[order]
+    best = np.maximum.accumulate(za[order] + seg_sorted * n)
+    pos = np.searchsorted(key_a, seg_b * n + (n - 1 - yb), side="right") - 1
+    ok = pos >= 0
+    ok[ok] = seg_sorted[pos[ok]] == seg_b[ok]
+    out[ok] = best[pos[ok]] - seg_b[ok] * n >= zb[ok]
+    return out
 
 
 def _dominated(a: np.ndarray, b: np.ndarray) -> np.ndarray:
