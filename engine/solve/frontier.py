@@ -4,8 +4,11 @@
 (coupled into blocks by red-line linkage), their candidate outcomes, and each
 party's exact utility contributions scaled to integers. :func:`_frontier`
 then builds the frontier of the Minkowski sum of the blocks, merging equal
-vectors and pruning dominated ones (:func:`_reduce`); see
+vectors and pruning dominated ones (:func:`_reduce`, with
+:func:`engine.solve.skyline.maxima`); see
 :func:`engine.solve.pareto.pareto_packages`, Notes, for the algorithm.
+:func:`additive_frontier` is the same programme on per-issue utility
+contributions given directly as integer arrays (options × parties).
 """
 
 from __future__ import annotations

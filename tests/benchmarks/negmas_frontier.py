@@ -24,13 +24,15 @@ import sys
 import time
 
 import numpy as np
-from negmas import __version__, make_issue
-from negmas.preferences import LinearAdditiveUtilityFunction, MOBANOSParetoSampler
-from negmas.preferences.ops import pareto_frontier
-from negmas.preferences.value_fun import TableFun
 
 
 def main(argv: list[str]) -> int:
+    # imported here, so that zopa's test collection (doctests) never needs NegMAS
+    from negmas import __version__, make_issue
+    from negmas.preferences import LinearAdditiveUtilityFunction, MOBANOSParetoSampler
+    from negmas.preferences.ops import pareto_frontier
+    from negmas.preferences.value_fun import TableFun
+
     src, dst, method, repeat = argv[0], argv[1], argv[2], int(argv[3])
     contrib = np.load(src)
     n_issues, k, d = contrib.shape
