@@ -96,7 +96,6 @@ def maxima(u: np.ndarray) -> np.ndarray:
     r = _ranks(u, (1, 2)) if d == 3 and n > _LEAF else u
     size = min(_LEAF, n)
     if d > 3 and size < min(n, _BATCH):  # the lowest levels: pairs of runs compared at once
-        u = u if u.dtype != object else r
         size = _batched_levels(u, keep, size)
     while size < n:
         rows = np.flatnonzero(keep)
