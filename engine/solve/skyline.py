@@ -67,8 +67,10 @@ def maxima(u: np.ndarray) -> np.ndarray:
     log^(d−1) n) in all. Pairwise work adds O(n · ``_LEAF`` · d) (and
     O(n · ``_BATCH`` · d) for d ≥ 4). Memory O(n · (d + ``_BATCH``)). The
     three-coordinate sweep uses ranks (values below n, so the per-pair
-    offset fits in int64) and Python integers are replaced by their ranks
-    up front: O(d n log n), order and hence dominance unchanged.
+    offset fits in int64); for d ≥ 4 every coordinate is replaced by its
+    rank in the narrowest integer type that holds n (cheaper pairwise
+    comparisons), and Python integers always are: O(d n log n), order and
+    hence dominance unchanged.
 
     Examples
     --------
@@ -89,8 +91,11 @@ def maxima(u: np.ndarray) -> np.ndarray:
         keep[0] = True
         keep[1:] = col[1:] > np.maximum.accumulate(col)[:-1]
         return keep
-    if u.dtype == object:  # Python integers: their ranks, in int64
+    if u.dtype == object or (d > 3 and n > _LEAF):
+        # ranks: Python integers become int64; for d ≥ 4, ranks in the narrowest integer
+        # type holding n make the pairwise comparisons (most of the work) cheaper
         u = _ranks(u, range(d))
+        u = u.astype(np.min_scalar_type(-n)) if d > 3 else u
     keep = _leaves(u)
     # the sweep offsets its running maxima by segment: it needs values below n (their ranks)
     r = _ranks(u, (1, 2)) if d == 3 and n > _LEAF else u
