@@ -34,7 +34,10 @@ party). NegMAS's ``pareto_frontier`` (enumerate, evaluate, filter) is timed
 for three parties at 10^6 packages (6 issues × 10 options) and four at 8^7;
 for two parties at 10^6 its ``MOBANOSParetoSampler`` (issue by issue, like
 zopa) is timed instead, many times (median). zopa's time is a median of
-repeated runs of ``additive_frontier``. The two frontiers are compared point
+repeated runs of ``additive_frontier``. Wall-clock ratios move with the
+machine's load (NegMAS's single run lasts a minute, zopa's a fraction of a
+second), so the ratio of CPU times (``time.process_time``) is printed
+beside it; a ratio target is met when both are. The two frontiers are compared point
 by point with a 1e-9 tolerance (max norm): points of each side missing on the
 other; NegMAS points within 1e-9 of being dominated by a zopa point (float
 sums that tie exactly on one party and differ by an ulp on another) are
@@ -223,8 +226,8 @@ def as_floats(points: np.ndarray, divisor: list[Fraction]) -> np.ndarray:
 
 def run_negmas(
     python: str, floats: np.ndarray, method: str, repeat: int
-) -> tuple[list[float], np.ndarray, str]:
-    """NegMAS's frontier in its own interpreter: times, frontier points, version."""
+) -> tuple[list[float], list[float], np.ndarray, str]:
+    """NegMAS's frontier in its own interpreter: wall and CPU times, frontier points, version."""
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "utilities.npy", Path(tmp) / "frontier.npy"
         np.save(src, floats)
@@ -235,7 +238,7 @@ def run_negmas(
             check=True,
         )
         report = json.loads(done.stdout.strip().splitlines()[-1])
-        return report["times"], np.load(dst), report["negmas"]
+        return report["times"], report["cpu"], np.load(dst), report["negmas"]
 
 
 def compare(zopa: np.ndarray, counts: np.ndarray, negmas: np.ndarray, tol: float = 1e-9) -> dict:
@@ -265,14 +268,16 @@ def compare(zopa: np.ndarray, counts: np.ndarray, negmas: np.ndarray, tol: float
     }
 
 
-def _median_time(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+def _median_time(fn, repeat: int) -> tuple[float, float, object]:  # type: ignore[no-untyped-def]
+    """Median wall-clock and CPU seconds of ``repeat`` calls (after one warm-up), and a result."""
     out = fn()
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+        cpu.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpu), out
 
 
 def against_negmas(python: str) -> int:
@@ -286,20 +291,26 @@ def against_negmas(python: str) -> int:
     print(f"\nagainst NegMAS (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs):")
     print(
         f"{'parties':>7}  {'packages':>8}  {'points':>6}  {'zopa':>9}  {'NegMAS':>27}  "
-        f"{'ratio':>6}  target  (pareto_packages, the full call)"
+        f"{'ratio':>6}  {'CPU ratio':>9}  target  (pareto_packages, the full call)"
     )
     details = []
     for parties, n, k, method, z_rep, n_rep, target in rows:
         case = synthetic_case(n, seed=n, parties=parties, k=k)
         ints, floats, divisor = utility_tables(case, parties)
-        zt, (points, counts, _) = _median_time(lambda ints=ints: additive_frontier(ints), z_rep)
-        pt, _ = _median_time(
+        zt, zc, (points, counts, _) = _median_time(
+            lambda ints=ints: additive_frontier(ints), z_rep
+        )
+        pt, _, _ = _median_time(
             lambda case=case, parties=parties: pareto_packages(case, list(parties)), 5
         )
-        times, neg, version = run_negmas(python, floats, method, n_rep)
-        nt = statistics.median(times)
-        ratio = nt / zt
-        ok = zt < 0.002 if "2 ms" in target else ratio >= 1000
+        times, cpu, neg, version = run_negmas(python, floats, method, n_rep)
+        nt, nc = statistics.median(times), statistics.median(cpu)
+        ratio, cpu_ratio = nt / zt, nc / max(zc, 1e-9)
+        if "2 ms" in target:
+            ok, verdict = zt < 0.002, "met" if zt < 0.002 else "NOT MET"
+        else:
+            ok = ratio >= 1000 and cpu_ratio >= 1000
+            verdict = "met" if ok else "met in CPU time only" if cpu_ratio >= 1000 else "NOT MET"
         status |= 0 if ok else 1
         cmp = compare(as_floats(points, divisor), counts, neg)
         same = cmp["missing_in_negmas"] == 0 and cmp["negmas_extra"] == cmp["negmas_extra_ulp"]
@@ -307,7 +318,7 @@ def against_negmas(python: str) -> int:
         label = f"{method} {nt * 1e3:9.1f} ms"
         print(
             f"{len(parties):>7}  {f'{k}^{n}':>8}  {len(points):6d}  {zt * 1e3:6.2f} ms  "
-            f"{label:>27}  {ratio:5.0f}×  {target}: {'met' if ok else 'NOT MET'}  "
+            f"{label:>27}  {ratio:5.0f}×  {cpu_ratio:8.0f}×  {target}: {verdict}  "
             f"({pt * 1e3:.1f} ms)"
         )
         details.append((len(parties), k, n, cmp, same, version))

@@ -14,7 +14,8 @@ evaluate the ufuns, keep the non-dominated ones) or ``mobanos`` (two parties:
 ``MOBANOSParetoSampler``, NegMAS's issue-by-issue construction for linear
 additive ufuns). Only that call is timed, ``REPEAT`` times. ``OUT.npy``
 receives the frontier's utility vectors (outcomes × parties); one line of
-JSON on stdout gives the times in seconds and the NegMAS version.
+JSON on stdout gives the wall-clock and CPU times in seconds and the NegMAS
+version.
 """
 
 from __future__ import annotations
@@ -47,24 +48,26 @@ def main(argv: list[str]) -> int:
         )
         for p in range(d)
     ]
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
         if method == "pareto_frontier":
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             points, _ = pareto_frontier(ufuns, issues=issues)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
             out = np.array(points, dtype=float).reshape(-1, d)
         elif method == "mobanos":
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             sampler = MOBANOSParetoSampler()
             sampler.init(ufuns[0], ufuns[1])
             outcomes = sampler.pareto_outcomes()
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
             out = np.array([[float(u(o)) for u in ufuns] for o in outcomes], dtype=float)
         else:
             raise SystemExit(f"unknown method {method!r}: pareto_frontier or mobanos")
     np.save(dst, out.reshape(-1, d))
-    print(json.dumps({"times": times, "negmas": __version__}))
+    print(json.dumps({"times": times, "cpu": cpu, "negmas": __version__}))
     return 0
 
 
