@@ -4,8 +4,11 @@
 (coupled into blocks by red-line linkage), their candidate outcomes, and each
 party's exact utility contributions scaled to integers. :func:`_frontier`
 then builds the frontier of the Minkowski sum of the blocks, merging equal
-vectors and pruning dominated ones (:func:`_reduce`); see
+vectors and pruning dominated ones (:func:`_reduce`, with
+:func:`engine.solve.skyline.maxima`); see
 :func:`engine.solve.pareto.pareto_packages`, Notes, for the algorithm.
+:func:`additive_frontier` is the same programme on per-issue utility
+contributions given directly as integer arrays (options × parties).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import pandas as pd
 
 from engine.model.case import Acceptable, Case, Issue, Outcome, Position, Span, as_date
 from engine.model.values import value_breakpoints
+from engine.solve.skyline import maxima
 from engine.solve.utility import (
     COUNT,
     BargainingError,
@@ -35,7 +39,6 @@ from engine.solve.utility import (
 )
 
 _INT64_LIMIT = 2**62  # partial sums stay below this: int64 arithmetic cannot overflow
-_CHUNK = 512  # rows compared at a time in the d-dimensional dominance filter
 
 
 # ------------------------------------------------------------------ the problem
@@ -312,69 +315,97 @@ def _reduce(
     starts = np.flatnonzero(new)
     summed = np.add.reduceat(counts[order], starts)
     unique = v[starts]
-    keep = _nondominated(unique)
+    keep = maxima(unique)
     return order[starts][keep], summed[keep]
 
 
-def _nondominated(u: np.ndarray) -> np.ndarray:
-    """Mask of the non-dominated rows of distinct vectors sorted in decreasing lex order.
+def additive_frontier(tables: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The exact Pareto frontier of additive utilities over independent issues.
 
-    A row can only be dominated by an earlier one. Two objectives: one sweep
-    (O(n)); more: blockwise comparisons against the rows kept so far
-    (O(n · f · d) for f kept rows).
+    Parameters
+    ----------
+    tables : sequence of ndarray, each of shape (options_i, parties)
+        ``tables[i][k, p]``: what option ``k`` of issue ``i`` adds to party
+        ``p``'s utility, as integers (``int64``, or Python integers in an
+        ``object`` array) so that ties are exact. A package picks one option
+        per issue; party ``p`` values it at ``Σ_i tables[i][o_i, p]``.
+
+    Returns
+    -------
+    points : ndarray, shape (n, parties)
+        The distinct non-dominated utility vectors, in decreasing
+        lexicographic order (first party's utility from high to low, …).
+    counts : ndarray of object (Python int), shape (n,)
+        How many packages attain each vector.
+    packages : ndarray of intp, shape (n, issues)
+        For each vector, the option indices of the first package in
+        lexicographic (issue, option) order that attains it.
+
+    Notes
+    -----
+    The block-by-block dynamic programme of :func:`engine.solve.pareto.pareto_packages`
+    (Notes, "Algorithm"), with one issue per block: O(Σ_k |F_k| m_k log(|F_k| m_k))
+    time for the sorts, plus the dominance filter :func:`engine.solve.skyline.maxima`
+    on the |F_k| m_k sums of each step (O(n log^(d−2) n) for d ≥ 3 parties).
+    The package space Π m_k is never enumerated.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[2, 0], [1, 1], [0, 2]])      # issue x: a gains 2 − k, b gains k
+    >>> y = np.array([[3, 0], [0, 1]])              # issue y: a values it three times b
+    >>> points, counts, packages = additive_frontier([x, y])
+    >>> points.tolist(), packages.tolist()
+    ([[5, 0], [4, 1], [3, 2], [0, 3]], [[0, 0], [1, 0], [2, 0], [2, 1]])
+    >>> [int(c) for c in counts]
+    [1, 1, 1, 1]
     """
-    n, d = u.shape
-    keep = np.zeros(n, dtype=bool)
-    if n == 0:
-        return keep
-    if d <= 1:
-        keep[0] = True
-        return keep
-    if d == 2:
-        b = u[:, 1]
-        best = np.maximum.accumulate(b)
-        keep[0] = True
-        keep[1:] = b[1:] > best[:-1]
-        return keep
-    kept = u[:0]
-    for start in range(0, n, _CHUNK):
-        chunk = u[start : start + _CHUNK]
-        mutual = np.array((chunk[:, None, :] >= chunk[None, :, :]).all(axis=2), dtype=bool)
-        np.fill_diagonal(mutual, False)
-        alive = np.flatnonzero(~mutual.any(axis=0))
-        # the kept points nearest in lexicographic order are the likeliest dominators:
-        # compare against them first and drop the dominated rows as we go
-        stop = len(kept)
-        while alive.size and stop > 0:
-            ref = kept[max(0, stop - 4 * _CHUNK) : stop]
-            hit = (ref[:, None, :] >= chunk[alive][None, :, :]).all(axis=2).any(axis=0)
-            alive = alive[~hit]
-            stop -= 4 * _CHUNK
-        keep[start + alive] = True
-        kept = np.concatenate([kept, chunk[alive]])
-    return keep
+    tables = [np.asarray(t) for t in tables]
+    if not tables:
+        raise ValueError("give at least one issue's table of utility contributions")
+    d = tables[0].shape[1]
+    dtype = object if any(t.dtype == object for t in tables) else np.int64
+    blocks = []
+    for n, t in enumerate(tables):
+        if t.ndim != 2 or t.shape[1] != d or len(t) == 0:
+            raise ValueError(
+                f"tables[{n}] has shape {t.shape}: every table needs shape (options ≥ 1, {d})"
+            )
+        values = t.astype(dtype)
+        order = np.arange(len(t))
+        keep, counts = _reduce(values, np.ones(len(t), dtype=object), order)
+        blocks.append(_Block((str(n),), order[keep, None], order[keep], values[keep], counts))
+    vals, counts, chosen = _frontier(blocks, d, dtype)
+    packages = np.stack(
+        [blk.combos[pick, 0] for blk, pick in zip(blocks, chosen, strict=True)], axis=1
+    )
+    return vals, counts, packages
 
 
-def _frontier(problem: _Problem) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+def _frontier(
+    blocks: Sequence[_Block], d: int, dtype: Any
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Dynamic programme over the blocks: the frontier vectors, counts and chosen options.
 
     Returns the frontier's integer vectors (decreasing lexicographic order),
     the number of packages attaining each, and per block the index (into the
     block's reduced options) of each point's lexicographically first package.
     """
-    d = len(problem.parties)
-    vals = np.zeros((1, d), dtype=problem.dtype)
-    counts = np.ones(1, dtype=object)
+    vals = np.zeros((1, d), dtype=dtype)
+    # counts in int64 while the number of packages fits (it bounds every count), else Python ints
+    space = math.prod(int(blk.counts.sum()) for blk in blocks)
+    wide = np.int64 if space < _INT64_LIMIT else object
+    counts = np.ones(1, dtype=wide)
     rank = np.zeros(1, dtype=np.int64)
     steps: list[tuple[np.ndarray, np.ndarray]] = []
-    for blk in problem.blocks:
+    for blk in blocks:
         m, n = len(blk.vectors), len(vals)
         cand = (vals[:, None, :] + blk.vectors[None, :, :]).reshape(n * m, d)
         parent = np.repeat(np.arange(n), m)
         option = np.tile(np.arange(m), n)
         width = int(blk.order.max()) + 1
         keys = rank[parent] * width + blk.order[option]
-        keep, counts = _reduce(cand, counts[parent] * blk.counts[option], keys)
+        keep, counts = _reduce(cand, counts[parent] * blk.counts.astype(wide)[option], keys)
         vals = cand[keep]
         rank = np.argsort(np.argsort(keys[keep], kind="stable"), kind="stable")
         steps.append((parent[keep], option[keep]))
@@ -384,7 +415,7 @@ def _frontier(problem: _Problem) -> tuple[np.ndarray, np.ndarray, list[np.ndarra
         parent, option = steps[s]
         chosen[s] = option[idx]
         idx = parent[idx]
-    return vals, counts, chosen
+    return vals, counts.astype(object), chosen
 
 
 def _frontier_table(
@@ -396,7 +427,8 @@ def _frontier_table(
     :func:`engine.solve.pareto.pareto_packages`).
     """
     problem = _build(case, parties, at, respect_red_lines, interval_steps)
-    vals, counts, chosen = _rational(problem, *_frontier(problem))
+    found = _frontier(problem.blocks, len(problem.parties), problem.dtype)
+    vals, counts, chosen = _rational(problem, *found)
     cols = [utility_column(p) for p in problem.parties]
     data: dict[str, Any] = {}
     for n, col in enumerate(cols):

@@ -114,19 +114,25 @@ def pareto_packages(
     prefix of a package on the final frontier lies on the frontier of its
     prefix (otherwise the dominating prefix would dominate the package), and
     a package whose vector equals a frontier point has no dominated prefix
-    either, so the counts are exact too. Dominance is tested by sorting in
-    lexicographic order and one sweep for two parties, blockwise comparisons
-    with the points kept so far for more.
+    either, so the counts are exact too. The sums are sorted in
+    lexicographic order, equal ones merged, and the dominated ones removed by
+    :func:`engine.solve.skyline.maxima` (one sweep for two parties; for more,
+    the Kung–Luccio–Preparata divide and conquer, vectorised level by level).
+    :func:`engine.solve.frontier.additive_frontier` runs the same programme
+    on per-issue utility contributions given as integer arrays.
 
     **Complexity.** For blocks of sizes m_1 … m_n and intermediate frontiers
-    F_k, time O(Σ_k |F_k| m_k log(|F_k| m_k)) for two parties
-    (O(Σ_k |F_k| m_k · |F_k+1| · d) for d parties) and memory
-    O(max |F_k| m_k · d) — output-sensitive; the package space Π m_k is never
-    enumerated. In ``tests/benchmarks/bench_frontier.py`` two parties over 12
-    issues × 8 options (6.9·10¹⁰ packages) take about 10 ms; three parties
-    about 2 s (4 100 points), four about 2 minutes (43 000 points). Like any
-    Pareto set, the frontier can grow exponentially with the number of issues
-    in the worst case.
+    F_k, with N_k = |F_k| m_k sums at step k: time
+    O(Σ_k N_k log N_k) for two parties, O(Σ_k N_k log² N_k) for three and
+    O(Σ_k N_k log^(d−1) N_k) for d ≥ 4 (plus pairwise comparisons within
+    short runs, O(Σ_k N_k) with a constant of a few hundred), memory
+    O(max_k N_k · d) — output-sensitive; the package space Π m_k is never
+    enumerated. In ``tests/benchmarks/bench_frontier.py`` (a shared
+    two-core machine) two parties over 12 issues × 8 options (6.9·10¹⁰
+    packages) take about 10 ms, four parties about 2 s at 8⁹ (18 000
+    points) and about 5 s at 8¹² (43 000 points). Like any Pareto set, the
+    frontier can grow exponentially with the number of issues in the worst
+    case.
 
     Examples
     --------

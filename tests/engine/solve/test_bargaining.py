@@ -631,13 +631,15 @@ def test_large_space_is_not_enumerated() -> None:
 def test_python_integer_and_chunked_paths_agree(
     tiny: Case, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Huge denominators switch to Python integers; d ≥ 3 filters in chunks: same results."""
+    """Huge denominators switch to Python integers; tiny leaves in the maxima: same results."""
     import engine.solve.frontier as bargaining
+    import engine.solve.skyline as skyline
 
     plain = [pareto_packages(tiny, ps) for ps in (["a", "b"], ["a", "b", "c"])]
     nash = nash_package(tiny, ["a", "b", "c"])
     monkeypatch.setattr(bargaining, "_INT64_LIMIT", 0)
-    monkeypatch.setattr(bargaining, "_CHUNK", 2)
+    monkeypatch.setattr(skyline, "_LEAF", 2)
+    monkeypatch.setattr(skyline, "_PAIRS", 2)
     for ps, expected in zip((["a", "b"], ["a", "b", "c"]), plain, strict=True):
         got = pareto_packages(tiny, ps)
         pd.testing.assert_frame_equal(got, expected)
@@ -646,15 +648,15 @@ def test_python_integer_and_chunked_paths_agree(
 
 @settings(max_examples=15)
 @given(cases(min_parties=3, max_parties=4, max_issues=3, max_options=5))
-def test_chunked_filter_matches_brute_force(case: Case) -> None:
-    import engine.solve.frontier as bargaining
+def test_divide_and_conquer_matches_brute_force(case: Case) -> None:
+    import engine.solve.skyline as skyline
 
-    old = bargaining._CHUNK
-    bargaining._CHUNK = 3
+    old = skyline._LEAF, skyline._PAIRS
+    skyline._LEAF, skyline._PAIRS = 2, 2  # recurse down to single rows
     try:
         check_against_brute(case, list(case.party_ids), respect_red_lines=False)
     finally:
-        bargaining._CHUNK = old
+        skyline._LEAF, skyline._PAIRS = old
 
 
 def test_indifferent_party() -> None:

@@ -1,0 +1,265 @@
+"""The maximal vectors of a set (its skyline), exactly and output-sensitively.
+
+:func:`maxima` is the dominance filter of the block-by-block frontier
+(:mod:`engine.solve.frontier`): for two coordinates one sweep; for more the
+divide and conquer of Kung, Luccio and Preparata (1975), run bottom-up so
+that every level is a handful of whole-array numpy operations (a batched
+two-dimensional sweep for three coordinates), with pairwise comparisons
+only inside short runs. Every comparison is exact (integers, or Python
+integers replaced by their ranks); nothing is rounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+_LEAF = 64  # rows per run whose maxima are found by pairwise comparison
+_BATCH = 256  # d ≥ 4: runs up to this length are merged pairwise, all pairs at once
+_PAIRS = 65536  # |A|·|B| below which dominance between two sets is tested pairwise
+
+
+def maxima(u: np.ndarray) -> np.ndarray:
+    """Mask of the maximal rows of distinct vectors sorted in decreasing lexicographic order.
+
+    Parameters
+    ----------
+    u : ndarray, shape (n, d)
+        Distinct rows of integers (``int64``, or Python integers in an
+        ``object`` array), sorted in decreasing lexicographic order.
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+        ``True`` for the rows no other row dominates.
+
+    Notes
+    -----
+    Row ``y`` dominates row ``x`` when ``y ≥ x`` in every coordinate (the
+    rows are distinct, so ``y ≠ x``). In decreasing lexicographic order
+    only an earlier row can dominate a later one.
+
+    *d ≤ 2*: the first row, then every row whose second coordinate exceeds
+    the running maximum of the rows before it — O(n).
+
+    *d ≥ 3* (Kung, Luccio & Preparata 1975, bottom-up): the maxima of
+    runs of ``_LEAF`` consecutive rows by pairwise comparison, then runs of
+    length 2s from pairs of runs of length s — an earlier run H and the
+    next one L: nothing in L dominates H, and a row of max(L) stays iff no
+    row of max(H) dominates it in coordinates 2 … d (H is ≥ L in the first
+    coordinate by the order). That test, "which rows of B does a row of A
+    dominate" in k coordinates:
+
+    - k = 2 (d = 3): sort A by (pair, second coordinate decreasing) with
+      the running maximum of the third, restarted per pair; a row of B is
+      dominated iff that maximum, at the last row of A of its pair whose
+      second coordinate is ≥ its own (binary search), is ≥ its third
+      coordinate. All pairs of a level at once: O(n log n) a level.
+    - k ≥ 3 (d ≥ 4): up to runs of ``_BATCH`` rows, all pairs of a level
+      compared pairwise at once; above, per pair, split A and B at the
+      median m of one coordinate: A≥m against B≥m and A<m against B<m in
+      k coordinates, A≥m against B<m in the other k − 1 (A<m cannot
+      dominate B≥m), down to the k = 2 sweep or to ``_PAIRS`` comparisons.
+
+    **Complexity.** For d = 3, O(n log n) per level and log(n / ``_LEAF``)
+    levels: O(n log² n) time. For d ≥ 4, O(n log^(d−2) n) per level, O(n
+    log^(d−1) n) in all. Pairwise work adds O(n · ``_LEAF`` · d) (and
+    O(n · ``_BATCH`` · d) for d ≥ 4). Memory O(n · (d + ``_BATCH``)). The
+    three-coordinate sweep uses ranks (values below n, so the per-pair
+    offset fits in int64); for d ≥ 4 every coordinate is replaced by its
+    rank in the narrowest integer type that holds n (cheaper pairwise
+    comparisons), and Python integers always are: O(d n log n), order and
+    hence dominance unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> u = np.array([[3, 1, 1], [2, 2, 2], [2, 1, 2], [1, 3, 0], [1, 0, 0]])
+    >>> maxima(u).tolist()
+    [True, True, False, True, False]
+    """
+    n, d = u.shape
+    keep = np.zeros(n, dtype=bool)
+    if n == 0:
+        return keep
+    if d <= 1:
+        keep[0] = True
+        return keep
+    if d == 2:
+        col = u[:, 1]
+        keep[0] = True
+        keep[1:] = col[1:] > np.maximum.accumulate(col)[:-1]
+        return keep
+    if u.dtype == object or (d > 3 and n > _LEAF):
+        # ranks: Python integers become int64; for d ≥ 4, ranks in the narrowest integer
+        # type holding n make the pairwise comparisons (most of the work) cheaper
+        u = _ranks(u, range(d))
+        u = u.astype(np.min_scalar_type(-n)) if d > 3 else u
+    keep = _leaves(u)
+    # the sweep offsets its running maxima by segment: it needs values below n (their ranks)
+    r = _ranks(u, (1, 2)) if d == 3 and n > _LEAF else u
+    size = min(_LEAF, n)
+    if d > 3 and size < min(n, _BATCH):  # the lowest levels: pairs of runs compared at once
+        size = _batched_levels(u, keep, size)
+    while size < n:
+        rows = np.flatnonzero(keep)
+        block = rows // size
+        high = block % 2 == 0  # the earlier run of each pair can dominate the later one
+        a, b = rows[high], rows[~high]
+        seg_a, seg_b = block[high] // 2, block[~high] // 2
+        if d == 3:
+            hit = _sweep(r[a, 1], r[a, 2], seg_a, r[b, 1], r[b, 2], seg_b, n)
+        else:
+            hit = np.zeros(len(b), dtype=bool)
+            first = np.searchsorted(seg_a, seg_b, side="left")
+            last = np.searchsorted(seg_a, seg_b, side="right")
+            starts = np.flatnonzero(np.r_[True, seg_b[1:] != seg_b[:-1]])
+            ends = np.r_[starts[1:], len(b)]
+            for s0, s1 in zip(starts.tolist(), ends.tolist(), strict=True):
+                fa, ta = int(first[s0]), int(last[s0])
+                if ta > fa:
+                    hit[s0:s1] = _dominated(r[a[fa:ta], 1:], r[b[s0:s1], 1:])
+        keep[b[hit]] = False
+        size *= 2
+    return keep
+
+
+def _ranks(u: np.ndarray, columns: Iterable[int]) -> np.ndarray:
+    """``u`` in int64 with the given columns replaced by their dense ranks (0 = smallest).
+
+    Ranks keep the order within each column, hence every dominance relation,
+    and stay below the number of rows.
+    """
+    out = np.zeros(u.shape, dtype=np.int64)
+    for c in columns:
+        out[:, c] = np.unique(u[:, c], return_inverse=True)[1].reshape(-1)
+    return out
+
+
+def _leaves(r: np.ndarray) -> np.ndarray:
+    """Maxima within each run of ``_LEAF`` consecutive rows, all runs compared at once."""
+    n, d = r.shape
+    size = min(_LEAF, n)
+    full = n - n % size
+    keep = np.ones(n, dtype=bool)
+    for start, stop in ((0, full), (full, n)):
+        if stop == start:
+            continue
+        m = min(size, stop - start)
+        x = r[start:stop].reshape(-1, m, d)
+        ge = x[:, :, None, 0] >= x[:, None, :, 0]
+        for c in range(1, d):
+            ge &= x[:, :, None, c] >= x[:, None, :, c]
+        ge[:, np.arange(m), np.arange(m)] = False
+        keep[start:stop] = ~ge.any(axis=1).reshape(-1)
+    return keep
+
+
+def _batched_levels(u: np.ndarray, keep: np.ndarray, size: int) -> int:
+    """Merge pairs of runs of ``size`` rows, pairwise and all pairs at once, up to ``_BATCH``.
+
+    Updates ``keep`` and returns the run length reached. The rows are padded
+    (with copies of a dominated row, masked out) to a whole number of pairs.
+    """
+    n, d = u.shape
+    last = size
+    while 2 * last < n and 2 * last < _BATCH:
+        last *= 2
+    total = -(-n // (2 * last)) * 2 * last  # a whole number of pairs at every level
+    x = np.empty((total, d), dtype=u.dtype)
+    x[:n] = u
+    x[n:] = u[-1]  # the last row is never needed as a dominator; the copies are masked out
+    alive = np.zeros(total, dtype=bool)
+    alive[:n] = keep
+    while size < n and size < _BATCH:
+        pair = x.reshape(-1, 2, size, d)
+        mask = alive.reshape(-1, 2, size)
+        ge = pair[:, 0, :, None, 0] >= pair[:, 1, None, :, 0]
+        for c in range(1, d):
+            ge &= pair[:, 0, :, None, c] >= pair[:, 1, None, :, c]
+        ge &= mask[:, 0, :, None]
+        mask[:, 1] &= ~ge.any(axis=1)
+        size *= 2
+    keep[:] = alive[:n]
+    return size
+
+
+def _sweep(
+    ya: np.ndarray,
+    za: np.ndarray,
+    seg_a: np.ndarray,
+    yb: np.ndarray,
+    zb: np.ndarray,
+    seg_b: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """Rows of B that a row of A in the same segment is ≥ on both (ranks below ``n``).
+
+    Sort A by segment, then ``y`` decreasing; the running maximum of ``z``
+    (offset by ``segment · n`` so that it restarts in each segment) at the
+    last row of A in ``b``'s segment with ``y ≥ y_b``, found by binary
+    search, decides.
+    """
+    out = np.zeros(len(yb), dtype=bool)
+    if len(ya) == 0 or len(yb) == 0:
+        return out
+    key_a = seg_a * n + (n - 1 - ya)
+    order = np.argsort(key_a, kind="stable")
+    key_a, seg_sorted = key_a[order], seg_a[order]
+    best = np.maximum.accumulate(za[order] + seg_sorted * n)
+    pos = np.searchsorted(key_a, seg_b * n + (n - 1 - yb), side="right") - 1
+    ok = pos >= 0
+    ok[ok] = seg_sorted[pos[ok]] == seg_b[ok]
+    out[ok] = best[pos[ok]] - seg_b[ok] * n >= zb[ok]
+    return out
+
+
+def _dominated(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Mask of the rows of ``b`` that some row of ``a`` is ≥ in every column."""
+    na, nb = len(a), len(b)
+    k = a.shape[1]
+    if na == 0 or nb == 0:
+        return np.zeros(nb, dtype=bool)
+    if k == 1:
+        return np.asarray(b[:, 0] <= a[:, 0].max())
+    if k == 2:
+        order = np.argsort(-a[:, 0], kind="stable")
+        ax = -a[order, 0]  # increasing
+        ay = np.maximum.accumulate(a[order, 1])
+        reach = np.searchsorted(ax, -b[:, 0], side="right")  # rows of a with a0 ≥ b0
+        out = reach > 0
+        out[out] = ay[reach[out] - 1] >= b[out, 1]
+        return out
+    if na * nb <= _PAIRS:
+        return np.asarray(_pairwise(a, b).any(axis=0))
+    ca, cb = a[:, 0], b[:, 0]
+    lo = min(ca.min(), cb.min())
+    if lo == max(ca.max(), cb.max()):  # constant first column: drop it
+        return _dominated(a[:, 1:], b[:, 1:])
+    both = np.concatenate([ca, cb])
+    m = np.partition(both, len(both) // 2)[len(both) // 2]
+    if m == lo:
+        m = both[both > lo].min()
+    ah, bh = ca >= m, cb >= m
+    out = np.zeros(nb, dtype=bool)
+    if bh.any():
+        out[bh] = _dominated(a[ah], b[bh])
+    bl = ~bh
+    if bl.any():
+        al = ~ah
+        rest = np.flatnonzero(bl)
+        hit = _dominated(a[ah][:, 1:], b[bl][:, 1:])
+        out[rest[hit]] = True
+        alive = rest[~hit]
+        if alive.size and al.any():
+            out[alive] = _dominated(a[al], b[alive])
+    return out
+
+
+def _pairwise(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``out[i, j]``: row ``a[i]`` is ≥ row ``b[j]`` in every column (one column at a time)."""
+    out = a[:, 0, None] >= b[None, :, 0]
+    for c in range(1, a.shape[1]):
+        out &= a[:, c, None] >= b[None, :, c]
+    return out

@@ -1,0 +1,193 @@
+"""The maxima algorithm and the additive frontier against brute force.
+
+The references here are the naive definitions: every pair of vectors
+compared (O(n²)), every package enumerated. Values are drawn from tiny
+ranges so that exact ties, duplicate vectors and vectors equal in all but
+one coordinate are common.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import engine.solve.skyline as skyline
+from engine.solve.frontier import additive_frontier
+from engine.solve.skyline import maxima
+
+# ----------------------------------------------------------------- references
+
+
+def naive_maxima(rows: list[tuple[int, ...]]) -> set[tuple[int, ...]]:
+    """The distinct vectors no other vector is ≥ in every coordinate (O(n²))."""
+    distinct = set(rows)
+    return {
+        v
+        for v in distinct
+        if not any(w != v and all(a >= b for a, b in zip(w, v, strict=True)) for w in distinct)
+    }
+
+
+def naive_frontier(tables: list[np.ndarray]) -> dict[tuple[int, ...], tuple[int, tuple[int, ...]]]:
+    """Every package: non-dominated vector -> (packages attaining it, first such package)."""
+    seen: dict[tuple[int, ...], list] = {}
+    for package in itertools.product(*(range(len(t)) for t in tables)):  # lexicographic order
+        v = tuple(
+            int(sum(int(t[o, p]) for t, o in zip(tables, package, strict=True)))
+            for p in range(tables[0].shape[1])
+        )
+        if v in seen:
+            seen[v][0] += 1
+        else:
+            seen[v] = [1, package]
+    front = naive_maxima(list(seen))
+    return {v: (seen[v][0], seen[v][1]) for v in front}
+
+
+def lex_sorted(rows: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    return sorted(set(rows), reverse=True)
+
+
+@st.composite
+def vector_sets(draw: st.DrawFn, max_d: int = 5) -> list[tuple[int, ...]]:
+    d = draw(st.integers(2, max_d))
+    top = draw(st.sampled_from([1, 2, 3, 6, 50]))
+    return draw(st.lists(st.tuples(*[st.integers(0, top)] * d), min_size=1, max_size=120))
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> list[np.ndarray]:
+    d = draw(st.integers(2, 5))
+    issues = draw(st.integers(1, 4))
+    top = draw(st.sampled_from([1, 2, 4, 9]))
+    tables = []
+    for _ in range(issues):
+        k = draw(st.integers(1, 5))
+        cells = draw(st.lists(st.integers(0, top), min_size=k * d, max_size=k * d))
+        tables.append(np.array(cells, dtype=np.int64).reshape(k, d))
+    return tables
+
+
+#: the shipped leaf sizes, and leaves so small that every branch of the recursion runs
+LEAVES = pytest.mark.parametrize(
+    "leaves", [(256, 65536), (2, 2), (3, 7)], ids=["default", "single-rows", "odd"]
+)
+
+
+@contextlib.contextmanager
+def leaf_sizes(leaves: tuple[int, int]) -> Iterator[None]:
+    old = skyline._LEAF, skyline._PAIRS
+    skyline._LEAF, skyline._PAIRS = leaves
+    try:
+        yield
+    finally:
+        skyline._LEAF, skyline._PAIRS = old
+
+
+# ---------------------------------------------------------------- hand-worked
+
+
+def test_maxima_by_hand() -> None:
+    # (2, 1, 2) ≤ (2, 2, 2); (1, 0, 0) ≤ everything above it; (1, 3, 0) is best on the 2nd
+    u = np.array([[3, 1, 1], [2, 2, 2], [2, 1, 2], [1, 3, 0], [1, 0, 0]])
+    assert maxima(u).tolist() == [True, True, False, True, False]
+
+
+def test_maxima_ties_on_all_but_one_coordinate() -> None:
+    # equal on the first three coordinates, one unit apart on the last: the smaller is dominated
+    u = np.array([[5, 5, 5, 6], [5, 5, 5, 5], [4, 9, 0, 0], [4, 0, 9, 0], [4, 0, 0, 9]])
+    assert maxima(u).tolist() == [True, False, True, True, True]
+
+
+def test_maxima_edge_shapes() -> None:
+    assert maxima(np.zeros((0, 3), dtype=np.int64)).tolist() == []
+    assert maxima(np.array([[1, 2, 3]])).tolist() == [True]
+    assert maxima(np.array([[3], [2], [1]])).tolist() == [True, False, False]
+
+
+def test_additive_frontier_by_hand() -> None:
+    # x: a gets 2 − k, b gets k; y: options 0 and 1 tie for both (2 packages per point)
+    x = np.array([[2, 0, 1], [1, 1, 1], [0, 2, 0]])
+    y = np.array([[1, 1, 1], [1, 1, 1]])
+    points, counts, packages = additive_frontier([x, y])
+    assert points.tolist() == [[3, 1, 2], [2, 2, 2], [1, 3, 1]]
+    assert [int(c) for c in counts] == [2, 2, 2]
+    assert packages.tolist() == [[0, 0], [1, 0], [2, 0]]
+
+
+def test_additive_frontier_rejects_bad_tables() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        additive_frontier([])
+    with pytest.raises(ValueError, match=r"tables\[1\] has shape"):
+        additive_frontier([np.zeros((2, 3), dtype=np.int64), np.zeros((2, 2), dtype=np.int64)])
+
+
+# ---------------------------------------------------------------- properties
+
+
+@LEAVES
+@settings(max_examples=150, deadline=None)
+@given(rows=vector_sets())
+def test_maxima_matches_naive(leaves: tuple[int, int], rows: list[tuple[int, ...]]) -> None:
+    ordered = lex_sorted(rows)
+    u = np.array(ordered, dtype=np.int64)
+    with leaf_sizes(leaves):
+        got = {ordered[i] for i in np.flatnonzero(maxima(u))}
+    assert got == naive_maxima(rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(vector_sets(), st.integers(0, 3))
+def test_maxima_on_python_integers(rows: list[tuple[int, ...]], shift: int) -> None:
+    """Beyond int64: the same maxima (ranks replace the values)."""
+    ordered = lex_sorted(rows)
+    big = np.array([[x * 10**30 + shift for x in r] for r in ordered], dtype=object)
+    assert maxima(big).tolist() == maxima(np.array(ordered, dtype=np.int64)).tolist()
+
+
+@LEAVES
+@settings(max_examples=100, deadline=None)
+@given(tables=problems())
+def test_additive_frontier_matches_enumeration(
+    leaves: tuple[int, int], tables: list[np.ndarray]
+) -> None:
+    want = naive_frontier(tables)
+    with leaf_sizes(leaves):
+        points, counts, packages = additive_frontier(tables)
+    got = {
+        tuple(int(x) for x in v): (int(c), tuple(int(o) for o in pkg))
+        for v, c, pkg in zip(points, counts, packages, strict=True)
+    }
+    assert len(got) == len(points)  # one row per distinct vector
+    assert got == want
+    assert [tuple(v) for v in points.tolist()] == sorted(got, reverse=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems())
+def test_additive_frontier_python_integers_agree(tables: list[np.ndarray]) -> None:
+    plain = additive_frontier(tables)
+    big = additive_frontier([t.astype(object) * 10**25 for t in tables])
+    assert big[0].tolist() == (plain[0].astype(object) * 10**25).tolist()
+    assert big[1].tolist() == plain[1].tolist() and big[2].tolist() == plain[2].tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems(), st.randoms(use_true_random=False))
+def test_additive_frontier_invariant_under_party_order(
+    tables: list[np.ndarray], rnd: object
+) -> None:
+    d = tables[0].shape[1]
+    perm = list(range(d))
+    rnd.shuffle(perm)  # type: ignore[attr-defined]
+    points, counts, _ = additive_frontier(tables)
+    shuffled, counts2, _ = additive_frontier([t[:, perm] for t in tables])
+    mine = {tuple(v): int(c) for v, c in zip(points[:, perm].tolist(), counts, strict=True)}
+    theirs = {tuple(v): int(c) for v, c in zip(shuffled.tolist(), counts2, strict=True)}
+    assert mine == theirs
