@@ -202,6 +202,14 @@ def settle(
     gap of 1e-7 on the Nash product). The log is only ever evaluated at
     positive gains.
 
+    ``nash`` and the frontier's :func:`~engine.solve.nash.nash_package`
+    maximise the same product over the same packages on ordinal and nominal
+    issues (same product, same set of optima); they differ on interval
+    issues, where this search is continuous and ``nash_package`` tries only
+    candidate values (so its product can be lower: see its Notes for a
+    worked case), in the tie rule, and on parties without salience (left
+    out here; no Nash package there).
+
     **Ties and other optima.** Several packages can
     be equally good; the solver's choice among them is never reported as
     such. With the objective held at its optimum (within the tolerance,
