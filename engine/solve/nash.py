@@ -137,6 +137,23 @@ def nash_package(
     outcomes of :func:`pareto_packages`. Cost: the frontier's, plus
     O(|F| · d).
 
+    **Against** ``settle(case, "nash")``. Both maximise the same product
+    (the same utilities, the same disagreement point, the chosen parties'
+    red lines enforced). On ordinal and nominal issues they give the same
+    product and the same optimal packages (``settle`` enumerates them all;
+    here ``ties`` and ``count`` count them), tested on random cases. They
+    differ in three ways: (1) on an interval issue ``settle`` lets the
+    outcome take any value, so its optimum can lie between the candidates
+    used here and have a larger product (a = ideal 0 and b = ideal 100 on
+    [0, 100], d = 0: ``settle`` gives x = 50, product 0.5 · 0.5 = 0.25; here
+    the candidates 0, 30, 60, 100 give x = 60, 0.4 · 0.6 = 0.24, until
+    ``interval_steps`` puts 50 on the grid); (2) among tied points this
+    returns the first frontier point, ``settle`` the first package by its
+    tie rule (leximin of costs, fewest concessions, case order); (3) a
+    chosen party whose saliences sum to 0 makes every product 0 here (no
+    Nash package), while ``settle`` leaves it out of the product. Also,
+    ``respect_red_lines=False`` has no counterpart in ``settle``.
+
     Examples
     --------
     >>> from engine import load_case

@@ -14,15 +14,26 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.model.case import Outcome
 from engine.solve.programme import _Lin, _point, _position_cost, _Programme, _Row
 from engine.solve.redlines import _infeasible
 from engine.solve.results import COST_TOLERANCE, Settlement, _result, _utilities
-from engine.solve.ties import _MAX_CUT_ROUNDS, _lexicographic, _polish_linear
+from engine.solve.ties import (
+    _MAX_CUT_ROUNDS,
+    MAX_OPTIMA,
+    _optima,
+    _package_key,
+    _polish_linear,
+    _tie_key,
+    _with_optima,
+)
 
 #: Stop the outer approximation when the bound on Σ log(gain) is this close (absolute).
 NASH_GAP = 1e-7
 #: Packages whose Σ log(gain) is within this of the best count as ties.
 NASH_TIE = 1e-6
+#: Gains within this of each other count as equal when a range of interval values is reported.
+NASH_SAME = 1e-9
 #: A largest smallest-gain at or below this means "no package improves every party".
 GAIN_EPS = 1e-9
 
@@ -72,7 +83,8 @@ def _gains(prog: _Programme) -> _Gains:
     return _Gains(prog, members, d, gain)
 
 
-def _settle_nash(prog: _Programme) -> Settlement:
+def _settle_nash(prog: _Programme, k: int = 5) -> Settlement:
+    """The largest Nash product; every package reaching it; the first by the tie rule."""
     g = _gains(prog)
     # phase 1: the largest smallest gain m* (linear in (y, λ): exact)
     t = prog.var(-2.0, 2.0, False)
@@ -82,26 +94,41 @@ def _settle_nash(prog: _Programme) -> Settlement:
         return _infeasible(prog, "nash")
     mstar = min(g.true(res.x).values(), default=0.0)
     if not g.members or mstar <= GAIN_EPS:
-        return _settle_degenerate(g, t, trows, mstar)
+        return _settle_degenerate(g, t, trows, mstar, k)
     # phase 2: outer approximation of F = Σ_p log g_p
     x_inc = g.polish(res.x)
     f_inc = _log_product(g.true(x_inc))
     cuts = _start_cuts(g, x_inc, f_inc)
     x_inc, f_inc, ub, status = _approximate(cuts, x_inc, f_inc)
-    x = _first_tied(cuts, x_inc, f_inc)
-    value = math.exp(_log_product(g.true(x)))
+    packages, capped = _nash_optima(cuts, x_inc, f_inc)
+    best = packages[0]
+    gstar = _package_gains(g, best)
+    value = math.exp(_log_product(gstar))
+    slack = 1e-12  # float noise of evaluating equal gains twice
+    bounds = [
+        *(({p: 1.0}, gstar[p] + slack) for p in g.members),
+        *(({p: -1.0}, -gstar[p] + slack) for p in g.members),
+    ]
+    optima = _with_optima(
+        prog, packages, capped, k,
+        lambda gv, _: all(abs(gv[p] - gstar[p]) <= NASH_SAME for p in g.members),
+        bounds, lambda pkg: _package_gains(g, pkg),
+    )  # fmt: skip
     return _result(
         prog,
         "nash",
-        prog.package(x),
+        best,
         bound=math.exp(ub),
         status=status,
         value=value,
         tolerance=NASH_TIE,
+        optima=optima,
     )
 
 
-def _settle_degenerate(g: _Gains, t: int, trows: list[_Row], mstar: float) -> Settlement:
+def _settle_degenerate(
+    g: _Gains, t: int, trows: list[_Row], mstar: float, k: int = 5
+) -> Settlement:
     """No package improves every party: the largest smallest gain, then the largest sum."""
     prog = g.prog
     total_gain = _Lin()
@@ -112,8 +139,17 @@ def _settle_degenerate(g: _Gains, t: int, trows: list[_Row], mstar: float) -> Se
     assert res.x is not None
     best_sum = sum(g.true(res.x).values())
     drows.append((total_gain, best_sum - COST_TOLERANCE, math.inf))
-    x = _lexicographic(prog, drows, res.x)
-    x = _polish_linear(prog, x, trows, [(_Lin({t: 1.0}), True), (total_gain, True)])
+    stages = [(_Lin({t: 1.0}), True), (total_gain, True)]
+    packages, capped = _optima(
+        prog, drows, prog.clean(res.x), lambda x: _polish_linear(prog, x, trows, stages)
+    )
+    m_lo, s_lo = mstar - COST_TOLERANCE, best_sum - COST_TOLERANCE
+    bounds = [*(({p: -1.0}, -mstar) for p in g.members), ({"*": -1.0}, -best_sum)]
+    optima = _with_optima(
+        prog, packages, capped, k,
+        lambda gv, total: min(gv.values(), default=0.0) >= m_lo and total >= s_lo,
+        bounds, lambda pkg: _package_gains(g, pkg),
+    )  # fmt: skip
     note = (
         "No package gives every party a gain over the status quo, so the Nash product is 0 "
         "for every package; shown instead: the package maximising the smallest gain "
@@ -122,8 +158,15 @@ def _settle_degenerate(g: _Gains, t: int, trows: list[_Row], mstar: float) -> Se
     if not g.members:
         note = "No chosen party has a positive salience: there is no utility to bargain over."
     return _result(
-        prog, "nash", prog.package(x), bound=0.0, status="degenerate", value=0.0, note=note
-    )
+        prog, "nash", packages[0], bound=0.0, status="degenerate", value=0.0, note=note,
+        optima=optima,
+    )  # fmt: skip
+
+
+def _package_gains(g: _Gains, package: Mapping[str, Outcome]) -> dict[str, float]:
+    """g_p = U_p − d_p of a package, from the definitions."""
+    u = _utilities(g.prog, package)
+    return {p: u[p] - g.d[p] for p in g.members}
 
 
 # ---------------------------------------------------------- outer approximation
@@ -202,20 +245,47 @@ def _approximate(
     return x_inc, f_inc, ub, "gap"
 
 
-def _first_tied(cuts: _Cuts, x_inc: np.ndarray, f_inc: float) -> np.ndarray:
-    """The first package in the fixed order among those within NASH_TIE of the best."""
+def _nash_optima(
+    cuts: _Cuts, x_inc: np.ndarray, f_inc: float
+) -> tuple[list[dict[str, Outcome]], bool]:
+    """Every package with F ≥ F* − NASH_TIE (up to MAX_OPTIMA), sorted by the tie rule.
+
+    As :func:`engine.solve.ties._optima`, with the refine loop of the outer
+    approximation inside: each MILP solve (Σ φ_p ≥ F* − NASH_TIE, every
+    no-good cut so far) proposes a combination of candidates; its cell's
+    maximiser is computed (:func:`_polish`) and F evaluated there from the
+    definitions. If it reaches the target it is an optimum; otherwise its
+    cell holds no optimum (the maximiser is the cell's best point), so
+    tangents there are added and the combination is cut off as well. Every
+    solve therefore removes one combination and the loop ends.
+    """
+    prog = cuts.gains.prog
     target = f_inc - NASH_TIE
-    tie_rows: list[_Row] = [*cuts.rows, (cuts.objective, target, math.inf)]
-
-    def refine(x: np.ndarray) -> np.ndarray | None:
-        x = cuts.gains.polish(x)
-        if cuts.close_cell(x) >= target:
-            return x
-        tie_rows[:] = [*cuts.rows, (cuts.objective, target, math.inf)]
-        return None
-
-    x = _lexicographic(cuts.gains.prog, tie_rows, x_inc, refine)
-    return cuts.gains.polish(x)
+    nogood: list[_Row] = []
+    found: dict[tuple[Outcome, ...], tuple[dict[str, Outcome], float]] = {}
+    capped = False
+    x: np.ndarray | None = x_inc
+    for _ in range(64 * MAX_OPTIMA):
+        if x is None:
+            break
+        chosen = prog.chosen(x)
+        nogood.append(
+            (_Lin({prog.y[i][j]: 1.0 for i, j in chosen.items()}), -math.inf, len(chosen) - 1.0)
+        )
+        f = cuts.close_cell(x)
+        if f >= target:
+            pkg = prog.package(x)
+            found.setdefault(_package_key(prog, pkg), (pkg, f))
+            if len(found) >= MAX_OPTIMA:
+                capped = True
+                break
+        res = prog.solve(_Lin(), [*cuts.rows, (cuts.objective, target, math.inf), *nogood])
+        x = None if res.x is None else cuts.gains.polish(res.x)
+    else:  # pragma: no cover - each solve removes a combination; this bounds a bug
+        capped = True
+    fmax = max(f for _, f in found.values())  # the maximum: no package beats F* + NASH_GAP
+    tied = [pkg for pkg, f in found.values() if f >= fmax - NASH_TIE]
+    return sorted(tied, key=lambda p: _tie_key(prog, p)), capped
 
 
 def _log_product(g: Mapping[str, float]) -> float:

@@ -179,8 +179,8 @@ class Settlement:
     unique : bool or None
         True when no other package is as good (within ``tolerance``) and no
         interval outcome can move without making it worse; False when
-        ``alternatives`` or ``ranges`` show other optima; None when not
-        checked (``nash``, and infeasible results).
+        ``alternatives`` or ``ranges`` show other optima; None for
+        infeasible results.
     n_optimal : int
         The number of distinct optimal packages of candidate outcomes found
         (options; on interval issues the breakpoints, plus the cells of

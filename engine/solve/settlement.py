@@ -39,8 +39,7 @@ holds :func:`settle` and the cost objectives, and re-exports the public names.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from types import MappingProxyType
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from engine.model.case import Case, as_date
@@ -57,12 +56,11 @@ from engine.solve.results import (
     Concession,
     RedLineConflict,
     Settlement,
-    _alternative,
     _evaluate,
     _party_costs,
     _result,
 )
-from engine.solve.ties import TIE_RULE, _interval_range, _optima, _polish_linear
+from engine.solve.ties import TIE_RULE, _optima, _polish_linear, _with_optima
 
 __all__ = [
     "OBJECTIVES",
@@ -103,7 +101,7 @@ def settle(
         Evaluation date (default: the case's ``as_of``).
     alternatives : int
         How many other optimal packages to return at most in
-        ``Settlement.alternatives`` (``total`` and ``fair``).
+        ``Settlement.alternatives`` (every objective).
 
     Returns
     -------
@@ -204,7 +202,15 @@ def settle(
     gap of 1e-7 on the Nash product). The log is only ever evaluated at
     positive gains.
 
-    **Ties and other optima** (``total`` and ``fair``). Several packages can
+    ``nash`` and the frontier's :func:`~engine.solve.nash.nash_package`
+    maximise the same product over the same packages on ordinal and nominal
+    issues (same product, same set of optima); they differ on interval
+    issues, where this search is continuous and ``nash_package`` tries only
+    candidate values (so its product can be lower: see its Notes for a
+    worked case), in the tie rule, and on parties without salience (left
+    out here; no Nash package there).
+
+    **Ties and other optima.** Several packages can
     be equally good; the solver's choice among them is never reported as
     such. With the objective held at its optimum (within the tolerance,
     1e-7; ``fair``: the largest cost, then the total), every optimal
@@ -228,12 +234,34 @@ def settle(
     is one optimal package and no such range. The counting is over
     candidate combinations: a range over a continuum counts once.
 
-    ``nash`` keeps a fixed order (``unique`` is None: not checked): among
-    packages within the tolerance (1e-6 on F), issue by issue in the case's
-    order, the first option in the issue's order (on interval issues, the
-    lowest number), then the cell's maximiser. The Nash product is strictly
-    concave in the gains, so within one cell the maximiser is unique; two
-    cells can tie only on exactly equal products.
+    **Ties of ``nash``.** "Equal" means: the Nash product within a relative
+    1e-6 of the largest, i.e. F = Σ_p log g_p ≥ F* − 1e-6 (``NASH_TIE``).
+    Why a tolerance, and why this one: F* is only certified to 1e-7
+    (``NASH_GAP``, the outer approximation's stopping gap) and the gains are
+    floats, so an exact comparison would split packages whose products are
+    equal as rationals; 1e-6 is ten times the certified gap, so every exactly
+    tied package is found; it is also well below the differences between
+    products of distinct packages met in hand-written cases (saliences and
+    distances with a few decimals), though two products closer than that
+    would count as tied. Once
+    the approximation has converged, the ties are enumerated with no-good
+    cuts as above, with the approximation's refine loop inside: each MILP
+    (Σ φ_p ≥ F_inc − 1e-6 and every cut so far) proposes a combination of
+    candidates; its cell's maximiser is computed and F evaluated there from
+    the definitions; the combination is an optimum if F reaches the target,
+    otherwise tangents are added there (the cell holds no optimum: its
+    maximiser is its best point), and either way a no-good cut removes it,
+    so every solve removes one combination. Finally only the packages with
+    F within 1e-6 of the largest F found are kept (the largest is the
+    maximum: nothing exceeds the bound, within 1e-7 of it). The same tie
+    rule (leximin of costs, fewest concessions, case order) orders them; the
+    Nash product is strictly concave in the gains, so within one cell the
+    maximiser is unique. On an interval issue, ``ranges`` holds the values
+    that leave every gain unchanged (within 1e-9; moving a value that
+    changes any gain lowers the product strictly, so only these are as
+    good). With status ``"degenerate"`` the optima are the packages whose
+    smallest gain and then sum of gains are within 1e-7 of the best, found
+    and ordered like ``fair``'s.
 
     **Infeasibility.** If no package respects every red line, the red lines
     are passed through a deletion filter: in case order (party, then issue),
@@ -246,8 +274,10 @@ def settle(
     NP-hard in general (it contains minimum-cost constraint satisfaction
     with linkage), but hand-written cases (tens of parties and issues, a
     handful of options each) solve in milliseconds by branch-and-bound. The
-    tie-break adds at most one MILP per issue, ``fair`` one more, ``nash``
-    one per approximation round, and the deletion filter one per red line.
+    enumeration of optima adds one MILP per optimal package (``nash``: one
+    per combination its tightened approximation still proposes), ``fair``
+    one more, ``nash`` one per approximation round, and the deletion filter
+    one per red line.
 
     Examples
     --------
@@ -291,40 +321,13 @@ def settle(
         only = {"unique": True, "n_optimal": 1, "tie_rule": TIE_RULE}  # the empty package
         return _result(
             prog, objective, {}, bound=0.0, status=status, value=0.0, note=note,
-            optima=None if objective == "nash" else only,
+            optima=only,
         )  # fmt: skip
     if objective == "nash":
-        return _settle_nash(prog)
+        return _settle_nash(prog, alternatives)
     if objective == "fair":
         return _settle_fair(prog, alternatives)
     return _settle_total(prog, alternatives)
-
-
-def _with_optima(
-    prog: _Programme,
-    packages: list[dict[str, Any]],
-    capped: bool,
-    k: int,
-    ok: Callable[[dict[str, float], float], bool],
-    bounds: list[tuple[dict[str, float], float]],
-) -> dict[str, Any]:
-    """The fields of :class:`Settlement` about other optima; the first package is reported."""
-    best = packages[0]
-    ranges = {}
-    for iss in prog.issues:
-        if iss.is_interval:
-            lo, hi = _interval_range(prog, best, iss.id, ok, bounds)
-            if hi - lo > 1e-9 * iss.width:
-                ranges[iss.id] = (lo, hi)
-    alts: tuple[Alternative, ...] = tuple(_alternative(prog, p) for p in packages[1 : 1 + k])
-    return {
-        "unique": len(packages) == 1 and not ranges,
-        "n_optimal": len(packages),
-        "more_optimal": capped,
-        "alternatives": alts,
-        "ranges": MappingProxyType(ranges),
-        "tie_rule": TIE_RULE,
-    }
 
 
 def _settle_total(prog: _Programme, k: int) -> Settlement:

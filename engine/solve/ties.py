@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from engine.model.case import Outcome
 from engine.solve.programme import _Lin, _Programme, _Row
-from engine.solve.results import _evaluate, _party_costs
+from engine.solve.results import Alternative, _alternative, _evaluate, _party_costs
 
 _MAX_CUT_ROUNDS = 200
 
@@ -102,6 +103,9 @@ TIE_RULE = (
     "issues the lowest number), issues in case order"
 )
 
+#: Per-party numbers of a package other than its costs (see :func:`_interval_range`).
+_Measure = Callable[[Mapping[str, Outcome]], dict[str, float]]
+
 #: At most this many optimal packages are enumerated to apply the tie rule.
 MAX_OPTIMA = 64
 
@@ -177,6 +181,7 @@ def _interval_range(
     issue_id: str,
     ok: Callable[[dict[str, float], float], bool],
     bounds: Sequence[tuple[Mapping[str, float], float]],
+    measure: _Measure | None = None,
 ) -> tuple[float, float]:
     """The equally good values of one interval issue, the other outcomes fixed.
 
@@ -184,7 +189,9 @@ def _interval_range(
     the tolerance); ``bounds`` lists the optimum as linear constraints
     ``Σ_p coef_p · cost_p ≤ b`` with ``b`` the optimal value itself (a
     coefficient for the key ``"*"`` multiplies the total), so the tolerance
-    never widens a range. At each
+    never widens a range. ``measure`` replaces the party costs by other
+    per-party numbers linear inside a cell (``nash``: the gains U_p − d_p;
+    the key ``"*"`` is then their sum). At each
     breakpoint the package is evaluated directly. Inside an open cell
     between breakpoints every cost is linear in the value and every
     condition and red line constant, so two interior evaluations give each
@@ -197,7 +204,11 @@ def _interval_range(
     v0 = float(package[issue_id])
 
     def costs(v: float) -> tuple[dict[str, float], float, bool]:
-        ev = _evaluate(prog, {**package, issue_id: v})
+        pkg = {**package, issue_id: v}
+        ev = _evaluate(prog, pkg)
+        if measure is not None:
+            m = measure(pkg)
+            return m, float(sum(m.values())), not ev.crossed
         pc = _party_costs(prog, ev.costs)
         return pc, float(sum(ev.costs.values())), not ev.crossed
 
@@ -262,3 +273,31 @@ def _interval_range(
     if hi - lo <= 1e-6 * issue.width:  # float noise around one point
         return (v0, v0)
     return (round(lo, 9), round(hi, 9))
+
+
+def _with_optima(
+    prog: _Programme,
+    packages: list[dict[str, Any]],
+    capped: bool,
+    k: int,
+    ok: Callable[[dict[str, float], float], bool],
+    bounds: list[tuple[dict[str, float], float]],
+    measure: _Measure | None = None,
+) -> dict[str, Any]:
+    """The fields of :class:`Settlement` about other optima; the first package is reported."""
+    best = packages[0]
+    ranges = {}
+    for iss in prog.issues:
+        if iss.is_interval:
+            lo, hi = _interval_range(prog, best, iss.id, ok, bounds, measure)
+            if hi - lo > 1e-9 * iss.width:
+                ranges[iss.id] = (lo, hi)
+    alts: tuple[Alternative, ...] = tuple(_alternative(prog, p) for p in packages[1 : 1 + k])
+    return {
+        "unique": len(packages) == 1 and not ranges,
+        "n_optimal": len(packages),
+        "more_optimal": capped,
+        "alternatives": alts,
+        "ranges": MappingProxyType(ranges),
+        "tie_rule": TIE_RULE,
+    }

@@ -8,6 +8,7 @@ the tie rule, computed here independently.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from tests.engine.solve.test_settle import (
     ordinal,
     packages,
     pos,
+    utilities,
 )
 from tests.strategies import cases
 
@@ -68,11 +70,43 @@ def brute_optima(case: Case, objective: str) -> list[dict[str, Any]]:
     return [r[0] for r in keep]
 
 
+def brute_nash_optima(case: Case) -> list[dict[str, Any]]:
+    """Every Nash-optimal package (options only), sorted by the tie rule.
+
+    Σ log g_p within 1e-6 of the largest when some package gives every party a
+    gain; otherwise the largest smallest gain, then the largest sum (within 1e-7).
+    """
+    positions = _positions(case)
+    d = utilities(case, positions, None)
+    rows = []
+    for pkg in packages(case, positions):
+        ok, costs = evaluate(case, positions, pkg)
+        if ok:
+            u = utilities(case, positions, pkg)
+            g = [u[p] - d[p] for p in d]
+            logp = sum(math.log(v) for v in g) if g and min(g) > 0 else -math.inf
+            rows.append((pkg, costs, logp, min(g, default=0.0), sum(g)))
+    if not rows:
+        return []
+    best = max(r[2] for r in rows)
+    if best > -math.inf and max(r[3] for r in rows) > 1e-9:
+        keep = [r for r in rows if r[2] >= best - 1e-6]
+    else:
+        m = max(r[3] for r in rows)
+        top = [r for r in rows if r[3] >= m - TOL]
+        t = max(r[4] for r in top)
+        keep = [r for r in top if r[4] >= t - TOL]
+    keep.sort(key=lambda r: tie_key(case, r[0], r[1]))
+    return [r[0] for r in keep]
+
+
 @FEW
 @given(cases(max_parties=3, max_issues=3, scales=("ordinal", "nominal"), max_options=4))
 def test_optima_match_brute_force(case: Case) -> None:
-    for objective in ("total", "fair"):
-        expected = brute_optima(case, objective)
+    for objective in ("total", "fair", "nash"):
+        expected = (
+            brute_nash_optima(case) if objective == "nash" else brute_optima(case, objective)
+        )
         s = settle(case, objective, alternatives=MAX_OPTIMA)
         if not expected:
             assert not s.feasible and s.unique is None
@@ -84,6 +118,8 @@ def test_optima_match_brute_force(case: Case) -> None:
         assert s.n_optimal == len(expected) and not s.more_optimal
         assert s.unique is (len(expected) == 1)
         for a in s.alternatives:  # each alternative is as good, by its own numbers
+            if objective == "nash":
+                continue
             assert a.total_cost == pytest.approx(s.total_cost, abs=1e-6)
             if objective == "fair":
                 assert a.max_cost == pytest.approx(s.max_cost, abs=1e-6)
@@ -166,4 +202,50 @@ def test_unique_optimum_is_said_to_be_unique() -> None:
     )
     s = settle(case)
     assert s.unique and s.n_optimal == 1 and s.alternatives == () and dict(s.ranges) == {}
+    assert s.optimality == "the only optimal package"
+
+
+def test_nash_tie_by_hand() -> None:
+    # nominal x, y, z with dist(x, y) = 0.5 and the status quo z (1 from both): d = 0.
+    # x: U_a = 1, U_b = 1 − 0.5; y: U_a = 1 − 0.5, U_b = 1; both products 1 · 0.5.
+    # Costs: x makes b pay 0.4 · 0.5 = 0.2, y makes a pay 0.6 · 0.5 = 0.3: leximin reports x.
+    iss = nominal("n", ["x", "y", "z"], distances=(("x", "y", 0.5),), sq="z")
+    case = make_case([iss], [pos("a", "n", "x", salience=0.6), pos("b", "n", "y", salience=0.4)])
+    s = settle(case, "nash")
+    assert s.status == "optimal" and s.objective_value == pytest.approx(1 * 0.5)
+    assert s.outcomes["n"] == "x" and s.max_cost == pytest.approx(0.4 * 0.5)
+    assert not s.unique and s.n_optimal == 2 and s.tie_rule == TIE_RULE
+    assert [a.outcomes["n"] for a in s.alternatives] == ["y"]
+    assert s.alternatives[0].max_cost == pytest.approx(0.6 * 0.5)
+    assert "one of 2 optimal packages" in s.optimality
+
+
+def test_nash_range_where_no_gain_moves() -> None:
+    # the same bargain plus an interval issue w on which only a has a position, of salience 0:
+    # no gain depends on w, so every w in [0, 100] is as good; the candidates 0, 20, 30, 60,
+    # 100 times x, y are 2 · 5 = 10 optimal packages; 30 is a's ideal (the fewest concessions)
+    iss = nominal("n", ["x", "y", "z"], distances=(("x", "y", 0.5),), sq="z")
+    case = make_case(
+        [iss, interval("w")],
+        [
+            pos("a", "n", "x", salience=0.6), pos("b", "n", "y", salience=0.4),
+            pos("a", "w", 30.0, Span(20.0, 60.0), salience=0.0),
+        ],
+    )  # fmt: skip
+    s = settle(case, "nash")
+    assert dict(s.outcomes) == {"n": "x", "w": 30.0} and s.n_optimal == 2 * 5
+    assert dict(s.ranges) == {"w": (0.0, 100.0)} and not s.unique
+    assert "any w from 0 to 100 is as good" in s.optimality
+
+
+def test_nash_interior_optimum_is_unique() -> None:
+    # a (ideal 0) and b (ideal 100), no status quo (d = 0): (1 − x/100)(x/100) peaks at x = 50
+    # alone (strictly concave), though 50 is no breakpoint
+    case = make_case(
+        [interval("x")],
+        [pos("a", "x", 0.0, Span(0, 30), 1.0), pos("b", "x", 100.0, Span(60, 100), 1.0)],
+    )
+    s = settle(case, "nash")
+    assert s.outcomes["x"] == pytest.approx(50.0, abs=1e-6)
+    assert s.unique and s.n_optimal == 1 and dict(s.ranges) == {}
     assert s.optimality == "the only optimal package"

@@ -34,6 +34,18 @@ def test_settle_tiny_golden(capsys: pytest.CaptureFixture[str]) -> None:
     assert_golden("settle-tiny.txt", out)
 
 
+def test_settle_nash_golden(capsys: pytest.CaptureFixture[str]) -> None:
+    # nash states whether its package is the only optimum, like total and fair
+    code, out, err = run(capsys, "settle", TINY, "--objective", "nash", "--parties", "a,b")
+    assert code == 0 and err == ""
+    assert "Optimality: the only optimal package (no other is as good)." in out
+    assert_golden("settle-tiny-nash.txt", out)
+    code, out, err = run(capsys, "settle", TINY, "--objective", "nash")
+    assert code == 0 and err == "" and "Status: degenerate" in out
+    assert "Optimality: the only optimal package" in out
+    assert_golden("settle-tiny-nash-degenerate.txt", out)
+
+
 def test_settle_tiny_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "settle", TINY)
     assert code == 0
