@@ -13,7 +13,7 @@ from engine.model.case import Case, Change, Scenario, as_date
 from engine.model.errors import CaseError, Problem
 from engine.whatif.scenario import apply, parse_change
 
-__all__ = ["scenario_from_mappings", "without_red_lines"]
+__all__ = ["apply_mappings", "scenario_from_mappings", "without_red_lines"]
 
 
 def _field(prefix: str, path: Sequence[Any]) -> str:
@@ -23,7 +23,7 @@ def _field(prefix: str, path: Sequence[Any]) -> str:
     return out
 
 
-def scenario_from_mappings(
+def _parsed(
     case: Case,
     changes: Any,
     *,
@@ -32,39 +32,7 @@ def scenario_from_mappings(
     origin: str = "request",
     field: str = "changes",
 ) -> Scenario:
-    """Build and check a scenario from change mappings written as in a scenario file.
-
-    Parameters
-    ----------
-    case : Case
-        The case the changes apply to.
-    changes : list of mapping
-        E.g. ``[{"party": "ukraine", "issue": "nato", "add": ["pledge_not_to_join"]}]``.
-    at : date or str, optional
-        The date the changes apply to (default: the case's ``as_of``).
-    title, origin : str
-        Carried into the :class:`Scenario`.
-    field : str
-        The name the problems are located under (``changes[0].issue``).
-
-    Returns
-    -------
-    Scenario
-        Checked: it applies to ``case`` at ``at``.
-
-    Raises
-    ------
-    CaseError
-        Every problem, located by field, with a did-you-mean for unknown ids.
-
-    Examples
-    --------
-    >>> import engine
-    >>> case = engine.load_case("tests/cases/tiny")
-    >>> sc = scenario_from_mappings(case, [{"party": "a", "issue": "ord", "salience": 0.5}])
-    >>> len(sc.changes)
-    1
-    """
+    """The scenario the mappings describe, parsed but not yet applied (see :func:`apply_mappings`)."""
     if not isinstance(changes, list):
         raise CaseError([Problem("", 0, 0, field, "must be a list of changes")])
     parties = {p.id: p for p in case.parties}
@@ -83,9 +51,63 @@ def scenario_from_mappings(
     if problems:
         raise CaseError(problems)
     when = as_date(at, "at") if at is not None else None
-    scenario = Scenario(id="request", title=title, changes=tuple(parsed), at=when, origin=origin)
-    apply(case, scenario)  # raises CaseError, located, when a change does not fit
-    return scenario
+    return Scenario(id="request", title=title, changes=tuple(parsed), at=when, origin=origin)
+
+
+def apply_mappings(
+    case: Case,
+    changes: Any,
+    *,
+    at: Any = None,
+    title: str = "changes",
+    origin: str = "request",
+    field: str = "changes",
+) -> tuple[Scenario, Case]:
+    """Read change mappings (as in a scenario file) and apply them: the scenario and the new case.
+
+    Parameters
+    ----------
+    case : Case
+        The case the changes apply to; never modified.
+    changes : list of mapping
+        E.g. ``[{"party": "ukraine", "issue": "nato", "add": ["pledge_not_to_join"]}]``.
+    at : date or str, optional
+        The date the changes apply to (default: the case's ``as_of``).
+    title, origin : str
+        Carried into the :class:`Scenario`.
+    field : str
+        The name the problems are located under (``changes[0].issue``).
+
+    Every problem — a field, an unknown id (with a did-you-mean), a change that
+    does not fit the case — is raised at once as a :class:`CaseError` located by
+    its index (``changes[2].issue``). With no change, the case itself is
+    returned unchanged.
+
+    Examples
+    --------
+    >>> import engine
+    >>> case = engine.load_case("tests/cases/tiny")
+    >>> sc, changed = apply_mappings(case, [{"party": "a", "issue": "ord", "salience": 0.5}])
+    >>> changed.at()[("a", "ord")].salience
+    0.5
+    """
+    scenario = _parsed(case, changes, at=at, title=title, origin=origin, field=field)
+    if not scenario.changes:
+        return scenario, case
+    return scenario, apply(case, scenario)
+
+
+def scenario_from_mappings(case: Case, changes: Any, **options: Any) -> Scenario:
+    """Build and check a scenario from change mappings (:func:`apply_mappings`, the scenario only).
+
+    Examples
+    --------
+    >>> import engine
+    >>> case = engine.load_case("tests/cases/tiny")
+    >>> len(scenario_from_mappings(case, [{"party": "a", "issue": "ord", "salience": 0.5}]).changes)
+    1
+    """
+    return apply_mappings(case, changes, **options)[0]
 
 
 def without_red_lines(case: Case, at: Any, parties: Sequence[str]) -> Case:

@@ -14,7 +14,6 @@ from starlette.responses import JSONResponse, Response
 
 from engine import Case, UnknownIdError
 from reports.export.caseio import scenario_mapping
-from reports.web import results
 from reports.web.state import CaseStore, bad_request, json_body, read_state
 
 __all__ = ["case_scenario", "cases", "health", "whatif"]
@@ -68,15 +67,11 @@ async def whatif(request: Request) -> Response:
     def compute() -> dict[str, Any]:
         out: dict[str, Any] = {"case": state.case.id}
         for name, changed in (("before", False), ("after", True)):
-            r = dict(state.side(store, changed=changed)["analysis"])
+            r = dict(state.analysis(store, changed=changed))
             if want_settlement:
                 r["settlement"] = state.settlement(store, changed=changed)
             out[name] = r
-        out["changes"] = (
-            results.changes(state.case, state.changed, at=state.at, parties=state.parties)
-            if state.changes
-            else []
-        )
+        out["changes"] = state.changes_made(store)
         return out
 
     return JSONResponse(await run_in_threadpool(compute))

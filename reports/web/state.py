@@ -22,7 +22,7 @@ from starlette.requests import Request
 
 import engine
 from engine import Case, CaseError, Scenario, UnknownIdError, ZopaError
-from engine.whatif.requests import scenario_from_mappings
+from engine.whatif.requests import apply_mappings
 from reports.web import results, views
 
 __all__ = [
@@ -143,11 +143,34 @@ class State:
         text = json.dumps(self.changes, sort_keys=True) if changed and self.changes else "[]"
         return (self.case.id, str(self.at), self.parties, text)
 
-    def side(self, store: CaseStore, *, changed: bool) -> dict[str, Any]:
+    def analysis(self, store: CaseStore, *, changed: bool) -> dict[str, Any]:
+        """The API's ``R`` without the settlement (:func:`reports.web.results.analysis`)."""
         case = self.changed if changed else self.case
         return store.memo(
-            ("side", *self.key(changed=changed)),
-            lambda: views.side(case, at=self.at, parties=self.parties),
+            ("analysis", *self.key(changed=changed)),
+            lambda: results.analysis(case, at=self.at, parties=self.parties, settlement=False),
+        )
+
+    def side(self, store: CaseStore, *, changed: bool) -> dict[str, Any]:
+        """What the page shows of one side: the analysis, the relaxation, the position map."""
+        case = self.changed if changed else self.case
+
+        def compute() -> dict[str, Any]:
+            return {
+                "analysis": self.analysis(store, changed=changed),
+                "relaxation": views.relaxation(case, self.at, self.parties),
+                "map": views.position_map(case, self.at, self.parties),
+            }
+
+        return store.memo(("side", *self.key(changed=changed)), compute)
+
+    def changes_made(self, store: CaseStore) -> list[dict[str, Any]]:
+        """What the changes did (:func:`reports.web.results.changes`); empty without changes."""
+        if not self.changes:
+            return []
+        return store.memo(
+            ("changes", *self.key()),
+            lambda: results.changes(self.case, self.changed, at=self.at, parties=self.parties),
         )
 
     def settlement(self, store: CaseStore, *, changed: bool) -> dict[str, Any]:
@@ -165,6 +188,7 @@ class State:
             parties=self.parties,
             before=self.side(store, changed=False),
             after=self.side(store, changed=True),
+            made=self.changes_made(store),
         )
 
 
@@ -198,8 +222,7 @@ def read_state(store: CaseStore, case_id: str, body: Mapping[str, Any]) -> State
     if errors:
         raise BadRequest(errors)
     try:
-        scenario = scenario_from_mappings(case, changes, at=at, title="explorer changes")
-        changed = engine.apply(case, scenario, at=at) if scenario.changes else case
+        scenario, changed = apply_mappings(case, changes, at=at, title="explorer changes")
     except CaseError as exc:
         raise BadRequest(problems_of(exc)) from None
     return State(case, at, parties, changes, scenario, changed)

@@ -19,6 +19,7 @@ __all__ = [
     "page_context",
     "position_cell",
     "position_map",
+    "relaxation",
     "side",
 ]
 
@@ -120,7 +121,7 @@ def _heatmap(r: dict[str, Any], key: str, kind: str) -> list[list[dict[str, Any]
     return rows
 
 
-def _relaxation(case: Case, at: Any, parties: Sequence[str]) -> dict[str, Any]:
+def relaxation(case: Case, at: Any, parties: Sequence[str]) -> dict[str, Any]:
     graph = engine.incompatibility_graph(case, at=at, parties=list(parties))
     relax = engine.cheapest_relaxation(graph)
     by_party: dict[str, list[str]] = {}
@@ -169,6 +170,10 @@ def _summary(
     }
 
 
+def _changes(case: Case, changed: Case, at: Any, parties: Sequence[str]) -> list[dict[str, Any]]:
+    return changes(case, changed, at=at, parties=parties) if changed is not case else []
+
+
 def date_choices(case: Case, at: Any) -> list[dict[str, str]]:
     """The dates offered: the case's snapshots, its ``as_of`` and the date shown, in order."""
     choices = {s.date.isoformat(): s.label or s.id for s in case.snapshot_dates()}
@@ -181,7 +186,7 @@ def side(case: Case, *, at: Any, parties: Sequence[str]) -> dict[str, Any]:
     """One side of the comparison (the case as coded, or as changed), without the packages."""
     return {
         "analysis": analysis(case, at=at, parties=parties, settlement=False),
-        "relaxation": _relaxation(case, at, parties),
+        "relaxation": relaxation(case, at, parties),
         "map": position_map(case, at, parties),
     }
 
@@ -194,10 +199,12 @@ def page_context(
     parties: Sequence[str],
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    made: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the explorer page shows, except the packages (filled in by a second request).
 
-    ``before`` and ``after`` are the two :func:`side` results when already known.
+    ``before`` and ``after`` are the two :func:`side` results, and ``made`` what
+    the changes did (:func:`reports.web.results.changes`), when already known.
     """
     before = before or side(case, at=at, parties=parties)
     after = after or side(changed, at=at, parties=parties)
@@ -224,5 +231,5 @@ def page_context(
         },
         "zones": zones,
         "relaxation": (before["relaxation"], after["relaxation"]),
-        "changes": changes(case, changed, at=at, parties=parties) if changed is not case else [],
+        "changes": made if made is not None else _changes(case, changed, at, parties),
     }
