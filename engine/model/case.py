@@ -17,6 +17,7 @@ import datetime as _dt
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
 
@@ -30,6 +31,7 @@ __all__ = [
     "ROLES",
     "SCALES",
     "Acceptable",
+    "Bonus",
     "Case",
     "Change",
     "Issue",
@@ -122,13 +124,40 @@ Acceptable: TypeAlias = "OptionSet | Span"
 
 
 @dataclass(frozen=True)
+class Bonus:
+    """A utility a party gains when every condition holds (docs/format.md, "Bonuses").
+
+    ``when`` maps issue ids to acceptable sets (:class:`OptionSet` or
+    :class:`Span`): the bonus holds for a package whose outcome on each of
+    these issues lies in its set (an empty ``when`` always holds).
+    ``value`` is exact (a :class:`~fractions.Fraction`; a decimal as written,
+    or ``p/q``).
+    """
+
+    when: tuple[tuple[str, Acceptable], ...]
+    value: Fraction
+    note: str = ""
+
+    def holds(self, package: Mapping[str, Outcome]) -> bool:
+        """Whether every condition holds for the package (it must name each issue of ``when``)."""
+        for iid, acc in self.when:
+            o = package[iid]
+            inside = acc.lo <= float(o) <= acc.hi if isinstance(acc, Span) else o in acc.ids
+            if not inside:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
 class Party:
     """A negotiating party: id (slug), name, role, optional weight (capability).
 
     ``short`` is an optional short name for figures and running text
     (``short_name`` falls back to ``name``). ``reservation`` is the utility
-    of the party's best alternative to a negotiated agreement (in [0, 1],
-    the units of ``U_p``), or ``None``.
+    of the party's best alternative to a negotiated agreement (in [-1, 1],
+    the units of ``U_p``), or ``None``. ``bonuses``, when given, *are* the
+    party's utility (``U_p`` = the sum of the values of the bonuses that
+    hold); its positions then serve the conflict measures only.
     """
 
     id: str
@@ -138,6 +167,7 @@ class Party:
     note: str = ""
     short: str = ""
     reservation: float | None = None
+    bonuses: tuple[Bonus, ...] = ()
 
     @property
     def short_name(self) -> str:
