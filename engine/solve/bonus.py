@@ -296,6 +296,9 @@ class _Programme:
         ``N_p`` is the party's integer-scaled numerator (``scale · (U_p · den_p)``).
         ``None`` when no package satisfies the floors.
         """
+        if self.n == 0:  # no issue is decided: the one (empty) package
+            empty: tuple[int, ...] = ()
+            return empty if all(self.numerator(p, empty) >= f for p, f in floors.items()) else None
         constraints = [LinearConstraint(self.a, self.lb, self.ub)]
         for p, floor in floors.items():
             c, const = self.objective[p]

@@ -22,9 +22,9 @@ from engine.io.importers.common import (
 )
 from engine.io.importers.genius_additive import additive, additive_values
 from engine.io.importers.genius_domain import GIssue, domain_issues
-from engine.io.importers.genius_nonlinear import nonlinear
+from engine.io.importers.genius_nonlinear import nonlinear, nonlinear_bonuses
 from engine.io.importers.xmlsafe import Xml, looks_like_xml, parse_xml
-from engine.model.case import Case, Issue, Option, OptionSet, Party, Source, Statement
+from engine.model.case import Bonus, Case, Issue, Option, OptionSet, Party, Source, Statement
 from engine.model.errors import CaseError, Problem
 
 __all__ = ["find_genius_files", "read_genius"]
@@ -266,8 +266,16 @@ def _read_profile(read: _Profiles, ppath: Path, gissues: list[GIssue]) -> None:
     pid = read.pids.new(ppath.stem, "party")
     note = " ".join(_profile_note_head(pxml, ppath))
     reservation = _reservation(pxml)
+    bonuses: tuple[Bonus, ...] = ()
+    if is_nonlinear:
+        bonuses, how = nonlinear_bonuses(pxml, gissues)
+        note += (
+            f" Its {len(bonuses)} hyperRectangles are its bonuses, each utility divided by {how}."
+        )
     read.parties.append(
-        Party(pid, ppath.stem, "observer", None, note=note, reservation=reservation)
+        Party(
+            pid, ppath.stem, "observer", None, note=note, reservation=reservation, bonuses=bonuses
+        )
     )
     tables = {} if is_nonlinear else additive_values(pxml, gissues)
     stances = []
