@@ -136,8 +136,8 @@ def read_genius(
     position's ``values`` (evaluation / the issue's largest, as GENIUS
     scales them) and the reservation value as the party's ``reservation``,
     so zopa's utilities, frontier and Nash package are GENIUS's;
-    non-linear profiles are not additive and keep no values (see
-    docs/import.md).
+    non-linear profiles keep each hyperRectangle as a bonus of the party
+    (utility / maxutility, exactly), so theirs are too (see docs/import.md).
 
     Examples
     --------
@@ -339,7 +339,6 @@ def _description(
         "weight (non-linear profiles: the issue's swing / the largest swing). Additive profiles "
         "keep every evaluation as the position's values (evaluation / the issue's largest) and "
         "the reservation value as the party's reservation, so zopa's utilities are GENIUS's; "
-        "non-linear profiles are not additive and keep no values."
-        + skip_text
-        + " See docs/import.md."
+        "non-linear profiles keep their hyperRectangles as the party's bonuses (utility / "
+        "maxutility), so their utilities are GENIUS's too." + skip_text + " See docs/import.md."
     )
