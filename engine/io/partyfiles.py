@@ -8,7 +8,8 @@ from typing import Any
 
 from engine.io.reading import YAML_SUFFIXES, Reading, Registry, items, read_document, unknown
 from engine.io.yamlsafe import Located
-from engine.model.case import Acceptable, Bonus, Position, Statement
+from engine.model.bonus import Bonus
+from engine.model.case import Acceptable, Position, Statement
 from engine.model.parse import (
     is_slug,
     parse_acceptable,

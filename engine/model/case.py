@@ -17,13 +17,15 @@ import datetime as _dt
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 
 from engine.model.errors import CaseError, Problem, UnknownIdError
+
+if TYPE_CHECKING:
+    from engine.model.bonus import Bonus
 
 __all__ = [
     "CONFIDENCES",
@@ -31,7 +33,6 @@ __all__ = [
     "ROLES",
     "SCALES",
     "Acceptable",
-    "Bonus",
     "Case",
     "Change",
     "Issue",
@@ -121,31 +122,6 @@ Acceptable: TypeAlias = "OptionSet | Span"
 
 
 # ------------------------------------------------------------------------ entities
-
-
-@dataclass(frozen=True)
-class Bonus:
-    """A utility a party gains when every condition holds (docs/format.md, "Bonuses").
-
-    ``when`` maps issue ids to acceptable sets (:class:`OptionSet` or
-    :class:`Span`): the bonus holds for a package whose outcome on each of
-    these issues lies in its set (an empty ``when`` always holds).
-    ``value`` is exact (a :class:`~fractions.Fraction`; a decimal as written,
-    or ``p/q``).
-    """
-
-    when: tuple[tuple[str, Acceptable], ...]
-    value: Fraction
-    note: str = ""
-
-    def holds(self, package: Mapping[str, Outcome]) -> bool:
-        """Whether every condition holds for the package (it must name each issue of ``when``)."""
-        for iid, acc in self.when:
-            o = package[iid]
-            inside = acc.lo <= float(o) <= acc.hi if isinstance(acc, Span) else o in acc.ids
-            if not inside:
-                return False
-        return True
 
 
 @dataclass(frozen=True)

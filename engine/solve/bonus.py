@@ -28,7 +28,8 @@ import pandas as pd
 from scipy.optimize import LinearConstraint, milp
 from scipy.sparse import coo_array
 
-from engine.model.case import Bonus, Case, Outcome, Position, Span, as_date
+from engine.model.bonus import Bonus
+from engine.model.case import Case, Outcome, Position, Span, as_date
 from engine.solve.utility import (
     COUNT,
     BargainingError,

@@ -38,7 +38,8 @@ from typing import Any
 import yaml
 
 from engine import Case, Issue, Party, Position, Span, Statement
-from engine.model.case import Acceptable, Bonus, Change, Outcome, Scenario
+from engine.model.bonus import Bonus
+from engine.model.case import Acceptable, Change, Outcome, Scenario
 from reports.export.output import MANIFEST, OutputExistsError, write_bundle, write_file
 
 __all__ = ["case_files", "dump_yaml", "scenario_mapping", "scenario_yaml", "write_case"]

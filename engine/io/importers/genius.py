@@ -24,7 +24,8 @@ from engine.io.importers.genius_additive import additive, additive_values
 from engine.io.importers.genius_domain import GIssue, domain_issues
 from engine.io.importers.genius_nonlinear import nonlinear, nonlinear_bonuses
 from engine.io.importers.xmlsafe import Xml, looks_like_xml, parse_xml
-from engine.model.case import Bonus, Case, Issue, Option, OptionSet, Party, Source, Statement
+from engine.model.bonus import Bonus
+from engine.model.case import Case, Issue, Option, OptionSet, Party, Source, Statement
 from engine.model.errors import CaseError, Problem
 
 __all__ = ["find_genius_files", "read_genius"]

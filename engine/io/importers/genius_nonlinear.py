@@ -11,7 +11,8 @@ from fractions import Fraction
 from engine.io.importers.common import FileProblems, number_text
 from engine.io.importers.genius_domain import GIssue, IssueView, etype, fraction, match_issue
 from engine.io.importers.xmlsafe import Xml
-from engine.model.case import Bonus, OptionSet
+from engine.model.bonus import Bonus
+from engine.model.case import OptionSet
 from engine.model.errors import allowed_list
 
 __all__ = ["MAX_NODES", "nonlinear", "nonlinear_bonuses"]

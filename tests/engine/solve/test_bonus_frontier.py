@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import engine
-from engine.model.case import Bonus, Case, Issue, Option, OptionSet, Party, Position, Statement
+from engine.model.bonus import Bonus
+from engine.model.case import Case, Issue, Option, OptionSet, Party, Position, Statement
 from engine.solve.bargaining import BargainingError, nash_package, pareto_packages
 from engine.solve.bonus import bonus_frontier, bonus_utility
 from engine.solve.score import score_package
