@@ -176,7 +176,8 @@ def _load(reading: Reading) -> Case:
         {s.id: s for s in parts.sources} if parts else {},
         parts.broken if parts else set(),
     )
-    statements = party_files(reading, reg)
+    bonuses: dict[str, Any] = {}
+    statements = party_files(reading, reg, bonuses)
     case: Case | None = None
     if doc and parts and as_of is not None and not reading.problems:
         case = Case(
@@ -184,7 +185,10 @@ def _load(reading: Reading) -> Case:
             title=str(data.get("title", "")),
             description=str(data.get("description", "") or ""),
             as_of=as_of,
-            parties=tuple(parts.parties),
+            parties=tuple(
+                dataclasses.replace(p, bonuses=bonuses[p.id]) if p.id in bonuses else p
+                for p in parts.parties
+            ),
             issues=tuple(parts.issues),
             sources=tuple(parts.sources),
             statements=tuple(statements),

@@ -8,8 +8,15 @@ from typing import Any
 
 from engine.io.reading import YAML_SUFFIXES, Reading, Registry, items, read_document, unknown
 from engine.io.yamlsafe import Located
-from engine.model.case import Position, Statement
-from engine.model.parse import is_slug, parse_date, parse_position
+from engine.model.bonus import Bonus
+from engine.model.case import Acceptable, Position, Statement
+from engine.model.parse import (
+    is_slug,
+    parse_acceptable,
+    parse_bonus_value,
+    parse_date,
+    parse_position,
+)
 
 __all__ = ["party_files"]
 
@@ -17,8 +24,14 @@ __all__ = ["party_files"]
 _Named = dict[tuple[Any, str], int]
 
 
-def party_files(reading: Reading, reg: Registry) -> list[Statement]:
-    """The statements of every party file, in file-name order."""
+def party_files(
+    reading: Reading, reg: Registry, bonuses: dict[str, tuple[Bonus, ...]] | None = None
+) -> list[Statement]:
+    """The statements of every party file, in file-name order.
+
+    Each party's ``bonuses`` (docs/format.md, "Bonuses") are put in ``bonuses``
+    (party id -> bonuses) when it is given.
+    """
     folder = reading.folder / "parties"
     if not folder.is_dir():
         return []
@@ -50,8 +63,64 @@ def party_files(reading: Reading, reg: Registry) -> list[Statement]:
             )
             continue
         seen[party] = path
-        statements += _statements(reading, doc, party, reg)
+        mine = _statements(reading, doc, party, reg)
+        statements += mine
+        found = _bonuses(reading, doc, reg)
+        if found and bonuses is not None:
+            bonuses[party] = found
+        if found:
+            _no_values_beside_bonuses(reading, doc, party)
     return statements
+
+
+def _bonuses(reading: Reading, doc: Located, reg: Registry) -> tuple[Bonus, ...]:
+    """The party's bonuses: conditions on known issues, exact values in [-1, 1]."""
+    out = []
+    for b, raw in enumerate(items(doc.data, "bonuses")):
+        if not isinstance(raw, dict):
+            continue  # the schema reported it
+        bpath = ("bonuses", b)
+        value, err = parse_bonus_value(raw.get("value"))
+        if err and "value" in raw and isinstance(raw.get("value"), str):
+            reading.add(doc, (*bpath, "value"), err)  # numbers out of range: the schema said so
+        when = raw.get("when")
+        conditions: list[tuple[str, Acceptable]] = []
+        ok = value is not None and isinstance(when, dict)
+        for issue_id, acc_raw in (when or {}).items() if isinstance(when, dict) else ():
+            wpath = (*bpath, "when", issue_id)
+            if not is_slug(issue_id) or issue_id in reg.broken_issues:
+                ok = False
+                continue
+            if issue_id not in reg.issues:
+                reading.add(doc, wpath, unknown("issue", issue_id, reg.issues), key=True)
+                ok = False
+                continue
+            acc, errs = parse_acceptable(reg.issues[issue_id], acc_raw)
+            for sub, msg in errs:
+                reading.add(doc, (*wpath, *sub), msg)
+            if acc is None:
+                ok = False
+            else:
+                conditions.append((issue_id, acc))
+        if ok and value is not None:
+            out.append(Bonus(tuple(conditions), value, str(raw.get("note", "") or "")))
+    return tuple(out)
+
+
+def _no_values_beside_bonuses(reading: Reading, doc: Located, party: str) -> None:
+    """A party's utility is its bonuses or its positions' values, never both."""
+    for i, raw in enumerate(items(doc.data, "statements")):
+        positions = raw.get("positions") if isinstance(raw, dict) else None
+        if not isinstance(positions, dict):
+            continue
+        for issue_id, praw in positions.items():
+            if isinstance(praw, dict) and "values" in praw:
+                reading.add(
+                    doc,
+                    ("statements", i, "positions", issue_id, "values"),
+                    f"party '{party}' has bonuses, and its utility is their sum: position values "
+                    "would be ignored; remove the values or the bonuses",
+                )
 
 
 def _statements(reading: Reading, doc: Located, party: str, reg: Registry) -> list[Statement]:

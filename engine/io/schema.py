@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from engine.model.case import CONFIDENCES, ROLES, SCALES
-from engine.model.parse import ACCEPTABLE_HELP, SLUG
+from engine.model.parse import ACCEPTABLE_HELP, BONUS_FRACTION, BONUS_VALUE_HELP, SLUG
 from engine.model.values import VALUES_HELP
 
 __all__ = ["SLUG", "case_schema", "party_schema", "scenario_schema", "schema_json", "schemas"]
@@ -31,6 +31,7 @@ MAX_SOURCES = 5000
 MAX_SNAPSHOTS = 500
 MAX_STATEMENTS = 5000  # per party file
 MAX_CHANGES = 1000  # per scenario
+MAX_BONUSES = 1000  # per party file
 
 _BASE = "https://zopa.invalid/schemas/"
 
@@ -285,12 +286,43 @@ def party_schema() -> dict[str, Any]:
             "positions": _positions(),
         },
     )
+    bonus = _record(
+        ["when", "value"],
+        {
+            "when": {
+                "type": "object",
+                "description": "Issue id -> the outcomes on which this condition holds; the bonus "
+                "holds when every condition does ({} : always).",
+                "propertyNames": _ID,
+                "additionalProperties": _acceptable(),
+            },
+            "value": {
+                "description": "What the bonus adds to the party's utility: "
+                + BONUS_VALUE_HELP
+                + ".",
+                "x-error": "must be " + BONUS_VALUE_HELP,
+                "anyOf": [
+                    {"type": "number", "minimum": -1, "maximum": 1},
+                    {"type": "string", "pattern": BONUS_FRACTION},
+                ],
+            },
+            "note": _TEXT,
+        },
+    )
     return _document(
         "party.schema.json",
         "zopa parties/<party-id>.yaml",
         ["party", "statements"],
         {
             "party": _ID,
+            "bonuses": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_BONUSES,
+                "description": "Optional: the party's utility is the sum of the values of the "
+                "bonuses whose conditions all hold (docs/format.md, 'Bonuses').",
+                "items": bonus,
+            },
             "statements": {"type": "array", "items": statement, "maxItems": MAX_STATEMENTS},
         },
     )

@@ -18,11 +18,14 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 
 from engine.model.errors import CaseError, Problem, UnknownIdError
+
+if TYPE_CHECKING:
+    from engine.model.bonus import Bonus
 
 __all__ = [
     "CONFIDENCES",
@@ -127,8 +130,10 @@ class Party:
 
     ``short`` is an optional short name for figures and running text
     (``short_name`` falls back to ``name``). ``reservation`` is the utility
-    of the party's best alternative to a negotiated agreement (in [0, 1],
-    the units of ``U_p``), or ``None``.
+    of the party's best alternative to a negotiated agreement (in [-1, 1],
+    the units of ``U_p``), or ``None``. ``bonuses``, when given, *are* the
+    party's utility (``U_p`` = the sum of the values of the bonuses that
+    hold); its positions then serve the conflict measures only.
     """
 
     id: str
@@ -138,6 +143,7 @@ class Party:
     note: str = ""
     short: str = ""
     reservation: float | None = None
+    bonuses: tuple[Bonus, ...] = ()
 
     @property
     def short_name(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any, TypeGuard
 
 from engine.model.case import CONFIDENCES, Acceptable, Issue, OptionSet, Outcome, Position, Span
@@ -23,6 +24,7 @@ __all__ = [
     "is_number",
     "is_slug",
     "parse_acceptable",
+    "parse_bonus_value",
     "parse_date",
     "parse_outcome",
     "parse_partial_date",
@@ -45,6 +47,29 @@ _SLUG = re.compile(SLUG)
 
 #: The largest magnitude of a number in a case (docs/format.md, "Limits").
 MAX_NUMBER = 10**15
+#: A bonus value written as an exact fraction, ``p/q``.
+BONUS_FRACTION = r"^\s*-?[0-9]+\s*/\s*[0-9]+\s*$"
+#: How a bonus value may be written, for messages and the schemas.
+BONUS_VALUE_HELP = (
+    "a number from -1 to 1, or an exact fraction 'p/q' in that range (e.g. '97/662')"
+)
+
+
+def parse_bonus_value(value: object) -> tuple[Fraction | None, str | None]:
+    """A bonus value, exactly: a number as written (its shortest decimal) or ``p/q``, in [-1, 1]."""
+    x: Fraction | None = None
+    if is_number(value):
+        x = Fraction(repr(float(value)))
+    elif isinstance(value, str) and re.fullmatch(BONUS_FRACTION, value):
+        num, den = (int(t) for t in value.split("/"))
+        if den == 0:
+            return None, f"'{value}' divides by zero; write {BONUS_VALUE_HELP}"
+        x = Fraction(num, den)
+    if x is None:
+        return None, f"expected {BONUS_VALUE_HELP}, got {value!r}"
+    if not -1 <= x <= 1:
+        return None, f"{value} is outside the range of bonus values; allowed: {BONUS_VALUE_HELP}"
+    return x, None
 
 
 def is_slug(x: object) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -36,6 +37,11 @@ def disagreement_point(
     >>> round(d["a"], 12) == round((0.8 * 0.75 + 0.6 * 0.7) / 1.8, 12)   # ord at o2, num at 50
     True
     """
+    from engine.solve.bonus import bonus_disagreement, has_bonuses
+    from engine.solve.utility import _resolve
+
+    if has_bonuses(case, _resolve(case, parties)):
+        return bonus_disagreement(case, parties, at)
     problem = _build(case, parties, at, False, 0)
     return {p: _disagreement(problem, n) for n, p in enumerate(problem.parties)}
 
@@ -56,7 +62,8 @@ class NashPackage:
     point : int or None
         The package's row in :func:`pareto_packages`.
     count : int
-        Packages attaining the same utility vector.
+        Packages attaining the same utility vector (0: not counted, when a
+        party has bonuses).
     ties : int
         Other frontier points with exactly the same (maximal) product.
     reason : str
@@ -164,8 +171,55 @@ def nash_package(
     >>> bool(abs(nash.nash_product - 0.1 * 0.35 / 1.7) < 1e-12)
     True
     """
+    from engine.solve.bonus import bonus_frontier, has_bonuses
+    from engine.solve.utility import _resolve
+
+    if has_bonuses(case, _resolve(case, parties)):
+        front, exact, d = bonus_frontier(case, parties, at, respect_red_lines, interval_steps)
+        return _nash_exact(front, exact, d)
     problem, vals, front = _frontier_table(case, parties, at, respect_red_lines, interval_steps)
     return _nash(problem, vals, front)
+
+
+def _nash_exact(
+    front: pd.DataFrame, exact: list[tuple[Fraction, ...]], d: tuple[Fraction, ...]
+) -> NashPackage:
+    """The Nash package over a frontier given by exact utility vectors (parties with bonuses)."""
+    parties = tuple(front.attrs["parties"])
+    disagreement = {p: float(x) for p, x in zip(parties, d, strict=True)}
+    best: Fraction | None = None
+    best_rows: list[int] = []
+    for row, u in enumerate(exact):
+        gains = [a - b for a, b in zip(u, d, strict=True)]
+        if any(g <= 0 for g in gains):
+            continue
+        product = math.prod(gains, start=Fraction(1))
+        if best is None or product > best:
+            best, best_rows = product, [row]
+        elif product == best:
+            best_rows.append(row)
+    if best is None:
+        return NashPackage(
+            parties,
+            None,
+            disagreement=disagreement,
+            reason="no package on the frontier gives every party a gain over its disagreement "
+            "utility (" + ", ".join(f"{p} {x:.3f}" for p, x in disagreement.items()) + ")",
+        )
+    row = best_rows[0]
+    rec = front.iloc[row]
+    utilities = {p: float(u) for p, u in zip(parties, exact[row], strict=True)}
+    return NashPackage(
+        parties=parties,
+        package={iid: _plain(rec[iid]) for iid in front.attrs["issues"]},
+        utilities=utilities,
+        disagreement=disagreement,
+        gains={p: float(u - x) for p, u, x in zip(parties, exact[row], d, strict=True)},
+        nash_product=float(best),
+        point=row,
+        count=0,
+        ties=len(best_rows) - 1,
+    )
 
 
 def _nash(problem: _Problem, vals: np.ndarray, front: pd.DataFrame) -> NashPackage:

@@ -8,8 +8,10 @@ from typing import Any
 import pandas as pd
 
 from engine.model.case import Case
+from engine.solve.bonus import bonus_frontier, has_bonuses
 from engine.solve.frontier import _frontier_table
-from engine.solve.nash import _nash
+from engine.solve.nash import _nash, _nash_exact
+from engine.solve.utility import _resolve
 
 
 def pareto_packages(
@@ -104,6 +106,14 @@ def pareto_packages(
     product of its issues' numbers of candidates). Red lines of parties not
     chosen are ignored.
 
+    **Bonuses.** When a chosen party has ``bonuses`` (its utility is the
+    sum of the bonuses whose conditions hold, docs/format.md), the utility
+    is not separable by issue and the frontier is computed instead by the
+    exact epsilon-constraint method over a 0–1 integer programme
+    (:func:`engine.solve.bonus.bonus_frontier`): one or two parties only,
+    ``#packages`` not counted (``<NA>``, ``attrs["counted"]`` False) and
+    the representative package is the solver's, not the first in order.
+
     **Algorithm.** Each block's candidate vectors are reduced to its own
     frontier (equal vectors merged with their counts added; dominated ones
     dropped — a package using a dominated option is itself dominated). The
@@ -158,6 +168,10 @@ def pareto_packages(
     >>> uk.attrs["parties"], bool(uk["U(ukraine)"].is_monotonic_decreasing)
     (('ukraine', 'russia'), True)
     """
+    if has_bonuses(case, _resolve(case, parties)):
+        front, exact, d = bonus_frontier(case, parties, at, respect_red_lines, interval_steps)
+        front.attrs["nash_point"] = _nash_exact(front, exact, d).point
+        return front
     problem, vals, front = _frontier_table(case, parties, at, respect_red_lines, interval_steps)
     front.attrs["nash_point"] = _nash(problem, vals, front).point
     return front

@@ -118,8 +118,9 @@ def package_utilities(
     -----
     ``U_p = Σ_i s_p,i v_p,i(o_i) / Σ_i s_p,i`` in exact arithmetic, rounded
     once to float, where ``v_p,i`` is the position's ``values`` when given
-    and ``1 − dist_i(o_i, ideal_p,i)`` otherwise. Red lines and reservations
-    are not checked.
+    and ``1 − dist_i(o_i, ideal_p,i)`` otherwise; for a party with
+    ``bonuses``, ``U_p = Σ_b value_b [every condition of b holds]``. Red
+    lines and reservations are not checked.
 
     Examples
     --------
@@ -132,6 +133,16 @@ def package_utilities(
     state = case.at(at)
     out = {}
     for p in chosen:
+        bonuses = case.party(p).bonuses
+        if bonuses:
+            missing = sorted({i for b in bonuses for i, _ in b.when} - set(package))
+            if missing:
+                raise BargainingError(
+                    f"the package gives no outcome on issue '{missing[0]}', on which a bonus "
+                    f"of party '{p}' depends"
+                )
+            out[p] = float(sum((b.value for b in bonuses if b.holds(package)), Fraction(0)))
+            continue
         num, den = Fraction(0), Fraction(0)
         for (q, iid), pos in state.items():
             if q != p:

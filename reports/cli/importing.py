@@ -33,7 +33,8 @@ _MAPPING = {
     "without #M rows)",
     "genius": "ideal = each profile's best value; salience = issue weight / largest weight "
     "(non-linear profiles: swing / largest swing); discrete issues nominal, integer issues "
-    "ordinal; per-value evaluations kept only as notes (zopa's distances are shared)",
+    "ordinal; additive evaluations kept as position values, non-linear hyperRectangles as the "
+    "party's bonuses (utility / maxutility), so zopa's utilities are GENIUS's",
 }
 
 

@@ -181,6 +181,14 @@ def cmd_packages(args: argparse.Namespace) -> int:
     return 0
 
 
+def _packages_of(x: Any) -> int | None:
+    """A frontier point's package count; ``None`` when not counted (``<NA>``: parties with bonuses)."""
+    try:
+        return int(x)
+    except TypeError:
+        return None
+
+
 def _shown(n: int, limit: int, keep: set[int]) -> list[int]:
     """At most ``limit`` row numbers of ``n``, evenly spread, always with ``keep``."""
     if limit <= 0 or n <= limit:
@@ -232,7 +240,7 @@ def _front_records(front: pd.DataFrame, nash_point: int | None) -> list[dict[str
             {
                 "point": k,
                 "utilities": {p: float(row[utility_column(p)]) for p in parties},
-                "packages": int(row[COUNT]),
+                "packages": _packages_of(row[COUNT]),
                 "package": {i: kit.plain(row[i]) for i in issues},
                 "nash": k == nash_point,
             }
@@ -344,7 +352,7 @@ def _frontier_table(front: pd.DataFrame, nash: NashPackage, rows: int) -> list[s
             [
                 str(k),
                 *(_num(float(r[utility_column(p)])) for p in parties),
-                str(int(r[COUNT])),
+                "n/a" if _packages_of(r[COUNT]) is None else str(_packages_of(r[COUNT])),
                 *(_outcome(r[i]) for i in issues),
                 "*" if k == nash.point else "",
             ]

@@ -31,12 +31,14 @@ import hashlib
 import json
 import os
 import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from engine import Case, Issue, Party, Position, Span, Statement
+from engine.model.bonus import Bonus
 from engine.model.case import Acceptable, Change, Outcome, Scenario
 from reports.export.output import MANIFEST, OutputExistsError, write_bundle, write_file
 
@@ -212,6 +214,30 @@ def _values_doc(issue: Issue, values: tuple[tuple[Any, float], ...]) -> Any:
     return {str(o): _num(v) for o, v in values}
 
 
+def _bonus_doc(case: Case, bonus: Bonus) -> dict[str, Any]:
+    """A bonus as written: conditions (ordinal runs as ``{from, to}``), value, note.
+
+    The value is a number when that number, read back, is the same fraction,
+    else the exact ``p/q``.
+    """
+    when: dict[str, Any] = {}
+    for iid, acc in bonus.when:
+        issue = case.issue(iid)
+        written = _acceptable(issue, acc)
+        if issue.scale == "ordinal" and isinstance(written, list) and len(written) > 2:
+            ranks = [issue.index(o) for o in written]
+            if ranks == list(range(ranks[0], ranks[0] + len(ranks))):
+                written = {"from": written[0], "to": written[-1]}
+        when[iid] = written
+    v = bonus.value
+    value: Any = (
+        _num(float(v)) if Fraction(repr(float(v))) == v else f"{v.numerator}/{v.denominator}"
+    )
+    entry: dict[str, Any] = {"when": when, "value": value}
+    _put(entry, "note", bonus.note)
+    return entry
+
+
 def _statement_doc(case: Case, st: Statement) -> dict[str, Any]:
     entry: dict[str, Any] = {"as_of": st.as_of.isoformat(), "sources": list(st.sources)}
     if st.confidence != "official":
@@ -319,10 +345,12 @@ def case_files(case: Case) -> dict[str, str]:
     files = {"case.yaml": dump_yaml(_case_doc(case))}
     for party in case.parties:
         statements = [_statement_doc(case, s) for s in case.statements if s.party == party.id]
-        if statements:
-            files[f"parties/{party.id}.yaml"] = dump_yaml(
-                {"party": party.id, "statements": statements}
-            )
+        if statements or party.bonuses:
+            doc: dict[str, Any] = {"party": party.id}
+            if party.bonuses:
+                doc["bonuses"] = [_bonus_doc(case, b) for b in party.bonuses]
+            doc["statements"] = statements
+            files[f"parties/{party.id}.yaml"] = dump_yaml(doc)
     for sc in case.scenarios:
         files[f"scenarios/{sc.id}.yaml"] = dump_yaml(_scenario_doc(case, sc))
     return files

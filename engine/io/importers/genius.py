@@ -22,8 +22,9 @@ from engine.io.importers.common import (
 )
 from engine.io.importers.genius_additive import additive, additive_values
 from engine.io.importers.genius_domain import GIssue, domain_issues
-from engine.io.importers.genius_nonlinear import nonlinear
+from engine.io.importers.genius_nonlinear import nonlinear, nonlinear_bonuses
 from engine.io.importers.xmlsafe import Xml, looks_like_xml, parse_xml
+from engine.model.bonus import Bonus
 from engine.model.case import Case, Issue, Option, OptionSet, Party, Source, Statement
 from engine.model.errors import CaseError, Problem
 
@@ -136,8 +137,8 @@ def read_genius(
     position's ``values`` (evaluation / the issue's largest, as GENIUS
     scales them) and the reservation value as the party's ``reservation``,
     so zopa's utilities, frontier and Nash package are GENIUS's;
-    non-linear profiles are not additive and keep no values (see
-    docs/import.md).
+    non-linear profiles keep each hyperRectangle as a bonus of the party
+    (utility / maxutility, exactly), so theirs are too (see docs/import.md).
 
     Examples
     --------
@@ -266,8 +267,16 @@ def _read_profile(read: _Profiles, ppath: Path, gissues: list[GIssue]) -> None:
     pid = read.pids.new(ppath.stem, "party")
     note = " ".join(_profile_note_head(pxml, ppath))
     reservation = _reservation(pxml)
+    bonuses: tuple[Bonus, ...] = ()
+    if is_nonlinear:
+        bonuses, how = nonlinear_bonuses(pxml, gissues)
+        note += (
+            f" Its {len(bonuses)} hyperRectangles are its bonuses, each utility divided by {how}."
+        )
     read.parties.append(
-        Party(pid, ppath.stem, "observer", None, note=note, reservation=reservation)
+        Party(
+            pid, ppath.stem, "observer", None, note=note, reservation=reservation, bonuses=bonuses
+        )
     )
     tables = {} if is_nonlinear else additive_values(pxml, gissues)
     stances = []
@@ -331,7 +340,6 @@ def _description(
         "weight (non-linear profiles: the issue's swing / the largest swing). Additive profiles "
         "keep every evaluation as the position's values (evaluation / the issue's largest) and "
         "the reservation value as the party's reservation, so zopa's utilities are GENIUS's; "
-        "non-linear profiles are not additive and keep no values."
-        + skip_text
-        + " See docs/import.md."
+        "non-linear profiles keep their hyperRectangles as the party's bonuses (utility / "
+        "maxutility), so their utilities are GENIUS's too." + skip_text + " See docs/import.md."
     )

@@ -11,9 +11,11 @@ from fractions import Fraction
 from engine.io.importers.common import FileProblems, number_text
 from engine.io.importers.genius_domain import GIssue, IssueView, etype, fraction, match_issue
 from engine.io.importers.xmlsafe import Xml
+from engine.model.bonus import Bonus
+from engine.model.case import OptionSet
 from engine.model.errors import allowed_list
 
-__all__ = ["MAX_NODES", "nonlinear"]
+__all__ = ["MAX_NODES", "nonlinear", "nonlinear_bonuses"]
 
 #: Most search nodes for one non-linear GENIUS profile.
 MAX_NODES = 2_000_000
@@ -57,6 +59,41 @@ def nonlinear(xml: Xml, domain: list[GIssue], probs: FileProblems) -> list[Issue
         )
         out.append((d, tied[0], tied, 0.0 if widest == 0 else swing / widest, note))
     return out
+
+
+def nonlinear_bonuses(xml: Xml, domain: list[GIssue]) -> tuple[tuple[Bonus, ...], str]:
+    """The profile's hyperrectangles as bonuses, and how their values were normalised.
+
+    Call after :func:`nonlinear` accepted the profile. A rectangle of utility
+    ``u`` in a ufun of weight ``w`` becomes a bonus of value ``u · w / M``
+    (exact), ``M`` the ``<utility maxutility=…>`` (GENIUS's
+    ``NonlinearUtilitySpace`` divides by it), or the profile's exact
+    maximum when the attribute is missing or not positive. Its conditions
+    are the ``INCLUDES`` bounds as the sets of integer values inside them;
+    a rectangle no outcome can satisfy is left out.
+    """
+    probs = FileProblems("")
+    rects = _hyper_rects(xml, domain, probs) or []
+    util = xml.root.find(".//utility")
+    top = fraction(util.get("maxutility", "")) if util is not None else None
+    how = "the profile's maxutility"
+    if top is None or top <= 0:
+        hyper = _Hyper(domain, rects)
+        top = Fraction(hyper.best(), hyper.den)
+        how = "the profile's exact maximum (no positive maxutility given)"
+    if top <= 0:
+        top, how = Fraction(1), "1 (the profile's maximum is not positive)"
+    out = []
+    for r in rects:
+        when = []
+        for k in sorted(r.bounds):
+            d = domain[k]
+            lo, hi = r.bounds[k]
+            inside = frozenset(d.option_of[v] for v in d.values if lo <= int(v) <= hi)
+            when.append((d.issue.id if d.issue is not None else d.name, OptionSet(inside)))
+        if all(acc.ids for _, acc in when):
+            out.append(Bonus(tuple(when), r.utility / top))
+    return tuple(out), how
 
 
 def _check_declared_bounds(xml: Xml, domain: list[GIssue], probs: FileProblems) -> None:

@@ -838,10 +838,10 @@ def test_shared_10issues_ideals_are_each_profiles_best_values(shared_data):
     """The imported ideals and acceptable sets are exactly the values of each issue through
     which the profile's maximum utility is reachable (checked with an independent search).
 
-    GENIUS's published ``pareto.xml`` lists utility pairs in GENIUS's own utilities (sums of
-    hyperrectangle utilities over ``maxutility``); zopa's package utilities are salience-weighted
-    closeness to the ideals, a different function, so the two frontiers are not comparable and
-    are not compared. What is true, and tested: each party's best package is on zopa's frontier.
+    The profiles' rectangles are kept as bonuses, so zopa's utilities are GENIUS's and its
+    frontier is the published ``pareto.xml`` (tests/engine/io/test_genius_nonlinear_frontier.py).
+    Here: each party's best package (U = 1) is on the frontier and takes, on every issue, a value
+    through which the maximum is reachable (its acceptable set).
     """
     folder = shared_data / "genius" / "10issues"
     case = read_genius(folder, **KW)
@@ -870,5 +870,5 @@ def test_shared_10issues_ideals_are_each_profiles_best_values(shared_data):
     for party, row in (("profile-1", front.iloc[0]), ("profile-2", front.iloc[-1])):
         assert row[f"U({party})"] == 1.0
         for (p, iid), pos in at.items():
-            if p == party and pos.salience > 0:
-                assert row[iid] == pos.ideal
+            if p == party:
+                assert row[iid] in pos.acceptable

@@ -202,3 +202,26 @@ def test_shared_file_with_errors_fails_with_located_problems(capsys, tmp_path, s
         f"{path}:87:32: #D.power: power -0.247 is outside Decide's range; allowed: 0 to 1",
         "zopa: 2 problems; nothing was written",
     ]
+
+
+@pytest.mark.shared_data
+def test_import_10issues_then_packages_and_score(capsys, tmp_path, shared_data):
+    """The imported folder keeps the rectangles as bonuses: packages and score use them."""
+    import json
+
+    out_dir = tmp_path / "ten"
+    code, _, err = run(
+        capsys, "import", "genius", shared_data / "genius" / "10issues", "-o", out_dir, *ARGS
+    )
+    assert code == 0, err
+    assert "97/662" in (out_dir / "parties" / "profile-1.yaml").read_text()
+    parties = ["--parties", "profile-1,profile-2"]
+    code, out, err = run(capsys, "packages", out_dir, *parties, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert len(data["frontier"]) == 10 and data["frontier"][0]["packages"] is None
+    nash = data["nash"]["package"]
+    pkg = ",".join(f"{k}={v}" for k, v in nash.items())
+    code, out, err = run(capsys, "score", out_dir, *parties, "--package", pkg)
+    assert code == 0, err
+    assert "0.758" in out and "0.916" in out
