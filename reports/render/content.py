@@ -23,7 +23,6 @@ import pandas as pd
 import engine
 from engine import Case, Scenario
 from engine.solve.settlement import OBJECTIVES
-from reports.figures import style
 from reports.figures.deltas import (
     alt_delta,
     alt_delta_issues,
@@ -50,19 +49,12 @@ from reports.figures.settlement import (
     size_settlement,
     size_settlement_outcomes,
 )
-from reports.figures.timeline import (
-    alt_timeline,
-    plot_change_timeline,
-    plot_conflict_timeline,
-    plot_timeline,
-    plot_zone_timeline,
-    size_timeline,
-    timeline_data,
-)
 from reports.figures.zones import alt_zone_chart, plot_zone_chart, size_zone_chart, zone_chart_data
+from reports.render.figure import MIN_PRINT_PT, Figure, Part, figure, position_map_rows
 from reports.render.findings import headline_findings, party_names, settlement_section
 from reports.render.method import METHOD, SCALES
 from reports.render.text import md_escape, num, plural, safe_url
+from reports.render.timeline import timeline_section
 
 __all__ = [
     "MIN_PRINT_PT",
@@ -74,132 +66,6 @@ __all__ = [
     "md_escape",  # from reports.render.text, as before
     "safe_url",  # from reports.render.text, as before
 ]
-
-
-# ------------------------------------------------------------------- figures
-
-
-#: Smallest text a reader should meet in a printed figure (points).
-MIN_PRINT_PT = 7.0
-
-
-@dataclass(frozen=True)
-class Part:
-    """A piece of a figure drawn on its own (for the PDF, where the whole does not fit a page)."""
-
-    title: str
-    data: Any
-    plot: Callable[..., Any]
-    size: Callable[[Any], tuple[float, float]]
-
-
-class Figure:
-    """A report figure, drawn only in the formats asked for.
-
-    ``svg`` (for HTML and Markdown) is drawn on first use and kept;
-    :meth:`png` draws a PNG at any size (the PDF sizes each figure for its
-    page, so that no text prints under :data:`MIN_PRINT_PT`). ``parts`` are
-    the pieces the PDF draws instead when the whole figure would not fit a
-    page at a legible scale (empty: the PDF draws the whole).
-    """
-
-    def __init__(
-        self,
-        name: str,
-        title: str,
-        caption: str,
-        data: Any,
-        plot: Callable[..., Any],
-        size: Callable[[Any], tuple[float, float]],
-        alt: Callable[[Any], str],
-        parts: tuple[Part, ...] = (),
-    ) -> None:
-        self.name, self.title, self.caption = name, title, caption
-        self.data, self.plot, self.size = data, plot, size
-        self.width, self.height = size(data)
-        self.alt = alt(data)
-        self.parts = parts
-        self._svg: str | None = None
-
-    @property
-    def svg(self) -> str:
-        """The figure as SVG text (drawn once, at its natural size)."""
-        if self._svg is None:
-            fig, _ = self.draw()
-            self._svg = style.to_svg(fig, alt=self.alt)
-        return self._svg
-
-    def draw(
-        self, size: tuple[float, float] | None = None, part: Part | None = None
-    ) -> tuple[Any, float]:
-        """A new matplotlib figure of this figure (or of one part), and its smallest font size (pt)."""
-        data, plot, natural = (
-            (self.data, self.plot, self.size)
-            if part is None
-            else (part.data, part.plot, part.size)
-        )
-        width, height = size or natural(data)
-        fig, ax = style.new_figure(width, height)
-        plot(data, ax=ax)
-        return fig, min_font_size(fig)
-
-    def png(self, size: tuple[float, float] | None = None, part: Part | None = None) -> bytes:
-        """The figure (or one part) as PNG, at ``size`` inches (default: its natural size)."""
-        fig, _ = self.draw(size, part)
-        return style.to_png(fig)
-
-
-def min_font_size(fig: Any) -> float:
-    """The smallest font size (points) of any visible, non-empty text in a matplotlib figure."""
-    from matplotlib.text import Text
-
-    sizes = [
-        float(t.get_fontsize())
-        for t in fig.findobj(Text)
-        if t.get_visible() and t.get_text().strip()
-    ]
-    # numeric tick labels get their text only when drawn: count their size from the first tick
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            ticks = axis.get_major_ticks()
-            if ax.get_visible() and axis.get_visible() and ticks:
-                sizes += [
-                    float(t.get_fontsize())
-                    for t in (ticks[0].label1, ticks[0].label2)
-                    if t.get_visible()
-                ]
-    return min(sizes, default=float("inf"))
-
-
-def position_map_rows(data: Any, start: int, stop: int) -> Any:
-    """The position map's rows ``start:stop`` (issues in the map's order) as a map of their own."""
-    import dataclasses
-
-    keep = data.issues.iloc[start:stop]
-    ids = list(keep["issue"])
-    issues = keep.assign(row=range(len(keep))).reset_index(drop=True)
-    row_of = dict(zip(ids, issues["row"], strict=True))
-    cells = data.cells[data.cells["issue"].isin(ids)].copy()
-    cells["row"] = cells["issue"].map(row_of)
-    options = data.options
-    if "issue" in options.columns:
-        options = options[options["issue"].isin(ids)].reset_index(drop=True)
-    return dataclasses.replace(
-        data, issues=issues, cells=cells.reset_index(drop=True), options=options
-    )
-
-
-def _figure(
-    name: str,
-    title: str,
-    caption: str,
-    data: Any,
-    plot: Callable[..., Any],
-    size: Callable[[Any], tuple[float, float]],
-    alt: Callable[[Any], str],
-    parts: tuple[Part, ...] = (),
-) -> Figure:
-    return Figure(name, title, caption, data, plot, size, alt, parts)
 
 
 # -------------------------------------------------------------------- report
@@ -300,7 +166,7 @@ def build_report(
         ("matrices", _matrices),
         ("incompatibility graph", _graph),
         ("settlement packages", _settlements),
-        ("timeline", _timeline),
+        ("timeline", timeline_section),
     ]
     if scenario is not None:
         steps.append(("scenario", _scenario))
@@ -361,7 +227,7 @@ def _positions(rep: Report) -> None:
     }
     if rep.sections["figures_on"]:
         data = position_map_data(case, at=at, parties=rep.parties)
-        rep.figures["position_map"] = _figure(
+        rep.figures["position_map"] = figure(
             "position-map",
             "Position map",
             "Each cell shows a party's position on an issue: the acceptable span on the issue's scale "
@@ -418,7 +284,7 @@ def _zones(rep: Report) -> None:
         if rep.sections["figures_on"] and n > 1:
             data = zone_chart_data(case, issue.id, at=at, parties=rep.parties, show_missing=False)
             caption = f"No position: {', '.join(data.missing)}." if data.missing else ""
-            fig = _figure(
+            fig = figure(
                 f"zone-{issue.id}",
                 f"Agreement zone: {issue.name}",
                 caption,
@@ -483,7 +349,7 @@ def _matrices(rep: Report) -> None:
     if rep.sections["figures_on"]:
         for kind, m in (("overlap", ov), ("conflict", co)):
             data = heatmap_data(m, kind=kind, names={p: rep.name(p) for p in m.columns})
-            rep.figures[kind] = _figure(
+            rep.figures[kind] = figure(
                 f"{kind}-matrix",
                 f"{kind.capitalize()} matrix",
                 MATRIX_CAPTIONS[kind],
@@ -560,7 +426,7 @@ def _graph(rep: Report) -> None:
     }
     if rep.sections["figures_on"] and G.number_of_nodes():
         data = graph_data(G, case=case)
-        rep.figures["graph"] = _figure(
+        rep.figures["graph"] = figure(
             "incompatibility-graph",
             "Incompatibility graph",
             "Positions (party × issue) as nodes; an arc joins two incompatible positions on the same "
@@ -580,7 +446,7 @@ def _settlements(rep: Report) -> None:
         shown = {k: v for k, v in results.items() if v.feasible}
         if shown:
             data = settlement_data(shown, case=case)
-            rep.figures["settlement"] = _figure(
+            rep.figures["settlement"] = figure(
                 "settlement",
                 "Concession cost by party",
                 "Each party's concession cost in each package (salience × distance from the outcome to "
@@ -590,7 +456,7 @@ def _settlements(rep: Report) -> None:
                 size_settlement,
                 alt_settlement,
             )
-            rep.figures["settlement_outcomes"] = _figure(
+            rep.figures["settlement_outcomes"] = figure(
                 "settlement-outcomes",
                 "Outcome of each package, issue by issue",
                 "The outcome each package chooses on each issue; the shading and the number give the "
@@ -600,89 +466,6 @@ def _settlements(rep: Report) -> None:
                 size_settlement_outcomes,
                 alt_settlement_outcomes,
             )
-
-
-def _timeline(rep: Report) -> None:
-    case = rep.case
-    tl = engine.timeline(case, parties=rep.parties)
-    pair = rep.negotiators[:2] if len(rep.negotiators) >= 2 else ()
-    rows = []
-    for snap_id, r in tl.iterrows():
-        bell = None
-        if pair:
-            m = engine.conflict_matrix(case, at=r["date"], parties=pair)
-            bell = m.loc[pair[0], pair[1]]
-        rows.append(
-            {
-                "id": snap_id,
-                "date": pd.Timestamp(r["date"]).date().isoformat(),
-                "label": r["label"],
-                "total": num(r["total_conflict"]),
-                "pair": num(bell),
-                "open": int(r["open_zones"]),
-                "compared": int(r["issues_compared"]),
-                "with_positions": int(r["issues_with_positions"]),
-            }
-        )
-    changes = engine.position_changes(case, parties=rep.parties)
-    moves = []
-    for _, c in changes.iterrows():
-        if c["kind"] in (
-            "softened",
-            "hardened",
-            "moved",
-            "softened and moved",
-            "hardened and moved",
-        ):
-            moves.append(
-                {
-                    "party": rep.name(c["party"]),
-                    "issue": case.issue(c["issue"]).name,
-                    "to": c["to_snapshot"],
-                    "date": pd.Timestamp(c["to_date"]).date().isoformat(),
-                    "kind": c["kind"],
-                    "before": c["before"],
-                    "after": c["after"],
-                }
-            )
-    rep.sections["timeline"] = {
-        "rows": rows,
-        "pair": party_names(rep, pair) if pair else "",
-        "moves": moves,
-    }
-    if rep.sections["figures_on"] and len(tl):
-        data = timeline_data(case, parties=rep.parties)
-        rep.figures["timeline"] = _figure(
-            "timeline",
-            "Conflict and agreement zones over time",
-            "Total conflict and the issues with an agreement zone on each snapshot date.",
-            data,
-            plot_timeline,
-            size_timeline,
-            alt_timeline,
-            parts=_timeline_panels(data),
-        )
-
-
-def _timeline_panels(data: Any) -> tuple[Part, ...]:
-    """The timeline's three panels, each a figure of its own (for the PDF's pages)."""
-    n_s = max(len(data.snapshots), 4)
-    width = max(4.2 + 0.85 * n_s, 7.0)
-    return (
-        Part("total conflict", data, plot_conflict_timeline, lambda d: (width, 3.6)),
-        Part(
-            "agreement zones by issue",
-            data,
-            plot_zone_timeline,
-            lambda d: (width, 1.6 + 0.3 * len(d.issues)),
-        ),
-        Part(
-            "position changes by party",
-            data,
-            plot_change_timeline,
-            lambda d: (width, 1.4 + 0.42 * max(len(d.parties), 1)),
-        ),
-    )
 
 
 def _scenario(rep: Report) -> None:
@@ -713,7 +496,7 @@ def _scenario(rep: Report) -> None:
     }
     if rep.sections["figures_on"]:
         data = delta_data(cmp, case=after)
-        rep.figures["delta"] = _figure(
+        rep.figures["delta"] = figure(
             "scenario-delta",
             "Change in the conflict matrix",
             "Conflict after the scenario minus conflict before; negative values (less conflict) mean "
@@ -724,7 +507,7 @@ def _scenario(rep: Report) -> None:
             size_delta,
             alt_delta,
         )
-        rep.figures["delta_issues"] = _figure(
+        rep.figures["delta_issues"] = figure(
             "scenario-delta-issues",
             "Conflict by issue, before and after",
             "Total conflict on each issue before and after the scenario, with the agreement zones it "

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import engine
-from reports.render.content import MIN_PRINT_PT, build_report, min_font_size
+from reports.render.content import MIN_PRINT_PT, build_report
+from reports.render.figure import min_font_size
 from reports.render.pdf import figure_plan, render_pdf
 from tests.conftest import ROOT
 
