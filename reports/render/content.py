@@ -316,14 +316,16 @@ MATRIX_CAPTIONS = {
         "Pair overlap by stake: Σ over the issues both parties state of w·overlap, divided by "
         "Σ w over every issue either states, with w the pair's mean salience (a party without a "
         "position counts 0). 1 = identical acceptable sets on every issue either states; issues "
-        "only one of them states count as no overlap."
+        "only one of them states count as no overlap. Each cell reads value · n, "
+        "n = issues both parties state."
     ),
     "conflict": (
         "Pair conflict by stake: Σ over the issues both parties state of w·gap (the distance "
         "between their acceptable sets, 0 where they meet), divided by "
         "Σ w over every issue either states, with w the pair's mean salience (a party without a "
         "position counts 0). 0 = compatible on every shared issue; 1 = as far apart as the "
-        "scales allow on every issue either states, both caring fully."
+        "scales allow on every issue either states, both caring fully. Each cell reads "
+        "value · n, n = issues both parties state."
     ),
 }
 
@@ -338,6 +340,7 @@ def _matrices(rep: Report) -> None:
     case, at = rep.case, rep.at
     ov = engine.overlap_matrix(case, at=at, parties=rep.parties)
     co = engine.conflict_matrix(case, at=at, parties=rep.parties)
+    shared = engine.shared_issues_matrix(case, at=at, parties=rep.parties)
     rep.sections["matrices"] = {
         "names": [rep.name(p) for p in ov.columns],
         "overlap": _matrix_rows(rep, ov),
@@ -348,7 +351,8 @@ def _matrices(rep: Report) -> None:
     }
     if rep.sections["figures_on"]:
         for kind, m in (("overlap", ov), ("conflict", co)):
-            data = heatmap_data(m, kind=kind, names={p: rep.name(p) for p in m.columns})
+            names = {p: rep.name(p) for p in m.columns}
+            data = heatmap_data(m, kind=kind, names=names, shared=shared)
             rep.figures[kind] = figure(
                 f"{kind}-matrix",
                 f"{kind.capitalize()} matrix",

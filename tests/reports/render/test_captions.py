@@ -40,6 +40,7 @@ def test_heatmap_values_are_what_the_caption_says(case_rep, kind):
     words = MATRIX_CAPTIONS[kind]
     assert "by stake" in words and "either states" in words
     assert ("w·overlap" if kind == "overlap" else "w·gap") in words
+    assert "· n, n = issues both parties state" in words
     m = rep.sections["matrices"][f"{kind}_df"]
     for i, p in enumerate(m.index):
         for q in m.columns[i + 1 :]:
@@ -48,6 +49,17 @@ def test_heatmap_values_are_what_the_caption_says(case_rep, kind):
             assert got == pytest.approx(expected, abs=1e-9) or (
                 got != got and expected != expected
             )
+
+
+@pytest.mark.parametrize("kind", ["overlap", "conflict"])
+def test_heatmap_cells_show_the_issues_each_pair_shares(kind):
+    case = engine.load_case("tests/cases/tiny")
+    rep = build_report(case)
+    data = rep.figures[kind].data
+    shared = engine.shared_issues_matrix(case, at=rep.at, parties=rep.parties)
+    assert data.has_shared
+    for cell in data.cells.itertuples():
+        assert cell.label == f"{cell.text} · {int(shared.loc[cell.row, cell.column])}"
 
 
 def test_the_pair_headline_names_every_tie_with_its_number(case_rep):
