@@ -177,6 +177,53 @@ def test_new_scaffolds_a_valid_case(tmp_path, capsys):
     assert code == 2 and "ids are lower-case" in err
 
 
+def test_new_takes_roles_and_gives_the_default_to_a_party_without_one(tmp_path, capsys):
+    from reports.cli.case import DEFAULT_NEW_ROLE
+
+    folder = tmp_path / "roles"
+    code, _, _ = run(
+        capsys,
+        "new",
+        str(folder),
+        "--parties",
+        "north:belligerent, south:belligerent,un:mediator,eu",
+        "--as-of",
+        "2026-01-01",
+    )
+    assert code == 0
+    case = __import__("engine").load_case(folder)
+    roles = {p.id: p.role for p in case.parties}
+    assert roles == {
+        "north": "belligerent",
+        "south": "belligerent",
+        "un": "mediator",
+        "eu": DEFAULT_NEW_ROLE,
+    }
+    assert DEFAULT_NEW_ROLE == "negotiator"
+    assert case.negotiators()[0] == ("north", "south", "eu")
+    text = (folder / "case.yaml").read_text(encoding="utf-8")
+    assert f"without a role on the command line is a {DEFAULT_NEW_ROLE}" in text
+    with pytest.raises(SystemExit):
+        main(["new", "--help"])
+    assert f"without ':ROLE' is a {DEFAULT_NEW_ROLE}" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize(
+    ("parties", "message"),
+    [
+        ("north:beligerent,south", "unknown role 'beligerent' (did you mean 'belligerent'?)"),
+        ("north:chair", "unknown role 'chair'; roles: "),
+        ("north:,south", "unknown role ''"),
+        ("north:mediator,north:observer", "north is given two roles"),
+    ],
+)
+def test_new_refuses_a_bad_role_with_exit_2(tmp_path, capsys, parties, message):
+    folder = tmp_path / "bad"
+    code, _, err = run(capsys, "new", str(folder), "--parties", parties)
+    assert code == 2 and message in err
+    assert not folder.exists()
+
+
 def test_internal_errors_are_reported_plainly(capsys, monkeypatch):
     """A bug gives one line and exit 3 (a traceback only with ZOPA_DEBUG=1)."""
     import reports.cli.case as cmd_case
