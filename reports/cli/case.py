@@ -101,7 +101,8 @@ CASES_HELP = "List the cases shipped with zopa."
 CHECK_HELP = (
     "Validate case folders (case.yaml, parties/*.yaml, scenarios/*.yaml). Exit code 0 when "
     "every case is valid; 1 with every problem listed as FILE:LINE:COLUMN: field: message; "
-    "2 for a usage error."
+    "2 for a usage error. A valid case whose statements give no confidence gets a note "
+    "(their count and first locations, FILE:LINE): they count as official; exit code 0."
 )
 
 SHOW_HELP = (
@@ -190,7 +191,28 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{len(case.statements)} statements, {len(case.sources)} sources, "
             f"{len(case.scenarios)} scenarios)\n"
         )
+        _confidence_note(path, case)
     return 1 if bad else 0
+
+
+#: How many locations the note of ``zopa check`` lists before "…".
+NOTE_LOCATIONS = 5
+
+
+def _confidence_note(path: str, case: Case) -> None:
+    """A note (not a problem) listing the statements whose confidence is the default."""
+    from engine.io.partyfiles import defaulted_confidence
+
+    where = defaulted_confidence(case)
+    if not where:
+        return
+    n = len(where)
+    shown = ", ".join(where[:NOTE_LOCATIONS]) + (", …" if n > NOTE_LOCATIONS else "")
+    emit(
+        f"{path}: note: {n} statement{'s give' if n != 1 else ' gives'} no confidence, so "
+        f"{'their' if n != 1 else 'its'} positions without one count as official "
+        f"(docs/format.md): {shown}\n"
+    )
 
 
 # ------------------------------------------------------------------------ show

@@ -54,6 +54,61 @@ def test_check_valid_case(capsys):
     assert_golden("check-tiny.txt", out)
 
 
+def test_check_notes_statements_that_leave_confidence_to_the_default(capsys, tmp_path):
+    import shutil
+
+    import engine
+
+    folder = tmp_path / "tiny"
+    shutil.copytree("tests/cases/tiny", folder)
+    # c gives confidence on each of its positions instead: nothing defaults there
+    c = folder / "parties" / "c.yaml"
+    c.write_text(
+        c.read_text(encoding="utf-8")
+        .replace("salience: 0.2}", "salience: 0.2, confidence: inferred}")
+        .replace("salience: 0.3}", "salience: 0.3, confidence: inferred}"),
+        encoding="utf-8",
+    )
+    # b gains five more statements without confidence (and one with): 6 in b, 1 in a
+    b = folder / "parties" / "b.yaml"
+    extra = "".join(
+        f"  - as_of: 2023-07-0{d}\n    sources: [s1]\n"
+        + ("    confidence: reported\n" if d == 7 else "")
+        + "    positions:\n      nom: {ideal: z, salience: 0.2}\n"
+        for d in range(2, 8)
+    )
+    b.write_text(b.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    case = engine.load_case(folder)
+    code, out, err = run(capsys, "check", str(folder))
+    assert code == 0 and err == ""
+    ok, note = out.splitlines()
+    assert ok.startswith(f"{folder}: ok (3 parties")
+    head = f"{folder}: note: 7 statements give no confidence, so their positions without one "
+    assert note.startswith(head + "count as official (docs/format.md): ")
+    listed = note.split("(docs/format.md): ", 1)[1].split(", ")
+    assert listed[-1] == "…" and len(listed) == 6
+    assert listed[0] == f"{folder}/parties/a.yaml:3"
+    assert listed[1:3] == [f"{folder}/parties/b.yaml:3", f"{folder}/parties/b.yaml:9"]
+    # every location is a statement the loader read, and none is c's or the explicit one
+    origins = {s.origin: s for s in case.statements}
+    for where in listed[:-1]:
+        assert origins[where].confidence == "official"
+    assert not any("c.yaml" in w for w in listed)
+    # one statement: singular words; none: no note
+    for extra_file in ("b.yaml", "a.yaml"):
+        path = folder / "parties" / extra_file
+        text = path.read_text(encoding="utf-8").replace(
+            "    sources: [s1]\n    positions",
+            "    sources: [s1]\n    confidence: official\n    positions",
+        )
+        path.write_text(text, encoding="utf-8")
+        out = run(capsys, "check", str(folder))[1]
+        if extra_file == "b.yaml":
+            assert "note: 1 statement gives no confidence, so its positions" in out
+            assert out.rstrip().endswith(f"(docs/format.md): {folder}/parties/a.yaml:3")
+    assert ": note:" not in out and len(out.splitlines()) == 1
+
+
 def test_check_broken_cases(capsys):
     code, out, err = run(capsys, "check", *BROKEN)
     assert code == 1
