@@ -115,3 +115,19 @@ def test_graph_summary_counts_what_it_says(case_rep):
     assert f"{len(conflicts)} conflict edge" in text
     assert f"on {len(issues)} issue" in text
     assert "cluster" not in text
+
+
+def test_the_method_weighs_an_issue_one_party_states_at_half_its_salience():
+    """What the Method section says of an issue only one party states, against the engine."""
+    from reports.render.method import METHOD
+
+    text = " ".join(" ".join(str(x) for x in entry) for entry in METHOD)
+    assert "counts with that party's salience" not in text
+    assert "adds half that party's salience to the weights (w = (s_p + 0) / 2)" in text
+    tiny = engine.load_case("tests/cases/tiny")
+    # a and c share ord (w = (0.8 + 0.3)/2) and num (w = (0.6 + 0.2)/2); only a states nom
+    # (salience 0.4), which weighs 0.4/2 = 0.2, not 0.4
+    cov = engine.coverage_matrix(tiny)
+    shared = 0.55 + 0.4
+    assert float(cov.loc["a", "c"]) == pytest.approx(shared / (shared + 0.4 / 2))
+    assert float(cov.loc["a", "c"]) != pytest.approx(shared / (shared + 0.4))
