@@ -94,6 +94,8 @@ _HOME: dict[str, str] = {
     "compare": "engine.whatif.compare",
     "apply": "engine.model.apply",
     "change_from_concede": "engine.whatif.changes",
+    "crossed_red_lines": "engine.whatif.redlines",
+    "RedLineCrossed": "engine.whatif.redlines",
     "change_from_set": "engine.whatif.changes",
     "scenario_from_changes": "engine.whatif.scenario",
 }
@@ -118,6 +120,7 @@ __all__ = [
     "Problem",
     "RankGroup",
     "RedLineConflict",
+    "RedLineCrossed",
     "Relaxation",
     "Scenario",
     "Settlement",
@@ -144,6 +147,7 @@ __all__ = [
     "consensus",
     "contested_issues",
     "coverage_matrix",
+    "crossed_red_lines",
     "disagreement_point",
     "incompatibility_graph",
     "issue_matrices",
@@ -257,6 +261,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         settle,
     )
     from engine.whatif.compare import Comparison, compare
+    from engine.whatif.redlines import RedLineCrossed, crossed_red_lines
     from engine.whatif.scenario import (
         apply,
         change_from_concede,

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from engine.io.reading import YAML_SUFFIXES, Reading, Registry, items, read_document, unknown
-from engine.io.yamlsafe import Located
+from engine.io.yamlsafe import Located, read_yaml
 from engine.model.bonus import Bonus
-from engine.model.case import Acceptable, Position, Statement
+from engine.model.case import Acceptable, Case, Position, Statement
 from engine.model.parse import (
     is_slug,
     parse_acceptable,
@@ -18,7 +18,7 @@ from engine.model.parse import (
     parse_position,
 )
 
-__all__ = ["party_files"]
+__all__ = ["defaulted_confidence", "party_files"]
 
 #: (statement date, issue id) -> line of the statement that first names the issue on that date.
 _Named = dict[tuple[Any, str], int]
@@ -243,3 +243,50 @@ def _report_position_errors(
         if sub == ("values",) and not isinstance(praw.get("values"), dict | list):
             continue  # the schema reported that values is neither a mapping nor a list
         reading.add(doc, (*ppath, *sub), msg)
+
+
+def defaulted_confidence(case: Case) -> list[str]:
+    """Where a statement's positions take the default confidence: ``FILE:LINE`` of each statement.
+
+    A statement counts when it gives no ``confidence`` and at least one of
+    its positions gives none of its own either, so that position is
+    ``official`` by default (docs/format.md). The model keeps only the
+    resulting value, so the party files are read again (safely, as the
+    loader reads them); call it on a case :func:`engine.load_case` accepted.
+
+    Parameters
+    ----------
+    case : Case
+        A case loaded from a folder (``case.path``); a case built in memory
+        has no files, and gives ``[]``.
+
+    Returns
+    -------
+    list of str
+        ``FILE:LINE`` of each such statement, in the loader's order (file
+        name, then order in the file), the same text as ``Statement.origin``.
+
+    Examples
+    --------
+    >>> from engine import load_case
+    >>> defaulted_confidence(load_case("tests/cases/tiny"))  # doctest: +ELLIPSIS
+    ['.../parties/a.yaml:3', '.../parties/b.yaml:3', '.../parties/c.yaml:3']
+    """
+    folder = Path(case.path) / "parties" if case.path else None
+    if folder is None or not folder.is_dir():
+        return []
+    out: list[str] = []
+    for path in sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file()):
+        doc = read_yaml(path, str(path))
+        for i, raw in enumerate(items(doc.data, "statements")):
+            if isinstance(raw, dict) and "confidence" not in raw and _a_position_defaults(raw):
+                out.append(f"{doc.file}:{doc.where(('statements', i))[0]}")
+    return out
+
+
+def _a_position_defaults(raw: Mapping[str, Any]) -> bool:
+    """True when some position of a statement mapping gives no ``confidence`` of its own."""
+    positions = raw.get("positions")
+    if not isinstance(positions, dict):
+        return False
+    return any(isinstance(p, dict) and "confidence" not in p for p in positions.values())

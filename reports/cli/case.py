@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import engine
 from engine import CaseError
+from engine.model.case import ROLES
 from reports.cli import kit
 from reports.cli.kit import UsageError, emit, format_table
 from reports.export.output import write_bundle
@@ -76,9 +77,14 @@ def _register_new(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", metavar="DATE", help="the case's evaluation date (default: today)")
     p.add_argument(
         "--parties",
-        metavar="A,B,…",
+        metavar="A[:ROLE],B[:ROLE],…",
         default="party_a,party_b",
-        help="party ids (default: party_a,party_b)",
+        help=(
+            "party ids, each with an optional role, e.g. north:belligerent,south:belligerent,"
+            f"un:mediator (roles: {', '.join(ROLES)}); a party without ':ROLE' is a "
+            f"{DEFAULT_NEW_ROLE}, at the table, so settle and rank count it "
+            "(default: party_a,party_b)"
+        ),
     )
     p.add_argument(
         "--issues", metavar="X,Y,…", default="issue_1", help="issue ids (default: issue_1)"
@@ -86,12 +92,17 @@ def _register_new(sub: argparse._SubParsersAction) -> None:
     kit.add_force(p)
 
 
+#: The role ``zopa new`` gives a party named without one: at the table (a principal role,
+#: so that ``settle`` and ``rank`` search for its consent), taking no side in a war.
+DEFAULT_NEW_ROLE = "negotiator"
+
 CASES_HELP = "List the cases shipped with zopa."
 
 CHECK_HELP = (
     "Validate case folders (case.yaml, parties/*.yaml, scenarios/*.yaml). Exit code 0 when "
     "every case is valid; 1 with every problem listed as FILE:LINE:COLUMN: field: message; "
-    "2 for a usage error."
+    "2 for a usage error. A valid case whose statements give no confidence gets a note "
+    "(their count and first locations, FILE:LINE): they count as official; exit code 0."
 )
 
 SHOW_HELP = (
@@ -114,7 +125,8 @@ NEW_HELP = (
     "Write a new case folder that passes 'zopa check': case.yaml with the parties and issues "
     "named, one file per party with a commented example statement, a scenarios/ folder, the "
     "JSON Schemas for editors and a README with the next steps. No position is made up: the "
-    "parties start with no statements."
+    "parties start with no statements. Give each party its role as id:role in --parties; a "
+    f"party without one is a {DEFAULT_NEW_ROLE}."
 )
 
 
@@ -179,7 +191,28 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{len(case.statements)} statements, {len(case.sources)} sources, "
             f"{len(case.scenarios)} scenarios)\n"
         )
+        _confidence_note(path, case)
     return 1 if bad else 0
+
+
+#: How many locations the note of ``zopa check`` lists before "…".
+NOTE_LOCATIONS = 5
+
+
+def _confidence_note(path: str, case: Case) -> None:
+    """A note (not a problem) listing the statements whose confidence is the default."""
+    from engine.io.partyfiles import defaulted_confidence
+
+    where = defaulted_confidence(case)
+    if not where:
+        return
+    n = len(where)
+    shown = ", ".join(where[:NOTE_LOCATIONS]) + (", …" if n > NOTE_LOCATIONS else "")
+    emit(
+        f"{path}: note: {n} statement{'s give' if n != 1 else ' gives'} no confidence, so "
+        f"{'their' if n != 1 else 'its'} positions without one count as official "
+        f"(docs/format.md): {shown}\n"
+    )
 
 
 # ------------------------------------------------------------------------ show
@@ -264,26 +297,53 @@ def _ids(raw: str, what: str) -> list[str]:
     return ids
 
 
+def _parties(raw: str) -> list[tuple[str, str]]:
+    """``--parties`` as (id, role) pairs: ``id`` or ``id:role``, the role checked."""
+    from engine.model.errors import allowed_list, did_you_mean
+
+    items = [x.strip() for x in raw.split(",") if x.strip()]
+    ids = _ids(",".join(x.partition(":")[0].strip() for x in items), "parties")
+    roles: dict[str, str] = {}
+    for item in items:
+        pid, colon, role = (x.strip() for x in item.partition(":"))
+        role = role if colon else DEFAULT_NEW_ROLE
+        if role not in ROLES:
+            raise UsageError(
+                f"--parties: {pid}: unknown role '{role}'{did_you_mean(role, ROLES)}; "
+                f"roles: {allowed_list(ROLES)}"
+            )
+        if roles.setdefault(pid, role) != role:
+            raise UsageError(f"--parties: {pid} is given two roles, {roles[pid]} and {role}")
+    return [(p, roles[p]) for p in ids]
+
+
 def _title(slug: str) -> str:
     return slug.replace("_", " ").replace("-", " ").strip().capitalize() or slug
 
 
 def scaffold(
-    folder: Path, title: str, parties: list[str], issues: list[str], as_of: str
+    folder: Path,
+    title: str,
+    parties: list[tuple[str, str]],
+    issues: list[str],
+    as_of: str,
 ) -> dict[str, str]:
-    """The files of a new case: valid as written, every field explained in a comment."""
+    """The files of a new case: valid as written, every field explained in a comment.
+
+    ``parties`` are (id, role) pairs.
+    """
     from engine.io.schema import schema_json, schemas
 
     files = {"case.yaml": _case_yaml(title, parties, issues, as_of)}
     first = issues[0]
-    for p in parties:
+    for p, _ in parties:
         files[f"parties/{p}.yaml"] = _party_yaml(p, first)
     for name, schema in schemas().items():
         files[f"schemas/{name}"] = schema_json(schema)
     files["scenarios/README.md"] = (
         "# Scenarios\n\nOne YAML file per what-if scenario (see docs/format.md, 'scenarios'). "
         "Example:\n\n```yaml\ntitle: First concession\nchanges:\n"
-        f"  - {{party: {parties[0]}, issue: {first}, add: [middle]}}\n```\n"
+        f"  - {{party: {parties[0][0]}, issue: {first}, add: [middle]}}\n```\n"
     )
     files["README.md"] = (
         f"# {title}\n\nA zopa case. Next steps:\n\n"
@@ -298,7 +358,7 @@ def scaffold(
     return files
 
 
-def _case_yaml(title: str, parties: list[str], issues: list[str], today: str) -> str:
+def _case_yaml(title: str, parties: list[tuple[str, str]], issues: list[str], today: str) -> str:
     """case.yaml of a new case: the parties and issues named, placeholder options and source."""
     lines = [
         "# yaml-language-server: $schema=schemas/case.schema.json",
@@ -307,9 +367,11 @@ def _case_yaml(title: str, parties: list[str], issues: list[str], today: str) ->
         "description: >-",
         "  What this case covers, and what it does not (dates, gaps).",
         f"as_of: {today}            # the default evaluation date",
-        "parties:                  # role: belligerent | mediator | guarantor | supporter | observer | negotiator",
+        f"parties:                  # role: {' | '.join(ROLES)}",
+        "  # settle and rank seek the consent of the belligerents and negotiators (if two or",
+        f"  # more); a party given without a role on the command line is a {DEFAULT_NEW_ROLE}",
     ]
-    lines += [f"  - {{id: {p}, name: {_title(p)}, role: observer}}" for p in parties]
+    lines += [f"  - {{id: {p}, name: {_title(p)}, role: {role}}}" for p, role in parties]
     lines.append("issues:")
     for i in issues:
         lines += [
@@ -356,7 +418,7 @@ def _party_yaml(party: str, issue: str) -> str:
 
 def cmd_new(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
-    parties = _ids(args.parties, "parties")
+    parties = _parties(args.parties)
     issues = _ids(args.issues, "issues")
     title = args.title or _title(folder.name)
     if (folder / "case.yaml").exists() and not args.force:

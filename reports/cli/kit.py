@@ -380,15 +380,15 @@ def wrap(text: str, first: str = "", rest: str = "  ") -> str:
     return textwrap.fill(text, width=WIDTH, initial_indent=first, subsequent_indent=rest) + "\n"
 
 
-def emit(text: str) -> None:
-    """Write command output to stdout (UTF-8 whatever the locale), control characters escaped.
+def emit(text: str, *, err: bool = False) -> None:
+    """Write command output to stdout (``err``: stderr), UTF-8 whatever the locale, control characters escaped.
 
     Every command prints through here: a control character or ANSI/OSC
     escape sequence in a name is shown as ``\\x1b…``, never sent to the
     terminal raw (:func:`engine.model.errors.printable`).
     """
     text = printable(text)
-    out = sys.stdout
+    out = sys.stderr if err else sys.stdout
     try:
         out.write(text)
     except UnicodeEncodeError:

@@ -39,8 +39,10 @@ Objectives:
          status quo; U_p = Σ s·(1 − distance to the ideal) / Σ s, and an issue
          without a status quo counts 0 in d_p
 
-When the red lines collide, prints a minimal set of colliding red lines:
-relaxing any one of them makes a package possible.
+When the red lines collide, prints a minimal set of colliding red lines
+(relaxing any one of them ends that collision), and the red lines to relax
+together so that a package is possible — checked by settling again, and
+irreducible: keep any one of them and there is none — as one command to try.
 
 What-if: --scenario applies a scenario of the case (by id) or a scenario
 file; --concede and --set apply further changes, in the order given."""
@@ -49,7 +51,8 @@ SETTLE_EPILOG = """\
 Table: the status line with the proof, the package (issue, outcome, label),
   each party's cost (nash: utility U, status quo d and gain U − d), and the
   concessions: one sentence per party and issue where the outcome is not its
-  ideal. Infeasible: the colliding red lines (party, issue, description).
+  ideal. Infeasible: the colliding red lines (party, issue, description),
+  the red lines to relax together and the command that does it.
 JSON: {"case", "title", "objective", "at", "parties", "issues", "feasible",
   "status", "objective_value", "total_cost", "max_cost",
   "package": [{"issue", "outcome", "label"}],
@@ -57,7 +60,8 @@ JSON: {"case", "title", "objective", "at", "parties", "issues", "feasible",
   "concessions": [{"party", "issue", "ideal", "outcome", "within_acceptable",
   "condition_met", "cost", "description"}],
   "conflicting_red_lines": [{"party", "issue", "description"}],
-  "proof": {"solver", "bound", "gap", "tolerance", "solves"}, "note",
+  "relax_together": [{"party", "issue"}] (the red lines to relax together;
+  [] when a package exists), "proof": {"solver", "bound", "gap", "tolerance", "solves"}, "note",
   "scenario": null or {"id", "title"}, "changes": [the --concede/--set specs]}
   Lists follow the case's order; numbers are rounded to 6 decimals.
 Exit codes: 0 (also when the red lines collide: that is an answer), 1 invalid
@@ -146,15 +150,21 @@ _OBJECTIVE_NAMES = {
 
 
 def settle_text(
-    case: Case, s: Settlement, scenario: Scenario | None, specs: list[str], case_arg: str = ""
+    case: Case,
+    s: Settlement,
+    scenario: Scenario | None,
+    specs: list[str],
+    case_arg: str = "",
+    relax: list[tuple[str, str]] | None = None,
 ) -> str:
-    """The table layout of ``zopa settle`` (``case_arg``: the CASE as typed, for the hint)."""
+    """The table layout of ``zopa settle`` (``case_arg``: the CASE as typed, for the hint;
+    ``relax``: the red lines to relax together, from :func:`relax_together`)."""
     out = [f"Settlement — {_OBJECTIVE_NAMES[s.objective]} ({s.objective})\n"]
     out.append(f"Case: {case.title} ({case.id}), positions on {s.at.isoformat()}\n")
     out.append(f"Parties: {', '.join(s.parties)}\n")
     out += kit.what_if_lines(scenario, specs)
     if not s.feasible:
-        return "".join(out + _collision_lines(s, specs, case_arg))
+        return "".join(out + _collision_lines(s, specs, case_arg, relax or []))
     out += _proof_lines(s)
     out.append("\nPackage\n")
     rows = [
@@ -177,22 +187,71 @@ def settle_text(
     return "".join(out)
 
 
-def _collision_lines(s: Settlement, specs: list[str], case_arg: str) -> list[str]:
+def _collision_lines(
+    s: Settlement, specs: list[str], case_arg: str, relax: list[tuple[str, str]]
+) -> list[str]:
     """No package: the colliding red lines, a command to try, the proof."""
     out = ["\nNo package respects every red line.\n"]
     out.append(
-        "These red lines collide (a minimal set: relaxing any one of them makes a package "
-        "possible):\n"
+        "These red lines collide (a minimal set: relaxing any one of them ends this collision):\n"
     )
     for r in s.conflicting_red_lines:
         out.append(wrap(f"- {r.party} on {r.issue}: {r.description}", "  ", "    "))
     if "Other red lines collide" in s.note:
         out.append("\nOther red lines collide as well: relaxing one of these is not enough.\n")
-    first = s.conflicting_red_lines[0]
     cmd = " ".join(x for x in ("zopa settle", case_arg, *(f"--set {sp}" for sp in specs)) if x)
-    out.append(f"\nTry, e.g.: {cmd} --set {first.party}:{first.issue}.red_line=false\n")
+    if relax:
+        names = ", ".join(f"{p} on {i}" for p, i in relax)
+        what = (
+            "these red lines together makes a package possible (checked: keep any one of them "
+            "and none is)"
+            if len(relax) > 1
+            else "this red line makes a package possible (checked: keep it and none is)"
+        )
+        out.append("\n" + wrap(f"Relaxing {what}: {names}."))
+        sets = " ".join(f"--set {p}:{i}.red_line=false" for p, i in relax)
+        out.append(f"Try: {cmd} {sets}\n")
     out.append("\n" + wrap(f"Proof: {s.proof}."))
     return out
+
+
+def relax_together(
+    case: Case, s: Settlement, *, parties: Any = None, at: Any = None
+) -> list[tuple[str, str]]:
+    """Red lines (party, issue) whose relaxation *together* makes a package possible.
+
+    Start from the colliding set ``s`` names; while red lines still collide,
+    add the next colliding set the settlement search names; then drop, in
+    case order, each red line the others do without (a deletion filter), so
+    that keeping any one of those left gives no package. Each step is an
+    exact :func:`engine.settle` on the case with those red lines set aside.
+    """
+    state = case.at(s.at)
+    limit = sum(1 for pos in state.values() if pos.red_line)
+
+    def feasible(keys: list[tuple[str, str]]) -> Settlement:
+        changes = [engine.change_from_set(case, f"{p}:{i}.red_line=false") for p, i in keys]
+        work = engine.apply(case, engine.scenario_from_changes(changes), at=s.at)
+        return engine.settle(work, s.objective, parties=parties or s.parties, at=s.at)
+
+    relax = [(r.party, r.issue) for r in s.conflicting_red_lines]
+    while len(relax) <= limit:
+        trial = feasible(relax)
+        if trial.feasible:
+            break
+        new = [(r.party, r.issue) for r in trial.conflicting_red_lines]
+        if not new:
+            return []
+        relax += [k for k in new if k not in relax]
+    else:
+        return []
+    order = {key: n for n, key in enumerate(state)}
+    relax.sort(key=lambda k: order.get(k, len(order)))
+    for key in list(relax):
+        rest = [k for k in relax if k != key]
+        if rest and feasible(rest).feasible:
+            relax = rest
+    return relax
 
 
 def _proof_lines(s: Settlement) -> list[str]:
@@ -253,14 +312,16 @@ def cmd_settle(args: argparse.Namespace) -> int:
     work, scenario, specs = kit.what_if(case, at, args.scenario, args.changes)
     parties = kit.parties_of(args, work)
     s = engine.settle(work, args.objective, parties=parties, at=at if work is case else None)
+    relax = [] if s.feasible else relax_together(work, s, parties=parties)
     if args.format == "json":
         data = s.as_dict(work)
+        data["relax_together"] = [{"party": p, "issue": i} for p, i in relax]
         data["title"] = case.title
         data["scenario"] = kit.scenario_ref(scenario)
         data["changes"] = specs
         emit(kit.json_text(data))
         return 0
-    emit(settle_text(work, s, scenario, specs, args.case))
+    emit(settle_text(work, s, scenario, specs, args.case, relax))
     return 0
 
 

@@ -63,6 +63,9 @@ JSON: {"case", "title", "at", "scenario": null or {"id", "title"}, "changes":
   "conflict_delta": {...}, "largest_changes": [{"party", "other",
   "overlap_before", "overlap_after", "overlap_delta", "conflict_before",
   "conflict_after", "conflict_delta"}]}}.
+A change that widens a position drawn as a red line prints a warning on stderr:
+  "warning: PARTY drew a red line on ISSUE (accepts …); this concession crosses
+  it (now accepts …)"; stdout (table or JSON) is unchanged.
 Exit codes: 0, 1 invalid case or scenario file, 2 usage error (including a
   bad --concede/--set, or no change given).
 
@@ -112,6 +115,9 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     date = work.as_of
     parties = _union_parties(args, case, work)
     diff = engine.compare(case, work, at_before=date, at_after=date, parties=parties)
+    what = "this concession crosses" if args.scenario is None else "these changes cross"
+    for line in red_line_warnings(case, work, what):
+        kit.emit(line, err=True)
     if args.format == "json":
         data = {
             "case": case.id,
@@ -126,6 +132,21 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         return 0
     kit.emit(comparison_text(case, diff, scenario, specs))
     return 0
+
+
+def red_line_warnings(
+    before: Case, after: Case, what: str = "this concession crosses"
+) -> list[str]:
+    """One ``warning:`` line for each red line the changes cross (printed on stderr)."""
+    out = []
+    for c in engine.crossed_red_lines(before, after):
+        issue = before.issue(c.issue)
+        out.append(
+            f"warning: {before.party(c.party).name} drew a red line on {issue.name} "
+            f"(accepts {issue.describe(c.before.acceptable)}); {what} it "
+            f"(now accepts {issue.describe(c.after.acceptable)})\n"
+        )
+    return out
 
 
 # --------------------------------------------------------------------- table

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.colors import Normalize
+from matplotlib.collections import QuadMesh
+from matplotlib.colors import Colormap, Normalize
 from matplotlib.patches import Patch, Rectangle
 
 from engine.model.errors import UnknownIdError
@@ -20,6 +21,7 @@ from reports.figures.layout import add_title, legend_below, new_axes, no_data
 
 __all__ = [
     "HEATMAP_KINDS",
+    "SHARED_LEGEND",
     "HeatmapData",
     "alt_heatmap",
     "heatmap_data",
@@ -40,6 +42,10 @@ HEATMAP_KINDS: dict[str, tuple[float, float] | None] = {
 }
 
 
+#: What the count after a cell's value is, as the legend (and the report's caption) says.
+SHARED_LEGEND = "value · n, n = issues both parties state"
+
+
 @dataclass(frozen=True, eq=False)
 class HeatmapData:
     """What :func:`plot_heatmap` draws (see :func:`heatmap_data`)."""
@@ -52,6 +58,7 @@ class HeatmapData:
     vmin: float
     vmax: float
     cells: pd.DataFrame
+    has_shared: bool = False
 
     @property
     def all_nan(self) -> bool:
@@ -60,7 +67,11 @@ class HeatmapData:
 
 
 def heatmap_data(
-    matrix: pd.DataFrame, *, kind: str, names: Mapping[str, str] | None = None
+    matrix: pd.DataFrame,
+    *,
+    kind: str,
+    names: Mapping[str, str] | None = None,
+    shared: pd.DataFrame | None = None,
 ) -> HeatmapData:
     """A labelled matrix in long form, ready to draw as an annotated heatmap.
 
@@ -75,6 +86,11 @@ def heatmap_data(
         ``overlap_delta``, ``conflict_delta`` (signed changes).
     names : mapping of str to str, optional
         Display names for the row and column ids (default: the ids).
+    shared : DataFrame, optional
+        The number of issues both parties state, labelled like ``matrix``
+        (:func:`engine.shared_issues_matrix` of the same case, date and
+        parties): each cell's label then gives it after the value,
+        ``"0.71 · 16"``, so that a reader sees what a value rests on.
 
     Returns
     -------
@@ -86,12 +102,16 @@ def heatmap_data(
         ``column`` (ids), ``row_label``, ``column_label``, ``i``, ``j``
         (0-based positions, row 0 at the top), ``value`` (float, NaN for
         missing), ``is_nan``, ``text`` (2 decimals, signed for deltas,
-        ``"–"`` for NaN).
+        ``"–"`` for NaN), ``n_shared`` (int, or ``<NA>`` without ``shared``)
+        and ``label``, what the cell prints (``text``, then ``" · n"`` with
+        ``shared``); ``has_shared`` says whether counts were given.
 
     Raises
     ------
     UnknownIdError
         For an unknown ``kind``.
+    ValueError
+        When ``shared`` lacks a row or column of ``matrix``.
 
     Notes
     -----
@@ -105,17 +125,24 @@ def heatmap_data(
     >>> d = heatmap_data(m, kind="conflict")
     >>> d.cells.loc[(d.cells.row == "a") & (d.cells.column == "b"), "text"].item()
     '0.30'
+    >>> n = engine.shared_issues_matrix(engine.load_case("tests/cases/tiny"))
+    >>> d = heatmap_data(m, kind="conflict", shared=n)
+    >>> d.cells.loc[(d.cells.row == "a") & (d.cells.column == "c"), "label"].item()
+    '0.03 · 2'
     """
     if kind not in HEATMAP_KINDS:
         raise UnknownIdError("heatmap kind", kind, tuple(HEATMAP_KINDS))
     names = dict(names or {})
     rows, cols = [str(r) for r in matrix.index], [str(c) for c in matrix.columns]
     values = matrix.to_numpy(dtype=float)
+    counts = _shared_counts(shared, matrix)
     signed = HEATMAP_KINDS[kind] is None
     recs = []
     for i, r in enumerate(rows):
         for j, c in enumerate(cols):
             v = float(values[i, j])
+            text = format_value(v, signed=signed)
+            n = None if counts is None else int(counts[i, j])
             recs.append(
                 {
                     "row": r,
@@ -126,7 +153,9 @@ def heatmap_data(
                     "j": j,
                     "value": v,
                     "is_nan": math.isnan(v),
-                    "text": format_value(v, signed=signed),
+                    "text": text,
+                    "n_shared": n,
+                    "label": text if n is None else f"{text} · {n}",
                 }
             )
     limits = HEATMAP_KINDS[kind]
@@ -147,8 +176,10 @@ def heatmap_data(
             "value",
             "is_nan",
             "text",
+            "n_shared",
+            "label",
         ],
-    ).astype({"value": float, "is_nan": bool})
+    ).astype({"value": float, "is_nan": bool, "n_shared": "Int64"})
     return HeatmapData(
         kind=kind,
         rows=tuple(rows),
@@ -158,7 +189,19 @@ def heatmap_data(
         vmin=float(limits[0]),
         vmax=float(limits[1]),
         cells=cells,
+        has_shared=counts is not None,
     )
+
+
+def _shared_counts(shared: pd.DataFrame | None, matrix: pd.DataFrame) -> np.ndarray | None:
+    """``shared`` in ``matrix``'s row and column order, as ints (None without it)."""
+    if shared is None:
+        return None
+    missing = [x for x in matrix.index if x not in shared.index]
+    missing += [x for x in matrix.columns if x not in shared.columns]
+    if missing:
+        raise ValueError(f"shared-issue counts lack {sorted(set(map(str, missing)))}")
+    return shared.loc[list(matrix.index), list(matrix.columns)].to_numpy(dtype=int)
 
 
 _HEATMAP_TITLES = {
@@ -205,10 +248,11 @@ def size_heatmap(data: HeatmapData) -> tuple[float, float]:
 def plot_heatmap(data: HeatmapData, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """An annotated heatmap of a party × party matrix.
 
-    Every cell prints its value (black or white text, whichever contrasts
-    more with the cell's colour); missing values ("no position / no shared
-    issue") are grey and hatched, explained in a legend; the colour bar is
-    labelled with the measure.
+    Every cell prints its label (the value, and when the data has them the
+    number of issues the pair shares, ``0.71 · 16``; black or white text,
+    whichever contrasts more with the cell's colour); missing values ("no
+    position / no shared issue") are grey and hatched; a legend under the
+    axes explains both; the colour bar is labelled with the measure.
 
     Parameters
     ----------
@@ -226,92 +270,113 @@ def plot_heatmap(data: HeatmapData, *, ax: Axes | None = None, title: str | None
     with style.zopa_style():
         ax = new_axes(ax, size_heatmap(data))
         title = title or _HEATMAP_TITLES.get(data.kind, data.kind)
-        n_r, n_c = len(data.rows), len(data.columns)
-        if n_r == 0 or n_c == 0:
+        if not data.rows or not data.columns:
             return no_data(ax, title, "No parties to compare.")
-        values = np.full((n_r, n_c), np.nan)
-        cells = data.cells
-        values[cells["i"].to_numpy(), cells["j"].to_numpy()] = cells["value"].to_numpy()
         cmap = colormaps[style.CMAPS.get(data.kind, "cividis")].with_extremes(bad=style.NAN_COLOR)
         norm = Normalize(vmin=data.vmin, vmax=data.vmax)
-        mesh = ax.pcolormesh(
-            np.arange(n_c + 1) - 0.5,
-            np.arange(n_r + 1) - 0.5,
-            np.ma.masked_invalid(values),
-            cmap=cmap,
-            norm=norm,
-            edgecolors="white",
-            linewidth=1.5,
-        )
-        font = 10 if max(n_r, n_c) <= 8 else 8
-        for _, cell in cells.iterrows():
-            i, j = int(cell["i"]), int(cell["j"])
-            if cell["is_nan"]:
-                ax.add_patch(
-                    Rectangle(
-                        (j - 0.5, i - 0.5),
-                        1,
-                        1,
-                        facecolor=style.NAN_COLOR,
-                        hatch=style.HATCH_NAN,
-                        hatchcolor="#B5B5B5",
-                        edgecolor="white",
-                        lw=1.5,
-                        zorder=2,
-                    )
-                )
-                ax.text(
-                    j,
-                    i,
-                    cell["text"],
-                    ha="center",
-                    va="center",
-                    fontsize=font + 2,
-                    fontweight="bold",
-                    color=style.TEXT_MUTED,
-                    zorder=3,
-                )
-            else:
-                ax.text(
-                    j,
-                    i,
-                    cell["text"],
-                    ha="center",
-                    va="center",
-                    fontsize=font,
-                    zorder=3,
-                    color=style.contrast_text(cmap(norm(cell["value"]))),
-                )
-        ax.set_xlim(-0.5, n_c - 0.5)
-        ax.set_ylim(n_r - 0.5, -0.5)
-        ax.set_xticks(range(n_c))
-        ax.set_xticklabels([wrap(s, 11, 3) for s in data.column_labels], fontsize=9)
-        ax.set_yticks(range(n_r))
-        ax.set_yticklabels([wrap(s, 20, 2) for s in data.row_labels], fontsize=9)
-        ax.tick_params(length=0)
-        for s in ax.spines.values():
-            s.set_visible(False)
-        ax.set_xlabel("Party", fontweight="bold")
-        ax.set_ylabel("Party", fontweight="bold")
+        mesh = _draw_mesh(ax, data, cmap, norm)
+        _draw_cells(ax, data, cmap, norm)
+        _label_axes(ax, data)
         bar = ax.figure.colorbar(mesh, ax=ax, fraction=0.05, pad=0.03, shrink=0.9)
         bar.set_label(_HEATMAP_BAR.get(data.kind, data.kind))
         bar.outline.set_visible(False)
         add_title(ax, title)
-        if cells["is_nan"].any():
-            legend_below(
-                ax,
-                [
-                    Patch(
-                        facecolor=style.NAN_COLOR,
-                        hatch=style.HATCH_NAN,
-                        hatchcolor="#B5B5B5",
-                        edgecolor="#B5B5B5",
-                        label="– no position / no shared issue",
-                    )
-                ],
-                ncol=1,
-            )
+        _legend(ax, data)
         return ax
+
+
+def _draw_mesh(ax: Axes, data: HeatmapData, cmap: Colormap, norm: Normalize) -> QuadMesh:
+    """The coloured cells (NaN masked, so drawn in the colour map's "bad" grey)."""
+    n_r, n_c = len(data.rows), len(data.columns)
+    values = np.full((n_r, n_c), np.nan)
+    cells = data.cells
+    values[cells["i"].to_numpy(), cells["j"].to_numpy()] = cells["value"].to_numpy()
+    return ax.pcolormesh(
+        np.arange(n_c + 1) - 0.5,
+        np.arange(n_r + 1) - 0.5,
+        np.ma.masked_invalid(values),
+        cmap=cmap,
+        norm=norm,
+        edgecolors="white",
+        linewidth=1.5,
+    )
+
+
+def _cell_font(data: HeatmapData) -> float:
+    """Cell text size: 10 pt for at most 8 parties (9 pt with the shared-issue count), else 8."""
+    if max(len(data.rows), len(data.columns)) > 8:
+        return 8
+    return 9 if data.has_shared else 10
+
+
+def _draw_cells(ax: Axes, data: HeatmapData, cmap: Colormap, norm: Normalize) -> None:
+    """Each cell's label; a missing value gets a hatched grey patch and a muted, bold label."""
+    font = _cell_font(data)
+    for cell in data.cells.itertuples(index=False):
+        i, j = int(cell.i), int(cell.j)
+        if cell.is_nan:
+            ax.add_patch(
+                Rectangle(
+                    (j - 0.5, i - 0.5),
+                    1,
+                    1,
+                    facecolor=style.NAN_COLOR,
+                    hatch=style.HATCH_NAN,
+                    hatchcolor="#B5B5B5",
+                    edgecolor="white",
+                    lw=1.5,
+                    zorder=2,
+                )
+            )
+            color, size, weight = style.TEXT_MUTED, font + (0 if data.has_shared else 2), "bold"
+        else:
+            color, size, weight = style.contrast_text(cmap(norm(cell.value))), font, "normal"
+        ax.text(
+            j,
+            i,
+            cell.label,
+            ha="center",
+            va="center",
+            fontsize=size,
+            fontweight=weight,
+            color=color,
+            zorder=3,
+        )
+
+
+def _label_axes(ax: Axes, data: HeatmapData) -> None:
+    """Limits (row 0 at the top), wrapped party names as tick labels, no spines."""
+    n_r, n_c = len(data.rows), len(data.columns)
+    ax.set_xlim(-0.5, n_c - 0.5)
+    ax.set_ylim(n_r - 0.5, -0.5)
+    ax.set_xticks(range(n_c))
+    ax.set_xticklabels([wrap(s, 11, 3) for s in data.column_labels], fontsize=9)
+    ax.set_yticks(range(n_r))
+    ax.set_yticklabels([wrap(s, 20, 2) for s in data.row_labels], fontsize=9)
+    ax.tick_params(length=0)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.set_xlabel("Party", fontweight="bold")
+    ax.set_ylabel("Party", fontweight="bold")
+
+
+def _legend(ax: Axes, data: HeatmapData) -> None:
+    """Under the axes: what a cell's label says (with counts) and what a hatched cell means."""
+    handles = []
+    if data.has_shared:
+        handles.append(Patch(facecolor="none", edgecolor="none", label=SHARED_LEGEND))
+    if data.cells["is_nan"].any():
+        handles.append(
+            Patch(
+                facecolor=style.NAN_COLOR,
+                hatch=style.HATCH_NAN,
+                hatchcolor="#B5B5B5",
+                edgecolor="#B5B5B5",
+                label="– no position / no shared issue",
+            )
+        )
+    if handles:
+        legend_below(ax, handles, ncol=1)
 
 
 def alt_heatmap(data: HeatmapData) -> str:

@@ -142,6 +142,22 @@ def wrap(text: Any, width: int, max_lines: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def fit(text: Any, width: int, max_lines: int) -> str:
+    r"""Like :func:`wrap`, but a word longer than ``width`` is cut with an ellipsis too, so that
+    no line is longer than ``width`` (for labels in fixed-width cells).
+
+    Examples
+    --------
+    >>> fit("Istanbul talks (communiqué 29 Mar)", 8, 3)
+    'Istanbul\ntalks\n(commun…'
+    >>> max(len(x) for x in fit("Bürgenstock, Jeddah", 6, 2).split("\n"))
+    6
+    """
+    width = max(int(width), 2)
+    words = [w if len(w) <= width else w[: width - 1] + "…" for w in str(text).split()]
+    return wrap(" ".join(words), width, max_lines)
+
+
 _SLASH = "/\x00 "  # a break opportunity after "/", removed again after wrapping
 
 

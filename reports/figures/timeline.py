@@ -13,7 +13,7 @@ from matplotlib.patches import Patch, Rectangle
 import engine
 from engine import Case
 from reports.figures import style
-from reports.figures.labels import Parties, issue_short, party_label, wrap
+from reports.figures.labels import Parties, fit, issue_short, party_label, wrap
 from reports.figures.layout import (
     add_title,
     frame_tick_labels,
@@ -226,16 +226,50 @@ _CHANGE_GLYPHS = (  # kind, glyph, colour, (dx, dy) offset in the cell
 )
 
 
-def _snapshot_axis(ax: Axes, data: TimelineData, ticks: bool, xlabel: str) -> None:
-    """The shared x axis: one tick per snapshot, labelled (date and label) only if ``ticks``."""
+#: Size (pt) of the snapshot labels under each panel.
+SNAPSHOT_PT = 7.5
+
+
+def snapshot_label_chars(width_in: float, label_in: float, n_snapshots: int) -> int:
+    """How many characters of a snapshot label fit one snapshot's column (at most 14).
+
+    ``width_in`` is the figure's width and ``label_in`` what the panel's y
+    tick labels and y label take of it (inches); a character is taken as
+    0.62 em of :data:`SNAPSHOT_PT`, with one character's margin between
+    columns. At least 6, so a label always says something.
+
+    Examples
+    --------
+    >>> snapshot_label_chars(13.6, 3.9, 11)  # the zone panel of the shipped case
+    11
+    >>> snapshot_label_chars(13.6, 1.8, 11)
+    14
+    """
+    column = (width_in - label_in - 0.5) / max(n_snapshots, 1)
+    chars = int(column * 72 / (0.62 * SNAPSHOT_PT)) - 1
+    return max(6, min(14, chars))
+
+
+def _label_inches(labels: list[str], size: float) -> float:
+    """The width (inches) of a column of y tick labels at ``size`` pt, with the y label."""
+    longest = max((len(x) for lab in labels for x in lab.split("\n")), default=0)
+    return longest * 0.6 * size / 72 + 0.45
+
+
+def _snapshot_axis(
+    ax: Axes, data: TimelineData, ticks: bool, xlabel: str, label_in: float = 0.6
+) -> None:
+    """The shared x axis: one tick per snapshot, labelled (date and label) only if ``ticks``,
+    each label fitted to its column (:func:`snapshot_label_chars`)."""
     snaps = data.snapshots
     ax.set_xticks(snaps["position"].tolist())
     if ticks:
+        width = snapshot_label_chars(ax.figure.get_figwidth(), label_in, len(snaps))
         labels = [
-            f"{d}\n{wrap(lab, 14, 3)}"
+            f"{d}\n{fit(lab, width, 3)}"
             for d, lab in zip(snaps["date"], snaps["label"], strict=True)
         ]
-        ax.set_xticklabels(labels, fontsize=7.5)
+        ax.set_xticklabels(labels, fontsize=SNAPSHOT_PT)
         ax.set_xlabel(xlabel)
     else:
         ax.tick_params(axis="x", labelbottom=False)
@@ -354,11 +388,13 @@ def plot_zone_timeline(data: TimelineData, *, ax: Axes | None = None, ticks: boo
         ax.set_xlim(-0.5, n_s - 0.5)
         ax.set_ylim(n_i - 0.5, -0.5)
         ax.set_yticks(data.issues["row"].tolist())
-        ax.set_yticklabels([wrap(n, 56, 1) for n in data.issues["issue_name"]], fontsize=8)
+        names = [wrap(n, 56, 1) for n in data.issues["issue_name"]]
+        ax.set_yticklabels(names, fontsize=8)
         ax.set_ylabel("Issue")
         ax.tick_params(length=0)
         hide_spines(ax)
-        _snapshot_axis(ax, data, ticks, "Snapshot (date order, evenly spaced)")
+        label_in = _label_inches(names, 8)
+        _snapshot_axis(ax, data, ticks, "Snapshot (date order, evenly spaced)", label_in)
         handles = [
             Patch(facecolor=style.ZONE, edgecolor="#BFBFBF", label="✓ zone open"),
             Patch(facecolor="#7F7F7F", edgecolor="#7F7F7F", label="✕ no zone (empty)"),
@@ -419,14 +455,15 @@ def plot_change_timeline(
         ax.set_xlim(-0.5, n_s - 0.5)
         ax.set_ylim(n_p - 0.5, -0.5)
         ax.set_yticks(data.parties["row"].tolist())
-        ax.set_yticklabels([wrap(n, 20, 1) for n in data.parties["party_name"]], fontsize=8.5)
+        names = [wrap(n, 20, 1) for n in data.parties["party_name"]]
+        ax.set_yticklabels(names, fontsize=8.5)
         frame_tick_labels(ax.get_yticklabels(), data.parties["color_index"])
         ax.set_ylabel("Party")
         ax.tick_params(length=0)
         hide_spines(ax)
         for xv in range(1, n_s):
             ax.axvline(xv - 0.5, color="#E6E6E6", lw=0.8, zorder=0)
-        _snapshot_axis(ax, data, ticks, _NOT_TO_SCALE)
+        _snapshot_axis(ax, data, ticks, _NOT_TO_SCALE, _label_inches(names, 8.5) + 0.1)
         handles = [
             marker_handle("softened (accepts more)", "^", color=style.OKABE_ITO["blue"]),
             marker_handle("hardened (accepts less)", "v", color=style.OKABE_ITO["vermillion"]),

@@ -12,6 +12,7 @@ only date in the output, so the same input gives byte-identical files.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -48,25 +49,12 @@ from reports.figures.settlement import (
     size_settlement,
     size_settlement_outcomes,
 )
-from reports.figures.timeline import (
-    alt_timeline,
-    plot_timeline,
-    size_timeline,
-    timeline_data,
-)
 from reports.figures.zones import alt_zone_chart, plot_zone_chart, size_zone_chart, zone_chart_data
+from reports.render.figure import MIN_PRINT_PT, Figure, Part, figure, position_map_rows
 from reports.render.findings import headline_findings, party_names, settlement_section
 from reports.render.method import METHOD, SCALES
-from reports.render.pictures import (
-    MIN_PRINT_PT,
-    Figure,
-    Part,
-    figure,
-    min_font_size,
-    position_map_parts,
-    timeline_parts,
-)
 from reports.render.text import md_escape, num, plural, safe_url
+from reports.render.timeline import timeline_section
 
 __all__ = [
     "MIN_PRINT_PT",
@@ -76,7 +64,6 @@ __all__ = [
     "Report",
     "build_report",
     "md_escape",  # from reports.render.text, as before
-    "min_font_size",
     "safe_url",  # from reports.render.text, as before
 ]
 
@@ -179,7 +166,7 @@ def build_report(
         ("matrices", _matrices),
         ("incompatibility graph", _graph),
         ("settlement packages", _settlements),
-        ("timeline", _timeline),
+        ("timeline", timeline_section),
     ]
     if scenario is not None:
         steps.append(("scenario", _scenario))
@@ -249,8 +236,29 @@ def _positions(rep: Report) -> None:
             plot_position_map,
             size_position_map,
             alt_position_map,
-            parts=position_map_parts(data, len(data.issues)),
+            parts=_chunks(data, len(data.issues)),
         )
+
+
+#: Issues per PDF page of the position map (a landscape page holds six rows at full size).
+_MAP_ROWS_PER_PAGE = 6
+
+
+def _chunks(data: Any, n: int) -> tuple[Part, ...]:
+    """The position map in pieces of at most :data:`_MAP_ROWS_PER_PAGE` issues, evenly split."""
+    if n <= _MAP_ROWS_PER_PAGE:
+        return ()
+    k = -(-n // _MAP_ROWS_PER_PAGE)
+    bounds = [round(i * n / k) for i in range(k + 1)]
+    return tuple(
+        Part(
+            f"issues {a + 1}–{b} of {n}",
+            position_map_rows(data, a, b),
+            plot_position_map,
+            size_position_map,
+        )
+        for a, b in itertools.pairwise(bounds)
+    )
 
 
 def _zones(rep: Report) -> None:
@@ -308,14 +316,16 @@ MATRIX_CAPTIONS = {
         "Pair overlap by stake: Σ over the issues both parties state of w·overlap, divided by "
         "Σ w over every issue either states, with w the pair's mean salience (a party without a "
         "position counts 0). 1 = identical acceptable sets on every issue either states; issues "
-        "only one of them states count as no overlap."
+        "only one of them states count as no overlap. Each cell reads value · n, "
+        "n = issues both parties state."
     ),
     "conflict": (
         "Pair conflict by stake: Σ over the issues both parties state of w·gap (the distance "
         "between their acceptable sets, 0 where they meet), divided by "
         "Σ w over every issue either states, with w the pair's mean salience (a party without a "
         "position counts 0). 0 = compatible on every shared issue; 1 = as far apart as the "
-        "scales allow on every issue either states, both caring fully."
+        "scales allow on every issue either states, both caring fully. Each cell reads "
+        "value · n, n = issues both parties state."
     ),
 }
 
@@ -330,6 +340,7 @@ def _matrices(rep: Report) -> None:
     case, at = rep.case, rep.at
     ov = engine.overlap_matrix(case, at=at, parties=rep.parties)
     co = engine.conflict_matrix(case, at=at, parties=rep.parties)
+    shared = engine.shared_issues_matrix(case, at=at, parties=rep.parties)
     rep.sections["matrices"] = {
         "names": [rep.name(p) for p in ov.columns],
         "overlap": _matrix_rows(rep, ov),
@@ -340,7 +351,8 @@ def _matrices(rep: Report) -> None:
     }
     if rep.sections["figures_on"]:
         for kind, m in (("overlap", ov), ("conflict", co)):
-            data = heatmap_data(m, kind=kind, names={p: rep.name(p) for p in m.columns})
+            names = {p: rep.name(p) for p in m.columns}
+            data = heatmap_data(m, kind=kind, names=names, shared=shared)
             rep.figures[kind] = figure(
                 f"{kind}-matrix",
                 f"{kind.capitalize()} matrix",
@@ -458,68 +470,6 @@ def _settlements(rep: Report) -> None:
                 size_settlement_outcomes,
                 alt_settlement_outcomes,
             )
-
-
-def _timeline(rep: Report) -> None:
-    case = rep.case
-    tl = engine.timeline(case, parties=rep.parties)
-    pair = rep.negotiators[:2] if len(rep.negotiators) >= 2 else ()
-    rows = []
-    for snap_id, r in tl.iterrows():
-        bell = None
-        if pair:
-            m = engine.conflict_matrix(case, at=r["date"], parties=pair)
-            bell = m.loc[pair[0], pair[1]]
-        rows.append(
-            {
-                "id": snap_id,
-                "date": pd.Timestamp(r["date"]).date().isoformat(),
-                "label": r["label"],
-                "total": num(r["total_conflict"]),
-                "pair": num(bell),
-                "open": int(r["open_zones"]),
-                "compared": int(r["issues_compared"]),
-                "with_positions": int(r["issues_with_positions"]),
-            }
-        )
-    changes = engine.position_changes(case, parties=rep.parties)
-    moves = []
-    for _, c in changes.iterrows():
-        if c["kind"] in (
-            "softened",
-            "hardened",
-            "moved",
-            "softened and moved",
-            "hardened and moved",
-        ):
-            moves.append(
-                {
-                    "party": rep.name(c["party"]),
-                    "issue": case.issue(c["issue"]).name,
-                    "to": c["to_snapshot"],
-                    "date": pd.Timestamp(c["to_date"]).date().isoformat(),
-                    "kind": c["kind"],
-                    "before": c["before"],
-                    "after": c["after"],
-                }
-            )
-    rep.sections["timeline"] = {
-        "rows": rows,
-        "pair": party_names(rep, pair) if pair else "",
-        "moves": moves,
-    }
-    if rep.sections["figures_on"] and len(tl):
-        data = timeline_data(case, parties=rep.parties)
-        rep.figures["timeline"] = figure(
-            "timeline",
-            "Conflict and agreement zones over time",
-            "Total conflict and the issues with an agreement zone on each snapshot date.",
-            data,
-            plot_timeline,
-            size_timeline,
-            alt_timeline,
-            parts=timeline_parts(data),
-        )
 
 
 def _scenario(rep: Report) -> None:

@@ -74,10 +74,12 @@ METHOD = [
     (
         "Overlap and conflict matrices",
         "Pair overlap and pair conflict by stake: of everything the two parties care about, the share "
-        "in common / in conflict; an issue only one of them states counts with that party's salience, "
-        "so a party stating few positions cannot look extreme. They are intensity (the weighted mean "
-        "over shared issues) × coverage. The diagonal is 1 (overlap) and 0 (conflict); nothing at "
-        "stake gives no value (–).",
+        "in common / in conflict; an issue only one of them states adds half that party's salience "
+        "to the weights (w = (s_p + 0) / 2) and nothing to the sum, so a party stating few "
+        "positions cannot look extreme. They are intensity (the weighted mean over shared issues) × "
+        "coverage. The diagonal is 1 (overlap) and 0 (conflict) for a party with a position; a "
+        "pair gives no value (–) when one of them states no position or neither states an issue "
+        "with a positive salience.",
         "overlap_pq = Σ_{i∈I_p∩I_q} w_i · overlap_i(p, q) / Σ_{i∈I_p∪I_q} w_i;  conflict_pq = "
         "Σ_{i∈I_p∩I_q} w_i · gap_i(p, q) / Σ_{i∈I_p∪I_q} w_i;  w_i = (s_p,i + s_q,i) / 2, s = 0 "
         "without a position",

@@ -54,6 +54,61 @@ def test_check_valid_case(capsys):
     assert_golden("check-tiny.txt", out)
 
 
+def test_check_notes_statements_that_leave_confidence_to_the_default(capsys, tmp_path):
+    import shutil
+
+    import engine
+
+    folder = tmp_path / "tiny"
+    shutil.copytree("tests/cases/tiny", folder)
+    # c gives confidence on each of its positions instead: nothing defaults there
+    c = folder / "parties" / "c.yaml"
+    c.write_text(
+        c.read_text(encoding="utf-8")
+        .replace("salience: 0.2}", "salience: 0.2, confidence: inferred}")
+        .replace("salience: 0.3}", "salience: 0.3, confidence: inferred}"),
+        encoding="utf-8",
+    )
+    # b gains five more statements without confidence (and one with): 6 in b, 1 in a
+    b = folder / "parties" / "b.yaml"
+    extra = "".join(
+        f"  - as_of: 2023-07-0{d}\n    sources: [s1]\n"
+        + ("    confidence: reported\n" if d == 7 else "")
+        + "    positions:\n      nom: {ideal: z, salience: 0.2}\n"
+        for d in range(2, 8)
+    )
+    b.write_text(b.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    case = engine.load_case(folder)
+    code, out, err = run(capsys, "check", str(folder))
+    assert code == 0 and err == ""
+    ok, note = out.splitlines()
+    assert ok.startswith(f"{folder}: ok (3 parties")
+    head = f"{folder}: note: 7 statements give no confidence, so their positions without one "
+    assert note.startswith(head + "count as official (docs/format.md): ")
+    listed = note.split("(docs/format.md): ", 1)[1].split(", ")
+    assert listed[-1] == "…" and len(listed) == 6
+    assert listed[0] == f"{folder}/parties/a.yaml:3"
+    assert listed[1:3] == [f"{folder}/parties/b.yaml:3", f"{folder}/parties/b.yaml:9"]
+    # every location is a statement the loader read, and none is c's or the explicit one
+    origins = {s.origin: s for s in case.statements}
+    for where in listed[:-1]:
+        assert origins[where].confidence == "official"
+    assert not any("c.yaml" in w for w in listed)
+    # one statement: singular words; none: no note
+    for extra_file in ("b.yaml", "a.yaml"):
+        path = folder / "parties" / extra_file
+        text = path.read_text(encoding="utf-8").replace(
+            "    sources: [s1]\n    positions",
+            "    sources: [s1]\n    confidence: official\n    positions",
+        )
+        path.write_text(text, encoding="utf-8")
+        out = run(capsys, "check", str(folder))[1]
+        if extra_file == "b.yaml":
+            assert "note: 1 statement gives no confidence, so its positions" in out
+            assert out.rstrip().endswith(f"(docs/format.md): {folder}/parties/a.yaml:3")
+    assert ": note:" not in out and len(out.splitlines()) == 1
+
+
 def test_check_broken_cases(capsys):
     code, out, err = run(capsys, "check", *BROKEN)
     assert code == 1
@@ -175,6 +230,53 @@ def test_new_scaffolds_a_valid_case(tmp_path, capsys):
     assert code == 2 and "already holds a case" in err
     code, _, err = run(capsys, "new", str(tmp_path / "x"), "--parties", "North")
     assert code == 2 and "ids are lower-case" in err
+
+
+def test_new_takes_roles_and_gives_the_default_to_a_party_without_one(tmp_path, capsys):
+    from reports.cli.case import DEFAULT_NEW_ROLE
+
+    folder = tmp_path / "roles"
+    code, _, _ = run(
+        capsys,
+        "new",
+        str(folder),
+        "--parties",
+        "north:belligerent, south:belligerent,un:mediator,eu",
+        "--as-of",
+        "2026-01-01",
+    )
+    assert code == 0
+    case = __import__("engine").load_case(folder)
+    roles = {p.id: p.role for p in case.parties}
+    assert roles == {
+        "north": "belligerent",
+        "south": "belligerent",
+        "un": "mediator",
+        "eu": DEFAULT_NEW_ROLE,
+    }
+    assert DEFAULT_NEW_ROLE == "negotiator"
+    assert case.negotiators()[0] == ("north", "south", "eu")
+    text = (folder / "case.yaml").read_text(encoding="utf-8")
+    assert f"without a role on the command line is a {DEFAULT_NEW_ROLE}" in text
+    with pytest.raises(SystemExit):
+        main(["new", "--help"])
+    assert f"without ':ROLE' is a {DEFAULT_NEW_ROLE}" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize(
+    ("parties", "message"),
+    [
+        ("north:beligerent,south", "unknown role 'beligerent' (did you mean 'belligerent'?)"),
+        ("north:chair", "unknown role 'chair'; roles: "),
+        ("north:,south", "unknown role ''"),
+        ("north:mediator,north:observer", "north is given two roles"),
+    ],
+)
+def test_new_refuses_a_bad_role_with_exit_2(tmp_path, capsys, parties, message):
+    folder = tmp_path / "bad"
+    code, _, err = run(capsys, "new", str(folder), "--parties", parties)
+    assert code == 2 and message in err
+    assert not folder.exists()
 
 
 def test_internal_errors_are_reported_plainly(capsys, monkeypatch):

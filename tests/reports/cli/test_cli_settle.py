@@ -94,7 +94,16 @@ def test_settle_infeasible_lists_the_red_lines(capsys: pytest.CaptureFixture[str
     assert (
         "- b on ord: Party B will not accept anything outside Four … Five on Ordinal issue" in out
     )
-    assert "--set a:ord.red_line=false" in out
+    # relaxing either red line of this collision is enough: the first the deletion filter
+    # keeps (case order drops a's first) is named, and the command given is checked to work
+    assert (
+        "Relaxing this red line makes a package possible (checked: keep it and none is): b on ord."
+        in out
+    )
+    cmd = f"Try: zopa settle {TINY} --set a:ord.red_line=true --set b:ord.red_line=false\n"
+    assert cmd in out
+    tried = run(capsys, *cmd.split()[2:])[1]
+    assert "No package" not in tried and "Package" in tried
     code, out, _ = run(capsys, "settle", TINY, "--set", "a:ord.red_line=true", "--format", "json")
     data = json.loads(out)
     assert data["feasible"] is False and data["package"] == []
@@ -103,6 +112,39 @@ def test_settle_infeasible_lists_the_red_lines(capsys: pytest.CaptureFixture[str
         ("b", "ord"),
     ]
     assert data["changes"] == ["a:ord.red_line=true"]
+    assert data["relax_together"] == [{"party": "b", "issue": "ord"}]
+
+
+def test_settle_names_every_red_line_to_relax_together_when_one_is_not_enough(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The shipped case: two collisions (ZNPP, and Donetsk–Luhansk among others); relaxing one
+    red line of the first is not enough, so one suggestion names the red lines to relax together,
+    and the settlement with exactly those relaxed exists while keeping any one of them fails."""
+    import engine
+
+    code, out, _ = run(capsys, "settle", "ukraine-russia", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["feasible"] is False
+    relax = [(r["party"], r["issue"]) for r in data["relax_together"]]
+    assert len(relax) >= 2
+    listed = {(r["party"], r["issue"]) for r in data["conflicting_red_lines"]}
+    assert set(relax) & listed and not set(relax) <= listed  # beyond the first collision
+    case = engine.load_case("ukraine-russia")
+
+    def settles(keys):
+        specs = [f"{p}:{i}.red_line=false" for p, i in keys]
+        changes = [engine.change_from_set(case, sp) for sp in specs]
+        work = engine.apply(case, engine.scenario_from_changes(changes))
+        return engine.settle(work, "total").feasible
+
+    assert settles(relax)
+    for key in relax:
+        assert not settles([k for k in relax if k != key])
+    text = run(capsys, "settle", "ukraine-russia")[1]
+    sets = " ".join(f"--set {p}:{i}.red_line=false" for p, i in relax)
+    assert f"Try: zopa settle ukraine-russia {sets}\n" in text
+    assert "Relaxing these red lines together makes a package possible" in text
 
 
 def test_settle_scenario_by_id_and_file(capsys: pytest.CaptureFixture[str]) -> None:

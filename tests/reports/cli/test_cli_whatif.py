@@ -156,7 +156,11 @@ def test_bad_case_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
 
 def test_whatif_scenario_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "whatif", TINY, "--scenario", "b-softens")
-    assert code == 0 and err == ""
+    # b's ord position is a red line, and the scenario widens it: said on stderr
+    assert code == 0 and err == (
+        "warning: Party B drew a red line on Ordinal issue (accepts Four … Five); "
+        "these changes cross it (now accepts Three … Five)\n"
+    )
     assert "Scenario: B softens on the ordinal issue (b-softens)" in out
     assert "Conflicts resolved (the acceptable sets now meet): 1" in out
     assert "  ord    a–b   resolved   0.225  0.000" in out
@@ -228,3 +232,28 @@ def test_help_documents_layouts(capsys: pytest.CaptureFixture[str]) -> None:
         assert exc.value.code == 0
         out = capsys.readouterr().out
         assert "JSON:" in out and "Exit codes:" in out
+
+
+def test_whatif_warns_on_stderr_when_a_concession_crosses_a_red_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # tiny: b's ord position (accepts Four … Five) is a red line; conceding Three crosses it
+    code, out, err = run(capsys, "whatif", "tests/cases/tiny", "--concede", "b:ord=o3")
+    assert code == 0
+    assert err == (
+        "warning: Party B drew a red line on Ordinal issue (accepts Four … Five); "
+        "this concession crosses it (now accepts Three … Five)\n"
+    )
+    assert "warning" not in out
+    # the JSON on stdout stays parseable; the warning goes to stderr there too
+    code, out, err = run(
+        capsys, "whatif", "tests/cases/tiny", "--concede", "b:ord=o3", "--format", "json"
+    )
+    assert json.loads(out)["changes"] == ["b:ord=o3"] and err.startswith("warning: Party B")
+    # a concession on a position without a red line, or one inside the red line: no warning
+    for spec in ("a:ord=o4", "b:ord=o4"):
+        code, _, err = run(capsys, "whatif", "tests/cases/tiny", "--concede", spec)
+        assert code == 0 and err == ""
+    # setting the red line aside without widening the set crosses nothing
+    code, _, err = run(capsys, "whatif", "tests/cases/tiny", "--set", "b:ord.red_line=false")
+    assert code == 0 and err == ""

@@ -343,6 +343,30 @@ def test_heatmap_conflict_values(tiny):
     assert not d.cells["is_nan"].any() and not d.all_nan
 
 
+def test_heatmap_cells_carry_the_issues_both_parties_state(tiny):
+    m, n = engine.conflict_matrix(tiny), engine.shared_issues_matrix(tiny)
+    d = heatmap_data(m, kind="conflict", shared=n)
+    assert d.has_shared and not heatmap_data(m, kind="conflict").has_shared
+    cells = d.cells.set_index(["row", "column"])
+    # tiny: a and b both state ord, nom, num (3); c states ord and num only, so a–c and b–c
+    # share 2; the diagonal is what the party states (a 3, c 2)
+    expected = {("a", "b"): 3, ("a", "c"): 2, ("b", "c"): 2, ("a", "a"): 3, ("c", "c"): 2}
+    for (p, q), k in expected.items():
+        assert cells.loc[(p, q), "n_shared"] == k == cells.loc[(q, p), "n_shared"]
+    assert cells.loc[("a", "b"), "label"] == "0.30 · 3"
+    assert cells.loc[("a", "c"), "label"] == "0.03 · 2"
+    assert cells.loc[("b", "c"), "label"] == "0.00 · 2"
+    # counts follow the matrix's labels, not positions
+    d2 = heatmap_data(m, kind="conflict", shared=n.loc[["c", "b", "a"], ["c", "b", "a"]])
+    assert d2.cells["label"].tolist() == d.cells["label"].tolist()
+    # without counts the label is the value alone
+    plain = heatmap_data(m, kind="conflict")
+    assert plain.cells["label"].tolist() == plain.cells["text"].tolist()
+    assert plain.cells["n_shared"].isna().all()
+    with pytest.raises(ValueError, match="lack"):
+        heatmap_data(m, kind="conflict", shared=n.loc[["a", "b"], ["a", "b"]])
+
+
 def test_heatmap_nan_and_delta(edgy, tiny):
     d = heatmap_data(engine.overlap_matrix(edgy), kind="overlap")
     dd = d.cells[d.cells["row"] == "d"]

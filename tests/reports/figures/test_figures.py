@@ -278,6 +278,24 @@ def test_tiny_heatmaps(tiny):
         assert "1.00" in cell_texts if kind == "overlap" else "0.30" in cell_texts
 
 
+def test_heatmap_draws_values_with_shared_issue_counts(tiny):
+    from reports.figures.heatmap import SHARED_LEGEND
+
+    data = heatmap_data(
+        engine.conflict_matrix(tiny),
+        kind="conflict",
+        names=party_names(tiny),
+        shared=engine.shared_issues_matrix(tiny),
+    )
+    ax = draw(plot_heatmap, data, size_heatmap)
+    assert_labelled(ax)
+    cell_texts = [t.get_text() for t in ax.texts]
+    assert {"0.30 · 3", "0.03 · 2", "0.00 · 2"} <= set(cell_texts)
+    assert len(cell_texts) == 9
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [SHARED_LEGEND] and "n = issues both parties state" in SHARED_LEGEND
+
+
 def test_heatmap_text_contrast(tiny):
     data = heatmap_data(engine.overlap_matrix(tiny), kind="overlap")
     ax = draw(plot_heatmap, data, size_heatmap)

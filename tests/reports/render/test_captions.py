@@ -40,6 +40,7 @@ def test_heatmap_values_are_what_the_caption_says(case_rep, kind):
     words = MATRIX_CAPTIONS[kind]
     assert "by stake" in words and "either states" in words
     assert ("w·overlap" if kind == "overlap" else "w·gap") in words
+    assert "· n, n = issues both parties state" in words
     m = rep.sections["matrices"][f"{kind}_df"]
     for i, p in enumerate(m.index):
         for q in m.columns[i + 1 :]:
@@ -48,6 +49,17 @@ def test_heatmap_values_are_what_the_caption_says(case_rep, kind):
             assert got == pytest.approx(expected, abs=1e-9) or (
                 got != got and expected != expected
             )
+
+
+@pytest.mark.parametrize("kind", ["overlap", "conflict"])
+def test_heatmap_cells_show_the_issues_each_pair_shares(kind):
+    case = engine.load_case("tests/cases/tiny")
+    rep = build_report(case)
+    data = rep.figures[kind].data
+    shared = engine.shared_issues_matrix(case, at=rep.at, parties=rep.parties)
+    assert data.has_shared
+    for cell in data.cells.itertuples():
+        assert cell.label == f"{cell.text} · {int(shared.loc[cell.row, cell.column])}"
 
 
 def test_the_pair_headline_names_every_tie_with_its_number(case_rep):
@@ -103,3 +115,19 @@ def test_graph_summary_counts_what_it_says(case_rep):
     assert f"{len(conflicts)} conflict edge" in text
     assert f"on {len(issues)} issue" in text
     assert "cluster" not in text
+
+
+def test_the_method_weighs_an_issue_one_party_states_at_half_its_salience():
+    """What the Method section says of an issue only one party states, against the engine."""
+    from reports.render.method import METHOD
+
+    text = " ".join(" ".join(str(x) for x in entry) for entry in METHOD)
+    assert "counts with that party's salience" not in text
+    assert "adds half that party's salience to the weights (w = (s_p + 0) / 2)" in text
+    tiny = engine.load_case("tests/cases/tiny")
+    # a and c share ord (w = (0.8 + 0.3)/2) and num (w = (0.6 + 0.2)/2); only a states nom
+    # (salience 0.4), which weighs 0.4/2 = 0.2, not 0.4
+    cov = engine.coverage_matrix(tiny)
+    shared = 0.55 + 0.4
+    assert float(cov.loc["a", "c"]) == pytest.approx(shared / (shared + 0.4 / 2))
+    assert float(cov.loc["a", "c"]) != pytest.approx(shared / (shared + 0.4))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import engine
-from reports.render.content import MIN_PRINT_PT, build_report, min_font_size
+from reports.render.content import MIN_PRINT_PT, build_report
+from reports.render.figure import min_font_size
 from reports.render.pdf import figure_plan, render_pdf
 from tests.conftest import ROOT
 
@@ -140,3 +142,25 @@ def test_markdown_and_html_say_what_the_pdf_says_about_a_position():
     assert any(c["confidence"] == "reported" for c in cells) and "reported" in text
     dates = {c["as_of"] for c in cells}
     assert all(d in text for d in dates)
+
+
+def test_snapshot_labels_of_the_pdf_timeline_panels_do_not_overlap():
+    """Each timeline panel drawn at the size the PDF gives it: no snapshot label (date and
+    name, under its column) runs into the next one's."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    rep = build_report(engine.load_case("ukraine-russia"))
+    timeline = rep.figures["timeline"]
+    assert len(timeline.parts) == 3
+    for part in timeline.parts:
+        f, small = timeline.draw(part=part)
+        w, h = (float(x) for x in f.get_size_inches())
+        _, size, _ = figure_plan(w, h, small)
+        fig, _ = timeline.draw(size=size, part=part)
+        FigureCanvasAgg(fig)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        boxes = [t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels()]
+        assert len(boxes) == len(rep.case.snapshots)
+        for a, b in itertools.pairwise(boxes):
+            assert a.x1 <= b.x0, (part.title, a, b)

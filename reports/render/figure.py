@@ -1,38 +1,19 @@
-"""The report's figures: drawn on demand, once per format asked for, split into page-sized parts.
+"""The report's figures: drawn on demand, in the formats asked for, with their smallest font.
 
-A :class:`Figure` keeps its tidy data and its drawing functions and draws the
-SVG (HTML, Markdown) on first use and PNGs at the size each PDF page needs;
-:class:`Part` is a piece drawn on its own where the whole does not fit a page
-(the position map in groups of issues, the timeline's panels).
+:class:`Figure` keeps a figure's data and its drawing functions; the HTML
+and Markdown take its SVG, the PDF draws a PNG (or one :class:`Part` at a
+time) at the size its page allows, checked against :data:`MIN_PRINT_PT`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from reports.figures import style
-from reports.figures.position_map import plot_position_map, size_position_map
-from reports.figures.timeline import (
-    plot_change_timeline,
-    plot_conflict_timeline,
-    plot_zone_timeline,
-)
 
-__all__ = [
-    "MAP_ROWS_PER_PAGE",
-    "MIN_PRINT_PT",
-    "Figure",
-    "Part",
-    "figure",
-    "min_font_size",
-    "position_map_parts",
-    "position_map_rows",
-    "timeline_parts",
-]
+__all__ = ["MIN_PRINT_PT", "Figure", "Part", "figure", "min_font_size", "position_map_rows"]
 
 
 #: Smallest text a reader should meet in a printed figure (points).
@@ -129,6 +110,7 @@ def min_font_size(fig: Any) -> float:
 
 def position_map_rows(data: Any, start: int, stop: int) -> Any:
     """The position map's rows ``start:stop`` (issues in the map's order) as a map of their own."""
+    import dataclasses
 
     keep = data.issues.iloc[start:stop]
     ids = list(keep["issue"])
@@ -154,46 +136,5 @@ def figure(
     alt: Callable[[Any], str],
     parts: tuple[Part, ...] = (),
 ) -> Figure:
+    """A :class:`Figure` (a shorter call for the report's sections)."""
     return Figure(name, title, caption, data, plot, size, alt, parts)
-
-
-#: Issues per PDF page of the position map (a landscape page holds six rows at full size).
-MAP_ROWS_PER_PAGE = 6
-
-
-def position_map_parts(data: Any, n: int) -> tuple[Part, ...]:
-    """The position map in pieces of at most :data:`MAP_ROWS_PER_PAGE` issues, evenly split."""
-    if n <= MAP_ROWS_PER_PAGE:
-        return ()
-    k = -(-n // MAP_ROWS_PER_PAGE)
-    bounds = [round(i * n / k) for i in range(k + 1)]
-    return tuple(
-        Part(
-            f"issues {a + 1}–{b} of {n}",
-            position_map_rows(data, a, b),
-            plot_position_map,
-            size_position_map,
-        )
-        for a, b in itertools.pairwise(bounds)
-    )
-
-
-def timeline_parts(data: Any) -> tuple[Part, ...]:
-    """The timeline's three panels, each a figure of its own (for the PDF's pages)."""
-    n_s = max(len(data.snapshots), 4)
-    width = max(4.2 + 0.85 * n_s, 7.0)
-    return (
-        Part("total conflict", data, plot_conflict_timeline, lambda d: (width, 3.6)),
-        Part(
-            "agreement zones by issue",
-            data,
-            plot_zone_timeline,
-            lambda d: (width, 1.6 + 0.3 * len(d.issues)),
-        ),
-        Part(
-            "position changes by party",
-            data,
-            plot_change_timeline,
-            lambda d: (width, 1.4 + 0.42 * max(len(d.parties), 1)),
-        ),
-    )
