@@ -50,7 +50,7 @@ from reports.figures.settlement import (
     size_settlement_outcomes,
 )
 from reports.figures.zones import alt_zone_chart, plot_zone_chart, size_zone_chart, zone_chart_data
-from reports.render.figure import MIN_PRINT_PT, Figure, Part, figure, position_map_rows
+from reports.render.figure import MIN_PRINT_PT, Figure, Part, position_map_rows
 from reports.render.findings import headline_findings, party_names, settlement_section
 from reports.render.method import METHOD, SCALES
 from reports.render.text import md_escape, num, plural, safe_url
@@ -227,7 +227,7 @@ def _positions(rep: Report) -> None:
     }
     if rep.sections["figures_on"]:
         data = position_map_data(case, at=at, parties=rep.parties)
-        rep.figures["position_map"] = figure(
+        rep.figures["position_map"] = Figure(
             "position-map",
             "Position map",
             "Each cell shows a party's position on an issue: the acceptable span on the issue's scale "
@@ -284,7 +284,7 @@ def _zones(rep: Report) -> None:
         if rep.sections["figures_on"] and n > 1:
             data = zone_chart_data(case, issue.id, at=at, parties=rep.parties, show_missing=False)
             caption = f"No position: {', '.join(data.missing)}." if data.missing else ""
-            fig = figure(
+            fig = Figure(
                 f"zone-{issue.id}",
                 f"Agreement zone: {issue.name}",
                 caption,
@@ -353,7 +353,7 @@ def _matrices(rep: Report) -> None:
         for kind, m in (("overlap", ov), ("conflict", co)):
             names = {p: rep.name(p) for p in m.columns}
             data = heatmap_data(m, kind=kind, names=names, shared=shared)
-            rep.figures[kind] = figure(
+            rep.figures[kind] = Figure(
                 f"{kind}-matrix",
                 f"{kind.capitalize()} matrix",
                 MATRIX_CAPTIONS[kind],
@@ -430,7 +430,7 @@ def _graph(rep: Report) -> None:
     }
     if rep.sections["figures_on"] and G.number_of_nodes():
         data = graph_data(G, case=case)
-        rep.figures["graph"] = figure(
+        rep.figures["graph"] = Figure(
             "incompatibility-graph",
             "Incompatibility graph",
             "Positions (party × issue) as nodes; an arc joins two incompatible positions on the same "
@@ -450,7 +450,7 @@ def _settlements(rep: Report) -> None:
         shown = {k: v for k, v in results.items() if v.feasible}
         if shown:
             data = settlement_data(shown, case=case)
-            rep.figures["settlement"] = figure(
+            rep.figures["settlement"] = Figure(
                 "settlement",
                 "Concession cost by party",
                 "Each party's concession cost in each package (salience × distance from the outcome to "
@@ -460,7 +460,7 @@ def _settlements(rep: Report) -> None:
                 size_settlement,
                 alt_settlement,
             )
-            rep.figures["settlement_outcomes"] = figure(
+            rep.figures["settlement_outcomes"] = Figure(
                 "settlement-outcomes",
                 "Outcome of each package, issue by issue",
                 "The outcome each package chooses on each issue; the shading and the number give the "
@@ -500,7 +500,7 @@ def _scenario(rep: Report) -> None:
     }
     if rep.sections["figures_on"]:
         data = delta_data(cmp, case=after)
-        rep.figures["delta"] = figure(
+        rep.figures["delta"] = Figure(
             "scenario-delta",
             "Change in the conflict matrix",
             "Conflict after the scenario minus conflict before; negative values (less conflict) mean "
@@ -511,7 +511,7 @@ def _scenario(rep: Report) -> None:
             size_delta,
             alt_delta,
         )
-        rep.figures["delta_issues"] = figure(
+        rep.figures["delta_issues"] = Figure(
             "scenario-delta-issues",
             "Conflict by issue, before and after",
             "Total conflict on each issue before and after the scenario, with the agreement zones it "

@@ -13,7 +13,7 @@ from typing import Any
 
 from reports.figures import style
 
-__all__ = ["MIN_PRINT_PT", "Figure", "Part", "figure", "min_font_size", "position_map_rows"]
+__all__ = ["MIN_PRINT_PT", "Figure", "Part", "min_font_size", "position_map_rows"]
 
 
 #: Smallest text a reader should meet in a printed figure (points).
@@ -124,17 +124,3 @@ def position_map_rows(data: Any, start: int, stop: int) -> Any:
     return dataclasses.replace(
         data, issues=issues, cells=cells.reset_index(drop=True), options=options
     )
-
-
-def figure(
-    name: str,
-    title: str,
-    caption: str,
-    data: Any,
-    plot: Callable[..., Any],
-    size: Callable[[Any], tuple[float, float]],
-    alt: Callable[[Any], str],
-    parts: tuple[Part, ...] = (),
-) -> Figure:
-    """A :class:`Figure` (a shorter call for the report's sections)."""
-    return Figure(name, title, caption, data, plot, size, alt, parts)

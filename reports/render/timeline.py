@@ -16,7 +16,7 @@ from reports.figures.timeline import (
     size_timeline,
     timeline_data,
 )
-from reports.render.figure import Part, figure
+from reports.render.figure import Figure, Part
 from reports.render.findings import party_names
 from reports.render.text import num
 
@@ -77,7 +77,7 @@ def timeline_section(rep: Report) -> None:
     }
     if rep.sections["figures_on"] and len(tl):
         data = timeline_data(case, parties=rep.parties)
-        rep.figures["timeline"] = figure(
+        rep.figures["timeline"] = Figure(
             "timeline",
             "Conflict and agreement zones over time",
             "Total conflict and the issues with an agreement zone on each snapshot date.",
