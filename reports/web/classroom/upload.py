@@ -80,7 +80,8 @@ def _unpack(data: bytes, into: Path) -> None:
                                 f"'{info.filename}' inflates more than {MAX_RATIO}×: a compression bomb; refused"
                             )
                         out.write(chunk)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
+            # RuntimeError also covers zipfile's NotImplementedError (an unsupported compression method)
+            except (zipfile.BadZipFile, RuntimeError, EOFError) as exc:
                 raise _refuse(f"'{info.filename}': cannot be unpacked ({exc})") from None
 
 
