@@ -80,7 +80,7 @@ def _unpack(data: bytes, into: Path) -> None:
                                 f"'{info.filename}' inflates more than {MAX_RATIO}×: a compression bomb; refused"
                             )
                         out.write(chunk)
-            # RuntimeError also covers zipfile's NotImplementedError (an unsupported compression method)
+            # RuntimeError also covers zipfile's error for an unsupported compression method
             except (zipfile.BadZipFile, RuntimeError, EOFError) as exc:
                 raise _refuse(f"'{info.filename}': cannot be unpacked ({exc})") from None
 
