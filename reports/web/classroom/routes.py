@@ -278,6 +278,7 @@ async def new_page(request: Request) -> Response:
 
 
 async def teacher_page(request: Request) -> Response:
+    from reports.web.classroom.export_routes import downloads
     from reports.web.pages import render
 
     cls = _classes(request)
@@ -292,6 +293,7 @@ async def teacher_page(request: Request) -> Response:
         join_url=url,
         qr=qr_svg(url),
         token=request.query_params.get("token", ""),
+        downloads=downloads(info["code"], request.query_params.get("token", "")),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -325,6 +327,8 @@ async def student_page(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
+    from reports.web.classroom.export_routes import export_routes  # it imports this module
+
     return [
         Route("/api/classes", create, methods=["POST"]),
         Route("/api/classes/{code}", show),
@@ -340,4 +344,5 @@ def routes() -> list[Route]:
         Route("/class/{code}/teacher", teacher_page),
         Route("/class/{code}/student", student_page),
         Route("/join/{code}", join_page),
+        *export_routes(),
     ]
