@@ -6,7 +6,8 @@ Who may do what
 - a student (``Authorization: Bearer <student_token>``): read and replace their
   own submissions; read the class's results once the teacher has revealed them;
 - the teacher (``Authorization: Bearer <teacher_token>``, or ``?token=`` on the
-  teacher's page): everything about the class. Anything else is 403.
+  teacher's page and downloads, :mod:`.export_routes`): everything about the
+  class. Anything else is 403.
 
 No route reads a cookie, so a page on another site cannot act for a student or
 the teacher (no CSRF): tokens travel in the ``Authorization`` header, set by our
