@@ -304,33 +304,30 @@ def test_csv_numbers_equal_the_agreement_json(client):
 
 
 def test_other_submissions_are_exported_as_stored(client, db):
+    """A submission of a kind no section exports ("survey") is in the raw table, the JSON, the report."""
     code, teacher, _ = _class(client)
-    body = {"concessions": [{"party": "russia", "issue": "nato", "to": "=cmd|' /C calc'!A0"}]}
+    codings_before = _get(client, code, teacher, "export/codings.csv").content
+    body = {"answers": [{"party": "russia", "issue": "nato", "to": "=cmd|' /C calc'!A0"}]}
     with db.session() as s:
         c = s.query(Classroom).filter_by(code=code).one()
         ben = s.query(Student).filter_by(class_id=c.id, name="Ben").one()
         s.add(
             Submission(
-                class_id=c.id,
-                student_id=ben.id,
-                kind="concessions",
-                body=body,
-                note="-why",
-                revision=3,
+                class_id=c.id, student_id=ben.id, kind="survey", body=body, note="-why", revision=3
             )
         )
     rows = _csv(client, code, teacher, "other_submissions")
     assert [(r["kind"], r["student"], r["revision"], r["note"]) for r in rows] == [
-        ("concessions", "Ben", "3", "'-why")
+        ("survey", "Ben", "3", "'-why")
     ]
     assert json.loads(rows[0]["body"]) == body
     roster = _csv(client, code, teacher, "roster")
-    assert [r["concessions_revision"] for r in roster] == ["", "3", ""]
+    assert [r["survey_revision"] for r in roster] == ["", "3", ""]
     data = json.loads(_get(client, code, teacher, "export.json").text)
     assert data["other_submissions"] == [
-        {"kind": "concessions", "student": "Ben", "revision": 3, "body": body, "note": "-why"}
+        {"kind": "survey", "student": "Ben", "revision": 3, "body": body, "note": "-why"}
     ]
-    assert "concessions" not in {r["student"] for r in _csv(client, code, teacher, "codings")}
+    assert _get(client, code, teacher, "export/codings.csv").content == codings_before
     html = _get(client, code, teacher, "report.html").text
     assert "Other submissions" in html and "=cmd|&#39; /C calc&#39;!A0" in html
 
