@@ -6,7 +6,8 @@ Who may do what
 - a student (``Authorization: Bearer <student_token>``): read and replace their
   own submissions; read the class's results once the teacher has revealed them;
 - the teacher (``Authorization: Bearer <teacher_token>``, or ``?token=`` on the
-  teacher's page): everything about the class. Anything else is 403.
+  teacher's page and downloads, :mod:`.export_routes`): everything about the
+  class. Anything else is 403.
 
 No route reads a cookie, so a page on another site cannot act for a student or
 the teacher (no CSRF): tokens travel in the ``Authorization`` header, set by our
@@ -278,6 +279,7 @@ async def new_page(request: Request) -> Response:
 
 
 async def teacher_page(request: Request) -> Response:
+    from reports.web.classroom.export_routes import downloads
     from reports.web.pages import render
 
     cls = _classes(request)
@@ -292,6 +294,7 @@ async def teacher_page(request: Request) -> Response:
         join_url=url,
         qr=qr_svg(url),
         token=request.query_params.get("token", ""),
+        downloads=downloads(info["code"], request.query_params.get("token", "")),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -325,6 +328,8 @@ async def student_page(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
+    from reports.web.classroom.export_routes import export_routes  # it imports this module
+
     return [
         Route("/api/classes", create, methods=["POST"]),
         Route("/api/classes/{code}", show),
@@ -340,4 +345,5 @@ def routes() -> list[Route]:
         Route("/class/{code}/teacher", teacher_page),
         Route("/class/{code}/student", student_page),
         Route("/join/{code}", join_page),
+        *export_routes(),
     ]

@@ -210,6 +210,8 @@
       if (d.revealed) $("#reveal").textContent = "Results revealed";
       $("#counts").textContent = "(" + d.students.length + " joined, " + d.submitted + " submitted" + (codingOpen ? "" : "; coding closed") + ")";
       $("#nobody").hidden = d.students.length > 0;
+      const note = $("#consensus-note");
+      if (note) note.textContent = d.submitted < 2 ? "(needs two codings; " + d.submitted + " so far)" : "";
       $("#roster").replaceChildren(...d.students.map((s, n) => {
         const rev = s.submitted.coding;
         const tr = row([String(n + 1), s.name, rev ? "submitted" + (rev > 1 ? " (version " + rev + ")" : "") : "not yet"]);
