@@ -137,14 +137,17 @@ def _package_points(scores: Mapping[str, PackageScore], parties: tuple[str, ...]
 def size_packages(data: PackagesData) -> tuple[float, float]:
     """Width and height (inches): a square plot with the title above and the legend below.
 
+    Small on purpose: the page scales the SVG to its column, so the smaller the
+    figure, the larger its text on a phone (and on a projector).
+
     Examples
     --------
     >>> import engine
     >>> case = engine.load_case("harbour-lease")
     >>> size_packages(packages_data(engine.pareto_packages(case, case.party_ids), {}, case=case))
-    (6.0, 6.3)
+    (4.6, 5.4)
     """
-    return (6.0, 6.3)
+    return (4.6, 5.4)
 
 
 def plot_packages(data: PackagesData, *, ax: Axes | None = None) -> Axes:
@@ -196,7 +199,7 @@ def _walk_away(ax: Axes, data: PackagesData) -> None:
         r = row.reservation
         if r != r:  # NaN: no reservation
             continue
-        text = f"{row.party_name} walks away below {_v(r)}"
+        text = f"{row.party_name} walk-away {_v(r)}"
         if row.axis == "x":
             ax.axvline(r, ls="--", lw=1, color=style.TEXT_MUTED, zorder=1)
             where, shift, rotation = (r, 0.0), (-5, 4), 90

@@ -278,8 +278,9 @@ def scored_packages(
         (issue → readable outcome), ``utilities`` (party → points),
         ``above_reservation`` (party → bool, None without a reservation),
         ``rational``, ``on_frontier``, ``distance``, ``nearest_point`` and
-        ``nash_distance``; with ``figure``, ``svg`` (None for three roles
-        or more, or without a frontier).
+        ``nash_distance``; with ``figure``, ``svg`` (the plot of
+        :mod:`reports.figures.packages`; None for three roles or more, or
+        without a frontier) and ``svg_alt`` (its text alternative).
 
     Notes
     -----
@@ -331,15 +332,18 @@ def scored_packages(
         if s is not None:
             scores[str(e["number"])] = s
     if figure:
-        out["svg"] = _svg(case, front, scores) if front is not None and len(parties) == 2 else None
+        drawn = front is not None and len(parties) == 2
+        out["svg"], out["svg_alt"] = _svg(case, front, scores) if drawn else (None, None)
     return out
 
 
-def _svg(case: Case, front: Any, scores: Mapping[str, PackageScore]) -> str:
+def _svg(case: Case, front: Any, scores: Mapping[str, PackageScore]) -> tuple[str, str]:
+    """The packages plot as an SVG document, and its alternative text."""
     from reports.figures import style
     from reports.figures.packages import alt_packages, packages_data, plot_packages, size_packages
 
     data = packages_data(front, scores, case=case)
     fig, ax = style.new_figure(*size_packages(data))
     plot_packages(data, ax=ax)
-    return style.to_svg(fig, alt=alt_packages(data))
+    alt = alt_packages(data)
+    return style.to_svg(fig, alt=alt), alt
