@@ -112,26 +112,17 @@ def packages_data(
 
 def _package_points(scores: Mapping[str, PackageScore], parties: tuple[str, ...]) -> pd.DataFrame:
     """One row per distinct utility vector, the labels of the packages at it joined."""
-    points: list[dict[str, object]] = []
+    rows: list[list[object]] = []
+    seen: list[tuple[float, float]] = []
     for label, s in scores.items():
         x, y = float(s.utilities[parties[0]]), float(s.utilities[parties[1]])
-        same = next(
-            (p for p in points if abs(p["x"] - x) <= _TIE and abs(p["y"] - y) <= _TIE),  # type: ignore[operator]
-            None,
-        )
-        if same is not None:
-            same["label"] = f"{same['label']}, {label}"
+        same = [n for n, (a, b) in enumerate(seen) if abs(a - x) <= _TIE and abs(b - y) <= _TIE]
+        if same:
+            rows[same[0]][0] = f"{rows[same[0]][0]}, {label}"
             continue
-        points.append(
-            {
-                "label": str(label),
-                "x": x,
-                "y": y,
-                "on_frontier": s.on_frontier,
-                "distance": s.distance,
-            }
-        )
-    return pd.DataFrame(points, columns=["label", "x", "y", "on_frontier", "distance"])
+        seen.append((x, y))
+        rows.append([str(label), x, y, s.on_frontier, s.distance])
+    return pd.DataFrame(rows, columns=["label", "x", "y", "on_frontier", "distance"])
 
 
 def size_packages(data: PackagesData) -> tuple[float, float]:

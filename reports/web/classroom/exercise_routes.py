@@ -56,7 +56,10 @@ def _effect(cls: Classes, code: str) -> concessions.Effect:
             json.dumps(changes, sort_keys=True),
             repr(sorted(kw.items())),
         )
-        return cls.cases.memo(key, lambda: concessions.concession_effect(case, changes, **kw))  # type: ignore[no-any-return]
+        got: dict[str, Any] = cls.cases.memo(
+            key, lambda: concessions.concession_effect(case, changes, **kw)
+        )
+        return got
 
     return effect
 
