@@ -64,6 +64,11 @@ def _effect(cls: Classes, code: str) -> concessions.Effect:
     return effect
 
 
+def _own_effect(cls: Classes, code: str, case: Case, changes: Any) -> dict[str, Any]:
+    """One proposal's effect, measured as the ranking measures it (the same remembered result)."""
+    return _effect(cls, code)(case, changes, at=case.as_of, parties=case.party_ids)
+
+
 def class_concessions(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
     """The class's proposals ranked (:func:`.concessions.ranked_concessions`), with the frame."""
     case = cls.case_of(info)
@@ -163,7 +168,7 @@ async def put_concessions(request: Request) -> Response:
     revision, name, saved = await _call(
         store.submit, cls.db, code, _bearer(request), "concessions", check
     )
-    effect = await _call(_effect(cls, code), seen["case"], saved["changes"])
+    effect = await _call(_own_effect, cls, code, seen["case"], saved["changes"])
     return JSONResponse({"saved": True, "name": name, "revision": revision, **_own(saved, effect)})
 
 
@@ -185,7 +190,7 @@ async def get_concessions(request: Request) -> Response:
         return JSONResponse({"revision": 0, **_own({}, None)})
     info = await _call(store.public_class, cls.db, code)
     case = await _call(cls.case_of, info)
-    effect = await _call(_effect(cls, code), case, got["body"]["changes"])
+    effect = await _call(_own_effect, cls, code, case, got["body"]["changes"])
     return JSONResponse({"revision": got["revision"], **_own(got["body"], effect)})
 
 
