@@ -142,15 +142,16 @@ def _diff(case: Case, issue_id: str, before: Position | None, after: Position | 
     return parts
 
 
-def position_changes(case: Case, changed: Case, at: Any = None) -> list[dict[str, str]]:
+def position_changes(case: Case, changed: Case, at: Any = None) -> list[dict[str, Any]]:
     """Every position that differs between ``case`` and ``changed`` on one date, in words.
 
     Returns
     -------
     list of dict
-        ``party``, ``issue`` (ids) and ``text`` (e.g. ``"B on Ordinal issue:
-        accepts Four … Five → Three … Five · red line lifted"``; the
-        parts joined by " · "), in the case's party, then
+        ``party``, ``issue`` (ids), ``where`` (``"Party B on Ordinal
+        issue"``), ``parts`` (what changed, e.g. ``["accepts Four … Five →
+        Three … Five", "red line lifted"]``) and ``text`` (both in one line,
+        the parts joined by " · "), in the case's party, then
         issue order. Only what a reader compares is listed: ideal,
         acceptable set, salience, red line, linkage (``requires``), points
         (``values``).
@@ -176,11 +177,14 @@ def position_changes(case: Case, changed: Case, at: Any = None) -> list[dict[str
         parts = _diff(case, issue_id, old.get((party, issue_id)), new.get((party, issue_id)))
         if parts:
             who = case.party(party).short_name if party in party_pos else party
+            where = f"{who} on {case.issue(issue_id).short_name}"
             out.append(
                 {
                     "party": party,
                     "issue": issue_id,
-                    "text": f"{who} on {case.issue(issue_id).short_name}: " + " · ".join(parts),
+                    "where": where,
+                    "parts": parts,
+                    "text": f"{where}: " + " · ".join(parts),
                 }
             )
     return out

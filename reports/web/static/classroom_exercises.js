@@ -51,6 +51,22 @@
     return td;
   }
 
+  function changesCell(what) {
+    if (!what.length) return el("td", "no position changes");
+    const td = el("td");
+    const ul = el("ul", null, "plain");
+    what.forEach((w) => {
+      const li = el("li");
+      li.appendChild(el("span", w.where + ":", "where"));
+      const parts = el("ul", null, "parts");
+      w.parts.forEach((part) => parts.appendChild(el("li", part)));
+      li.appendChild(parts);
+      ul.appendChild(li);
+    });
+    td.appendChild(ul);
+    return td;
+  }
+
   // --- results: the ranked concessions, the scored packages ---------------------------
   function concessionsView(data) {
     const box = el("div");
@@ -60,7 +76,7 @@
     if (!data.proposals.length) { box.appendChild(el("p", "No proposal yet.", "muted")); return box; }
     const rows = data.proposals.map((p) => {
       const rank = el("td", String(p.rank) + (p.tied_with.length ? " (tie with " + p.tied_with.join(", ") + ")" : ""));
-      const tr = row([rank, who(p), list(p.what.map((w) => w.text), "no position changes"), p.rationale,
+      const tr = row([rank, who(p), changesCell(p.what), p.rationale,
         el("td", fmt(p.total_conflict_after), "num"), el("td", removedText(p.removed), "num"),
         list(p.red_lines_crossed.map((r) => r.text), "none"),
         list(p.zones_opened.map((z) => z.name + ": " + z.zone).concat(p.zones_closed.map((z) => z.name + ": closed")), "none")]);

@@ -134,6 +134,8 @@ def test_concessions_are_ranked_by_the_total_conflict_they_remove_worked_by_hand
         {
             "party": "b",
             "issue": "ord",
+            "where": "Party B on Ordinal issue",
+            "parts": ["accepts Four … Five → Three … Five"],
             "text": "Party B on Ordinal issue: accepts Four … Five → Three … Five",
         }
     ]
