@@ -216,6 +216,7 @@ async def dashboard(request: Request) -> Response:
     out["submitted"] = sum(1 for p in people if "coding" in p["submitted"])
     if info["revealed"]:
         out["agreement"] = await _call(agreement_of, cls, info)
+    out.update(await _call(_exercises().dashboard_part, cls, info))
     return JSONResponse(out)
 
 
@@ -248,9 +249,9 @@ async def exercise(request: Request) -> Response:
     body = await json_body(request)
     if not isinstance(body.get("open"), bool):
         raise bad_request("open", "required: true (open the exercise) or false (close it)")
-    ex = await _call(
-        store.set_exercise, cls.db, info["code"], request.path_params["exercise"], body["open"]
-    )
+    name = request.path_params["exercise"]
+    await _call(_exercises().check_opening, cls, info, name, body["open"])
+    ex = await _call(store.set_exercise, cls.db, info["code"], name, body["open"])
     return JSONResponse({"exercises": ex})
 
 
@@ -327,10 +328,18 @@ async def student_page(request: Request) -> Response:
     )
 
 
+def _exercises() -> Any:
+    """:mod:`.exercise_routes` (imported on use: it imports this module)."""
+    from reports.web.classroom import exercise_routes
+
+    return exercise_routes
+
+
 def routes() -> list[Route]:
     from reports.web.classroom.export_routes import export_routes  # it imports this module
 
     return [
+        *_exercises().routes(),
         Route("/api/classes", create, methods=["POST"]),
         Route("/api/classes/{code}", show),
         Route("/api/classes/{code}/students", join, methods=["POST"]),
