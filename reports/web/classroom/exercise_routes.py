@@ -26,7 +26,7 @@ import engine
 from engine import Case
 from reports.web import views
 from reports.web.classroom import concessions, debrief, store
-from reports.web.classroom.entries import saved_now
+from reports.web.classroom.entries import Submissions, saved_now
 from reports.web.classroom.routes import Classes, _bearer, _call, _classes, _code, _teacher
 from reports.web.state import BadRequest, bad_request, json_body
 
@@ -42,7 +42,7 @@ __all__ = [
 # ---------------------------------------------------------------- results, remembered
 
 
-def _revisions(subs: list[tuple[str, dict[str, Any], int]]) -> tuple[tuple[str, int], ...]:
+def _revisions(subs: Submissions) -> tuple[tuple[str, int], ...]:
     return tuple((n, r) for n, _, r in subs)
 
 
@@ -69,41 +69,44 @@ def _own_effect(cls: Classes, code: str, case: Case, changes: Any) -> dict[str, 
     return _effect(cls, code)(case, changes, at=case.as_of, parties=case.party_ids)
 
 
-def class_concessions(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
-    """The class's proposals ranked (:func:`.concessions.ranked_concessions`), with the frame."""
-    case = cls.case_of(info)
-    subs = store.submissions(cls.db, info["code"], "concessions")
-
-    def compute() -> dict[str, Any]:
-        return {
-            "at": case.as_of.isoformat(),
-            "parties": list(case.party_ids),
-            "total_conflict": float(engine.total_conflict(case, at=case.as_of)),
-            "proposals": concessions.ranked_concessions(
-                case, subs, effect=_effect(cls, info["code"])
-            ),
-        }
-
-    key = ("class-concessions", info["code"], _revisions(subs))
-    result: dict[str, Any] = cls.cases.memo(key, compute)
+def ranking_of(cls: Classes, code: str, case: Case, subs: Submissions) -> dict[str, Any]:
+    """:func:`.concessions.class_ranking` of class ``code``'s proposals, remembered per state."""
+    key = ("class-concessions", code, _revisions(subs))
+    result: dict[str, Any] = cls.cases.memo(
+        key, lambda: concessions.class_ranking(case, subs, effect=_effect(cls, code))
+    )
     return result
 
 
-def class_packages(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
-    """The class's packages scored (:func:`.debrief.scored_packages`), with the plot."""
-    case = cls.case_of(info)
-    subs = store.submissions(cls.db, info["code"], "debrief")
-    key = ("class-packages", info["code"], _revisions(subs))
+def packages_of(cls: Classes, code: str, case: Case, subs: Submissions) -> dict[str, Any]:
+    """:func:`.debrief.scored_packages` of class ``code``'s packages, with the plot, remembered."""
+    key = ("class-packages", code, _revisions(subs))
     result: dict[str, Any] = cls.cases.memo(
         key, lambda: debrief.scored_packages(case, subs, figure=True)
     )
     return result
 
 
-def _scorable(cls: Classes, info: dict[str, Any]) -> str:
-    case = cls.case_of(info)
-    reason: str = cls.cases.memo(("class-scorable", info["code"]), lambda: debrief.scorable(case))
+def class_concessions(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
+    """The class's proposals ranked (:func:`.concessions.class_ranking`), with the frame."""
+    subs = store.submissions(cls.db, info["code"], "concessions")
+    return ranking_of(cls, info["code"], cls.case_of(info), subs)
+
+
+def class_packages(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
+    """The class's packages scored (:func:`.debrief.scored_packages`), with the plot."""
+    subs = store.submissions(cls.db, info["code"], "debrief")
+    return packages_of(cls, info["code"], cls.case_of(info), subs)
+
+
+def scorable_of(cls: Classes, code: str, case: Case) -> str:
+    """:func:`.debrief.scorable` of class ``code``'s case, remembered."""
+    reason: str = cls.cases.memo(("class-scorable", code), lambda: debrief.scorable(case))
     return reason
+
+
+def _scorable(cls: Classes, info: dict[str, Any]) -> str:
+    return scorable_of(cls, info["code"], cls.case_of(info))
 
 
 def dashboard_part(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
