@@ -214,7 +214,7 @@ def _debrief(state: ClassState) -> dict[str, Any] | None:
     if not state.of_kind("debrief"):
         return None
     if scored is None:  # a case that cannot be scored: the submissions are under "Other"
-        return {"reason": state.scorable_reason, "rows": []}
+        return {"reason": state.scorable_reason, "parties": [], "rows": []}
     parties, issues = scored["parties"], scored["issues"]
     nash = scored["nash"] if scored["nash"] and scored["nash"]["found"] else None
     rows = [

@@ -16,6 +16,7 @@ and remembered per state of the submissions (the dashboard polls).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
@@ -24,6 +25,7 @@ from starlette.routing import Route
 
 import engine
 from engine import Case
+from engine.model.errors import unknown_message
 from reports.web import views
 from reports.web.classroom import concessions, debrief, store
 from reports.web.classroom.entries import Submissions, saved_now
@@ -31,11 +33,13 @@ from reports.web.classroom.routes import Classes, _bearer, _call, _classes, _cod
 from reports.web.state import BadRequest, bad_request, json_body
 
 __all__ = [
+    "check_exercises",
     "check_opening",
     "class_concessions",
     "class_packages",
     "dashboard_part",
     "routes",
+    "running_words",
 ]
 
 
@@ -125,17 +129,139 @@ def dashboard_part(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _not_scorable(reason: str) -> str:
+    return (
+        "the debrief needs a scorable case, one whose roles have points tables "
+        f"(values on every position, like harbour-lease): {reason}"
+    )
+
+
 def check_opening(cls: Classes, info: dict[str, Any], exercise: str, is_open: bool) -> None:
     """Refuse (409) to open the debrief on a case that cannot be scored."""
     if exercise == "debrief" and is_open:
         reason = _scorable(cls, info)
         if reason:
-            raise bad_request(
-                "exercise",
-                "the debrief needs a scorable case, one whose roles have points tables "
-                f"(values on every position, like harbour-lease): {reason}",
-                409,
+            raise bad_request("exercise", _not_scorable(reason), 409)
+
+
+#: What a class runs, in the teacher page's words.
+_RUN_NAMES = {
+    "coding": "coding",
+    "concessions": "concessions",
+    "debrief": "the negotiation debrief",
+}
+
+
+def _chosen(raw: Any, errors: list[dict[str, str]]) -> dict[str, str]:
+    """Exercise → where it was asked for, for the exercises ``raw`` opens."""
+    known = store.EXERCISES
+    allowed = f"exercises: {', '.join(known)}"
+    if isinstance(raw, Mapping):
+        chosen = {"coding": ""}  # a mapping changes the defaults: coding open, the others closed
+        for name, value in raw.items():
+            where = f"exercises.{name}"
+            if name not in known:
+                errors.append(
+                    {"field": where, "message": unknown_message("exercise", name, known)}
+                )
+            elif not isinstance(value, bool):
+                errors.append(
+                    {"field": where, "message": "required: true (open at the start) or false"}
+                )
+            elif value:
+                chosen[name] = where
+            else:
+                chosen.pop(name, None)
+        return chosen
+    if isinstance(raw, list):
+        chosen = {}
+        for n, name in enumerate(raw):
+            if isinstance(name, str) and name in known:
+                chosen[name] = f"exercises[{n}]"
+            else:
+                message = (
+                    unknown_message("exercise", name, known)
+                    if isinstance(name, str)
+                    else f"expected an exercise's name; {allowed}"
+                )
+                errors.append({"field": f"exercises[{n}]", "message": message})
+        return chosen
+    errors.append(
+        {
+            "field": "exercises",
+            "message": "expected {exercise: true or false} or a list of the exercises open at "
+            f"the start; {allowed}",
+        }
+    )
+    return {}
+
+
+def check_exercises(case: Case, raw: Any) -> dict[str, str]:
+    """The exercises a new class starts with open (``POST /api/classes``'s ``exercises``).
+
+    Parameters
+    ----------
+    case : Case
+        The class's case (the debrief needs a scorable one, :func:`.debrief.scorable`).
+    raw : mapping, list or None
+        ``{exercise: bool}`` (an exercise not given keeps its default: coding
+        open, the others closed), or the list of the exercises open at the
+        start (the others closed); None: the default.
+
+    Returns
+    -------
+    dict
+        Exercise → ``"open"``, for the open ones only (an exercise not listed
+        is closed and has never been opened), in :data:`.store.EXERCISES` order.
+
+    Examples
+    --------
+    >>> import engine
+    >>> check_exercises(engine.load_case("harbour-lease"), ["debrief"])
+    {'debrief': 'open'}
+    >>> try:
+    ...     check_exercises(engine.load_case("tests/cases/tiny"), {"debrief": True, "codng": False})
+    ... except BadRequest as exc:
+    ...     print([e["field"] for e in exc.errors])
+    ['exercises.codng', 'exercises.debrief']
+    """
+    if raw is None:
+        return {"coding": "open"}
+    errors: list[dict[str, str]] = []
+    chosen = _chosen(raw, errors)
+    if "debrief" in chosen:
+        reason = debrief.scorable(case)
+        if reason:
+            errors.append(
+                {"field": chosen["debrief"] or "exercises", "message": _not_scorable(reason)}
             )
+    if errors:
+        raise BadRequest(errors)
+    return {name: "open" for name in store.EXERCISES if name in chosen}
+
+
+def running_words(exercises: Mapping[str, str], units: int) -> str:
+    """What a class runs, for the teacher page's header (classroom.js says the same).
+
+    Examples
+    --------
+    >>> running_words({"coding": "closed", "debrief": "open"}, 10)
+    'Open: the negotiation debrief · Closed: coding'
+    >>> running_words({"coding": "open"}, 4)
+    'Open: coding (4 positions to code)'
+    """
+
+    def name(ex: str) -> str:
+        if ex == "coding" and exercises[ex] == "open":
+            return f"coding ({units} position{'' if units == 1 else 's'} to code)"
+        return _RUN_NAMES.get(ex, ex)
+
+    opened = [name(e) for e in store.EXERCISES if exercises.get(e) == "open"]
+    closed = [name(e) for e in store.EXERCISES if exercises.get(e) == "closed"]
+    if not opened and not closed:
+        return "No exercise open yet: open one below"
+    text = "Open: " + ", ".join(opened) if opened else "No exercise open"
+    return text + (" · Closed: " + ", ".join(closed) if closed else "")
 
 
 # ---------------------------------------------------------------- who reads results
