@@ -52,7 +52,7 @@
   // shared with classroom_exercises.js (the concessions and debrief exercises)
   const shared = { $, $$, api, el, row, fmt, pct, messages, storeKey };
   window.zopaClass = shared;
-  const EXERCISE_NAMES = { coding: "Coding", concessions: "Concessions", debrief: "Package" };
+  const EXERCISE_NAMES = { coding: "Coding", concessions: "Concessions", debrief: "Debrief" };
   const EXERCISES = ["coding", "concessions", "debrief"];
   // what a class runs, in the words of the teacher page's header (exercise_routes.running_words)
   const RUN_NAMES = { coding: "coding", concessions: "concessions", debrief: "the negotiation debrief" };
