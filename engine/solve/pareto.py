@@ -10,7 +10,7 @@ import pandas as pd
 from engine.model.case import Case
 from engine.solve.bonus import bonus_frontier, has_bonuses
 from engine.solve.frontier import _frontier_table
-from engine.solve.nash import _nash, _nash_exact
+from engine.solve.nash import _nash_exact, _nash_rows
 from engine.solve.utility import _resolve
 
 
@@ -173,5 +173,6 @@ def pareto_packages(
         front.attrs["nash_point"] = _nash_exact(front, exact, d).point
         return front
     problem, vals, front = _frontier_table(case, parties, at, respect_red_lines, interval_steps)
-    front.attrs["nash_point"] = _nash(problem, vals, front).point
+    rows, _ = _nash_rows(problem, vals)
+    front.attrs["nash_point"] = int(rows[0]) if len(rows) else None
     return front

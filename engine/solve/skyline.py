@@ -12,9 +12,11 @@ integers replaced by their ranks); nothing is rounded.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
+_SMALL = 24  # _reduce: up to this many rows plain Python beats numpy's cost per call
 _LEAF = 64  # rows per run whose maxima are found by pairwise comparison
 _BATCH = 256  # d ≥ 4: runs up to this length are merged pairwise, all pairs at once
 _PAIRS = 65536  # |A|·|B| below which dominance between two sets is tested pairwise
@@ -123,6 +125,79 @@ def maxima(u: np.ndarray) -> np.ndarray:
         keep[b[hit]] = False
         size *= 2
     return keep
+
+
+def _reduce(
+    values: np.ndarray, counts: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Merge equal vectors and drop dominated ones.
+
+    Returns the indices of the kept rows — for each distinct non-dominated
+    vector, the row of smallest ``key`` (keys are distinct) — in decreasing
+    lexicographic order of the vectors, and the summed ``counts`` of each
+    kept vector (same dtype as ``counts``). Up to ``_SMALL`` rows in plain
+    Python (:func:`_reduce_small`, the same result).
+    """
+    n, d = values.shape
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), counts[:0]
+    if _small(n):
+        return _reduce_small(values, counts, keys)
+    sort_keys = (keys, *(-values[:, c] for c in reversed(range(d))))
+    order = np.lexsort(sort_keys)
+    v = values[order]
+    new = np.ones(n, dtype=bool)
+    if d:
+        new[1:] = (v[1:] != v[:-1]).any(axis=1)
+    else:
+        new[1:] = False
+    starts = np.flatnonzero(new)
+    summed = np.add.reduceat(counts[order], starts)
+    unique = v[starts]
+    keep = maxima(unique)
+    return order[starts][keep], summed[keep]
+
+
+def _small(n: int) -> bool:
+    """Whether ``n`` rows are reduced in plain Python (:func:`_reduce_rows`)."""
+    return n <= _SMALL
+
+
+def _reduce_small(
+    values: np.ndarray, counts: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_reduce` for a few rows, in plain Python (:func:`_reduce_rows`)."""
+    rows = [tuple(r) for r in values.tolist()]
+    kept, total = _reduce_rows(rows, counts.tolist(), keys.tolist())
+    return np.array(kept, dtype=np.intp), np.array(total, dtype=counts.dtype)
+
+
+def _reduce_rows(
+    rows: list[tuple[Any, ...]], counts: list[Any], keys: list[Any]
+) -> tuple[list[int], list[Any]]:
+    """:func:`_reduce` on Python lists: sort, merge equal rows, compare with the kept ones."""
+    order = sorted(range(len(rows)), key=lambda i: (tuple(-x for x in rows[i]), keys[i]))
+    d = len(rows[0]) if rows else 0
+    kept: list[int] = []  # first row of each distinct non-dominated vector
+    total: list[Any] = []
+    last: tuple[Any, ...] | None = None
+    dominated = False
+    best: Any = None  # d = 2: the largest second coordinate so far
+    for i in order:
+        if rows[i] == last:  # equal to the previous vector: merged into it
+            if not dominated:
+                total[-1] += counts[i]
+            continue
+        last = rows[i]
+        if d <= 2:  # as in maxima: the first row, then rows that raise the second coordinate
+            dominated = bool(kept) and (d < 2 or last[1] <= best)
+        else:
+            dominated = any(all(a >= b for a, b in zip(rows[j], last, strict=True)) for j in kept)
+        if not dominated:
+            kept.append(i)
+            total.append(counts[i])
+            best = last[1] if d == 2 else None
+    return kept, total
 
 
 def _ranks(u: np.ndarray, columns: Iterable[int]) -> np.ndarray:

@@ -71,8 +71,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from engine import Case, Issue, Option, OptionSet, Party, Position, Source, Statement
 from engine.solve.bargaining import COUNT, pareto_packages
-from engine.solve.frontier import _contributions, additive_frontier
-from engine.solve.utility import _Closeness
+from engine.solve.frontier import additive_frontier
+from engine.solve.integers import _contributions
 
 HERE = Path(__file__).resolve().parent
 NEGMAS_PYTHON = "/tmp/negmas-env/bin/python"
@@ -204,15 +204,13 @@ def utility_tables(
     mine = {key: v for key, v in state.items() if key[0] in parties}
     used = list(case.issue_ids)
     candidates = {i: case.issue(i).option_ids for i in used}
-    closeness = {i: _Closeness(case.issue(i)) for i in used}
-    parts = [_contributions(case, p, mine, used, candidates, closeness) for p in parties]
-    divisor = [lcd * total for _, _, total, lcd in parts]
+    issues = {i: case.issue(i) for i in used}
+    parts = [_contributions(issues, mine, p, candidates) for p in parties]
+    divisor = [part.scale * part.salience for part in parts]
     ints, floats = [], []
     for i in used:
-        exact = [
-            [table[i][o] * lcd for table, _, _, lcd in parts] for o in range(len(candidates[i]))
-        ]
-        ints.append(np.array([[int(x) for x in row] for row in exact], dtype=np.int64))
+        exact = [[part.units[i][o] for part in parts] for o in range(len(candidates[i]))]
+        ints.append(np.array(exact, dtype=np.int64))
         floats.append([[float(x / divisor[n]) for n, x in enumerate(row)] for row in exact])
     return ints, np.array(floats, dtype=float), divisor
 

@@ -74,20 +74,24 @@ def problems(draw: st.DrawFn) -> list[np.ndarray]:
     return tables
 
 
-#: the shipped leaf sizes, and leaves so small that every branch of the recursion runs
+#: the shipped leaf sizes, and leaves so small that every branch of the recursion runs;
+#: the third number is ``_SMALL`` (0: numpy for every reduction, huge: plain Python for all)
 LEAVES = pytest.mark.parametrize(
-    "leaves", [(256, 65536), (2, 2), (3, 7)], ids=["default", "single-rows", "odd"]
+    "leaves",
+    [(256, 65536, skyline._SMALL), (2, 2, 0), (3, 7, 10**6)],
+    ids=["default", "single-rows", "odd-python"],
 )
 
 
 @contextlib.contextmanager
-def leaf_sizes(leaves: tuple[int, int]) -> Iterator[None]:
-    old = skyline._LEAF, skyline._PAIRS
-    skyline._LEAF, skyline._PAIRS = leaves
+def leaf_sizes(leaves: tuple[int, ...]) -> Iterator[None]:
+    old = skyline._LEAF, skyline._PAIRS, skyline._SMALL
+    skyline._LEAF, skyline._PAIRS = leaves[:2]
+    skyline._SMALL = leaves[2] if len(leaves) > 2 else old[2]
     try:
         yield
     finally:
-        skyline._LEAF, skyline._PAIRS = old
+        skyline._LEAF, skyline._PAIRS, skyline._SMALL = old
 
 
 # ---------------------------------------------------------------- hand-worked
@@ -134,7 +138,7 @@ def test_additive_frontier_rejects_bad_tables() -> None:
 @LEAVES
 @settings(max_examples=150, deadline=None)
 @given(rows=vector_sets())
-def test_maxima_matches_naive(leaves: tuple[int, int], rows: list[tuple[int, ...]]) -> None:
+def test_maxima_matches_naive(leaves: tuple[int, ...], rows: list[tuple[int, ...]]) -> None:
     ordered = lex_sorted(rows)
     u = np.array(ordered, dtype=np.int64)
     with leaf_sizes(leaves):
@@ -155,7 +159,7 @@ def test_maxima_on_python_integers(rows: list[tuple[int, ...]], shift: int) -> N
 @settings(max_examples=100, deadline=None)
 @given(tables=problems())
 def test_additive_frontier_matches_enumeration(
-    leaves: tuple[int, int], tables: list[np.ndarray]
+    leaves: tuple[int, ...], tables: list[np.ndarray]
 ) -> None:
     want = naive_frontier(tables)
     with leaf_sizes(leaves):
@@ -191,3 +195,29 @@ def test_additive_frontier_invariant_under_party_order(
     mine = {tuple(v): int(c) for v, c in zip(points[:, perm].tolist(), counts, strict=True)}
     theirs = {tuple(v): int(c) for v, c in zip(shuffled.tolist(), counts2, strict=True)}
     assert mine == theirs
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 5),
+    st.integers(1, 30),
+    st.sampled_from([1, 2, 5, 100]),
+    st.booleans(),
+    st.data(),
+)
+def test_reduce_in_python_and_numpy_agree(
+    d: int, n: int, top: int, python_ints: bool, data: st.DataObject
+) -> None:
+    """The plain-Python reduction of a few rows is the numpy one: same rows, counts, dtype."""
+    cells = data.draw(st.lists(st.integers(0, top), min_size=n * d, max_size=n * d))
+    values = np.array(cells, dtype=np.int64).reshape(n, d)
+    kind = object if python_ints else np.int64
+    counts = np.array(data.draw(st.lists(st.integers(1, 5), min_size=n, max_size=n)), dtype=kind)
+    keys = np.array(data.draw(st.permutations(list(range(n)))), dtype=np.int64)
+    if python_ints:
+        values = values.astype(object) * 10**20
+    small = skyline._reduce_small(values, counts, keys)
+    with leaf_sizes((skyline._LEAF, skyline._PAIRS, -1)):
+        big = skyline._reduce(values, counts, keys)
+    assert small[0].tolist() == big[0].tolist()
+    assert small[1].tolist() == big[1].tolist() and small[1].dtype == big[1].dtype
