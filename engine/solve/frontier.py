@@ -363,7 +363,8 @@ def _frontier(
         keys = rank[parent] * width + blk.order[option]
         keep, counts = _reduce(cand, counts[parent] * blk.counts.astype(wide)[option], keys)
         vals = cand[keep]
-        rank = np.argsort(np.argsort(keys[keep], kind="stable"), kind="stable")
+        rank = np.empty(len(keep), dtype=np.int64)  # the keys' ranks (they are distinct)
+        rank[np.argsort(keys[keep])] = np.arange(len(keep))
         steps.append((parent[keep], option[keep]))
     chosen: list[np.ndarray] = [np.zeros(0, dtype=np.intp)] * len(steps)
     idx = np.arange(len(vals))
