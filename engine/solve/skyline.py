@@ -212,11 +212,13 @@ def _surely_dominated(u: np.ndarray) -> np.ndarray:
 def _prefix_dominated(t: np.ndarray) -> np.ndarray:
     """Rows j with an earlier row i < j that is ≥ in every column of ``t``, by bitsets.
 
-    The rows are cut into chunks of ``_CHUNK``; for each chunk and column,
-    sorting the chunk by that column makes "the chunk's rows ≥ x" a prefix
-    of the sorted order, stored as a bitset over the chunk (the running OR,
-    one row of 64-bit words per prefix). A later row j looks up, per column,
-    the prefix of rows ≥ its value (binary search) and ANDs the bitsets; any
+    ``t`` holds ranks (integers from 0, below the number of rows). The rows
+    are cut into chunks of ``_CHUNK``; for each chunk and column, sorting the
+    chunk by that column makes "the chunk's rows ≥ x" a prefix of the sorted
+    order, stored as a bitset over the chunk (the running OR, one row of
+    64-bit words per prefix). A later row j looks up, per column, the length
+    of the prefix of rows ≥ its value (a table indexed by rank: counts of the
+    chunk's values, summed from the top) and ANDs the bitsets; any
     bit left (before j itself, inside its own chunk) is a row ≥ j in every
     column. Exact, O(n² k / 64) word operations in whole-array steps —
     cheaper than the divide and conquer's many small steps while n is a few
@@ -225,9 +227,11 @@ def _prefix_dominated(t: np.ndarray) -> np.ndarray:
     n, k = t.shape
     out = np.zeros(n, dtype=bool)
     one = np.uint64(1)
+    top = t.max(axis=0).tolist()
     for i0 in range(0, n - 1, _CHUNK):
         part = t[i0 : i0 + _CHUNK]
         m = len(part)
+        ask = i0 + 1 + np.flatnonzero(~out[i0 + 1 :])  # later rows not yet found dominated
         local = np.arange(m)
         bit = np.left_shift(one, (local % 64).astype(np.uint64))
         acc = np.zeros((0, 0), dtype=np.uint64)
@@ -236,14 +240,17 @@ def _prefix_dominated(t: np.ndarray) -> np.ndarray:
             prefix = np.zeros((m + 1, (m + 63) // 64), dtype=np.uint64)
             prefix[local + 1, order // 64] = bit[order]
             np.bitwise_or.accumulate(prefix, axis=0, out=prefix)
-            reach = np.searchsorted(-part[order, c], -t[i0 + 1 :, c], side="right")
+            at_least = np.bincount(part[:, c], minlength=top[c] + 1)[::-1].cumsum()[::-1]
+            reach = at_least[t[ask, c]]  # the chunk's rows ≥ each asked value: a prefix
             acc = prefix[reach] if c == 0 else acc & prefix[reach]
-        inside = local[1:]  # rows of the chunk itself: only earlier rows of it count
+        inside = ask[ask < i0 + m] - i0  # rows of the chunk itself: only earlier ones count
         words = np.arange(acc.shape[1])
         mask = np.where(words[None, :] < (inside // 64)[:, None], ~np.uint64(0), np.uint64(0))
-        mask[inside - 1, inside // 64] = np.left_shift(one, (inside % 64).astype(np.uint64)) - one
-        acc[: m - 1] &= mask
-        out[i0 + 1 :] |= acc.any(axis=1)
+        mask[np.arange(len(inside)), inside // 64] = (
+            np.left_shift(one, (inside % 64).astype(np.uint64)) - one
+        )
+        acc[: len(inside)] &= mask
+        out[ask] = acc.any(axis=1)
     return out
 
 
