@@ -130,7 +130,8 @@ def read_genius(
     -----
     Additive profiles: ``ideal`` = the value with the highest evaluation
     (ties: all acceptable, the first is the ideal); ``acceptable`` = the
-    ideal alone; ``salience`` = weight / the profile's largest weight.
+    ideal alone; ``salience`` = the weight as written (divided by a power of
+    ten if a weight exceeds 1).
     Non-linear (hyperRectangle) profiles: acceptable = the values through
     which the maximum utility is reachable, salience = the issue's swing /
     the largest swing. Additive profiles also keep every evaluation as the
