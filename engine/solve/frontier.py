@@ -2,9 +2,10 @@
 
 :func:`_build` turns a case into a :class:`_Problem`: the issues decided
 (coupled into blocks by red-line linkage), their candidate outcomes, and each
-party's exact utility contributions scaled to integers. :func:`_frontier`
-then builds the frontier of the Minkowski sum of the blocks, merging equal
-vectors and pruning dominated ones (:func:`_reduce`, with
+party's exact utility contributions scaled to integers
+(:mod:`engine.solve.integers`). :func:`_frontier` then builds the frontier
+of the Minkowski sum of the blocks, merging equal vectors and pruning
+dominated ones (:func:`engine.solve.skyline._reduce`, with
 :func:`engine.solve.skyline.maxima`); see
 :func:`engine.solve.pareto.pareto_packages`, Notes, for the algorithm.
 :func:`additive_frontier` is the same programme on per-issue utility
