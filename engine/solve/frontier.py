@@ -355,7 +355,13 @@ def _frontier(
     counts = np.ones(1, dtype=wide)
     rank = np.zeros(1, dtype=np.int64)
     steps: list[tuple[np.ndarray, np.ndarray]] = []
-    for blk in blocks:
+    if blocks:  # the first block is its own frontier already (reduced, in that order)
+        m = len(blocks[0].vectors)
+        vals, counts = blocks[0].vectors, blocks[0].counts.astype(wide)
+        rank = np.empty(m, dtype=np.int64)
+        rank[np.argsort(blocks[0].order)] = np.arange(m)
+        steps.append((np.zeros(m, dtype=np.intp), np.arange(m)))
+    for blk in blocks[1:]:
         m, n = len(blk.vectors), len(vals)
         cand = (vals[:, None, :] + blk.vectors[None, :, :]).reshape(n * m, d)
         parent = np.repeat(np.arange(n), m)

@@ -110,8 +110,8 @@ def pareto_packages(
     sum of the bonuses whose conditions hold, docs/format.md), the utility
     is not separable by issue and the frontier is computed instead by the
     exact epsilon-constraint method over a 0–1 integer programme
-    (:func:`engine.solve.bonus.bonus_frontier`): one or two parties only,
-    ``#packages`` not counted (``<NA>``, ``attrs["counted"]`` False) and
+    (:func:`engine.solve.bonus.bonus_frontier`; any number of parties, the
+    programmes growing quickly with it), ``#packages`` not counted (``<NA>``, ``attrs["counted"]`` False) and
     the representative package is the solver's, not the first in order.
 
     **Algorithm.** Each block's candidate vectors are reduced to its own
