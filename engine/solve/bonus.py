@@ -342,6 +342,48 @@ class _Programme:
         return int(scaled)
 
 
+def _lexicographic(
+    prog: _Programme, floors: Mapping[int, int]
+) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The package maximising ``N_0``, then ``N_1``, … under the floors, and its numerators.
+
+    Each optimum becomes a floor for the next programme, so the package is a
+    lexicographic optimum: non-dominated. ``None`` when the floors admit no
+    package.
+    """
+    level = dict(floors)
+    package: tuple[int, ...] | None = None
+    for p in range(len(prog.model.parties)):
+        package = prog.solve(p, level)
+        if package is None:  # only the first programme can be infeasible
+            return None
+        level[p] = prog.numerator(p, package)
+    assert package is not None
+    return tuple(level[p] for p in range(len(prog.model.parties))), package
+
+
+def _front(
+    prog: _Programme, k: int, floors: Mapping[int, int]
+) -> dict[tuple[int, ...], tuple[int, ...]]:
+    """The points non-dominated in ``N_0 … N_(k−1)`` under the floors (numerators → a package).
+
+    Each is a lexicographic optimum (:func:`_lexicographic`). ``k = 1``: the
+    one optimum. ``k ≥ 2``: a floor ε on ``N_(k−1)``, raised round after round
+    to one more than the least ``N_(k−1)`` found in the round, over the points
+    of ``k − 1`` objectives above it (see :func:`bonus_frontier`, Notes).
+    """
+    if k == 1:
+        point = _lexicographic(prog, floors)
+        return {} if point is None else {point[0]: point[1]}
+    out: dict[tuple[int, ...], tuple[int, ...]] = {}
+    level = dict(floors)
+    while found := _front(prog, k - 1, level):
+        for nums, package in found.items():
+            out.setdefault(nums, package)
+        level[k - 1] = min(nums[k - 1] for nums in found) + 1
+    return out
+
+
 _NUMERICAL = (
     "the integer programme's solution does not satisfy its constraints once rounded "
     "(numerical trouble in the solver); please report this case"
@@ -392,49 +434,35 @@ def bonus_frontier(
     Optimality is HiGHS's branch-and-bound proof; with integer objectives a
     gap below one unit is optimality.
 
-    **Epsilon-constraint (two parties a, b).** ``A₁ = max N_a``, then
-    ``B₁ = max N_b`` subject to ``N_a ≥ A₁``: the first point. Then, while
-    feasible, ``A_(k+1) = max N_a`` subject to ``N_b ≥ B_k + 1`` and
-    ``B_(k+1) = max N_b`` subject to ``N_a ≥ A_(k+1)``. Each point is
-    non-dominated (lexicographic optimum), each frontier point is found
-    (between ``B_k`` and ``B_(k+1)`` no vector with ``N_a ≥ A_(k+1)`` exists
-    by construction, and none with larger ``N_a`` by the maximisation) and
-    the integer step of 1 skips none, so the result is exactly the frontier:
-    2|F| + 1 programmes. Reservations are floors ``N_p ≥ ⌈r_p den_p
-    scale_p⌉`` in every programme. **One party**: the one point of its
-    maximum. **Three or more parties**: not implemented (the frontier would
-    need a recursive epsilon-constraint over d − 1 levels); a
-    ``BargainingError`` says so.
+    **Epsilon-constraint, any number of parties** (the recursion of Özlen
+    and Azizoğlu, 2009). A point is found as a lexicographic optimum: ``max
+    N_1``, then ``max N_2`` with ``N_1`` held at its optimum, and so on
+    (non-dominated by construction). For two parties: the first point with
+    no floor, then, while feasible, the next with ``N_2 ≥ B_k + 1`` (``B_k``
+    the last point's): between two points no vector with a larger ``N_1``
+    exists, and the integer step of 1 skips none — 2|F| + 1 programmes. For
+    d parties, the points non-dominated in the first d − 1 utilities with a
+    floor ε on ``N_d`` (recursively), each lexicographically maximal in
+    ``N_d``, are non-dominated in all d; a frontier point they miss has a
+    larger ``N_d`` than the least of them, so the next round raises ε to
+    that least ``N_d`` + 1, until no package is left: every frontier point,
+    and only those (equal vectors found twice are kept once). Reservations
+    are floors ``N_p ≥ ⌈r_p den_p scale_p⌉`` in every programme. **One
+    party**: the one point of its maximum. Only floors are added, never a
+    constraint with a large coefficient, so the solver's tolerances stay far
+    below one unit.
 
     **Cost.** Each programme is NP-hard in general (a sum of rectangles can
     encode maximum satisfiability); in practice ``10issues`` (100 ``x``, 40
-    ``y``, 10 points) takes about a second.
+    ``y``, 10 points) takes about a second. Programmes: 2|F| + 1 for two
+    parties; for d, d per point found, and each round finds again the points
+    above its floor: up to about d · |F|^(d−1) in the worst case.
     """
     model = _model(case, parties, at, respect_red_lines, interval_steps)
-    if len(model.parties) > 2:
-        raise BargainingError(
-            "the exact frontier with bonuses is implemented for one or two parties; got "
-            f"{len(model.parties)} ({', '.join(p.id for p in model.parties)}): choose two"
-        )
     prog = _Programme(model)
     floors = {n: f for n, p in enumerate(model.parties) if (f := _floor(p)) is not None}
-    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # (numerators, package)
-    if len(model.parties) == 1:
-        pkg = prog.solve(0, floors)
-        if pkg is not None:
-            found.append(((prog.numerator(0, pkg),), pkg))
-    else:
-        level = dict(floors)
-        while True:
-            first = prog.solve(0, level)
-            if first is None:
-                break
-            a = prog.numerator(0, first)
-            pkg = prog.solve(1, {**level, 0: a})
-            assert pkg is not None  # ``first`` is feasible
-            b = prog.numerator(1, pkg)
-            found.append(((a, b), pkg))
-            level[1] = b + 1
+    points = _front(prog, len(model.parties), floors)
+    found = sorted(points.items(), key=lambda kv: kv[0], reverse=True)
     if not found:
         raise BargainingError(_none_message(case, model, floors))
     exact = [

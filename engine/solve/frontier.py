@@ -2,9 +2,10 @@
 
 :func:`_build` turns a case into a :class:`_Problem`: the issues decided
 (coupled into blocks by red-line linkage), their candidate outcomes, and each
-party's exact utility contributions scaled to integers. :func:`_frontier`
-then builds the frontier of the Minkowski sum of the blocks, merging equal
-vectors and pruning dominated ones (:func:`_reduce`, with
+party's exact utility contributions scaled to integers
+(:mod:`engine.solve.integers`). :func:`_frontier` then builds the frontier
+of the Minkowski sum of the blocks, merging equal vectors and pruning
+dominated ones (:func:`engine.solve.skyline._reduce`, with
 :func:`engine.solve.skyline.maxima`); see
 :func:`engine.solve.pareto.pareto_packages`, Notes, for the algorithm.
 :func:`additive_frontier` is the same programme on per-issue utility
@@ -25,16 +26,14 @@ import pandas as pd
 
 from engine.model.case import Acceptable, Case, Issue, Outcome, Position, Span, as_date
 from engine.model.values import value_breakpoints
-from engine.solve.skyline import maxima
+from engine.solve.integers import _contributions, _Party
+from engine.solve.skyline import _reduce, _reduce_rows, _small
 from engine.solve.utility import (
     COUNT,
     BargainingError,
-    _Closeness,
     _contains,
-    _dec,
     _reservation,
     _resolve,
-    _valuation,
     utility_column,
 )
 
@@ -121,16 +120,14 @@ def _build(
             candidates[iid] = _interval_points(issue, chosen, state, interval_steps)
         else:
             candidates[iid] = issue.option_ids
-    # exact contributions s · closeness per party, issue and candidate
-    closeness = {iid: _Closeness(case.issue(iid)) for iid in used}
-    parts = [_contributions(case, p, mine, used, candidates, closeness) for p in chosen]
-    contrib = [table for table, _, _, _ in parts]
-    scale = [lcd for _, _, _, lcd in parts]
-    dtype = _dtype(contrib, scale, used)
+    # exact contributions s · v per party, issue and candidate, in integer units
+    issues = {iid: case.issue(iid) for iid in used}
+    parts = [_contributions(issues, mine, p, candidates) for p in chosen]
+    dtype = _dtype(parts)
     reservation = tuple(_reservation(case, p) for p in chosen)
     blocks = []
     for members in groups:
-        blocks.append(_block(members, candidates, constraints, contrib, scale, dtype))
+        blocks.append(_block(members, candidates, constraints, parts, dtype))
         if len(blocks[-1].combos) == 0:
             raise BargainingError(_infeasible_message(case, members, constraints, date))
     return _Problem(
@@ -139,11 +136,11 @@ def _build(
         issues=tuple(used),
         candidates=MappingProxyType(candidates),
         blocks=tuple(blocks),
-        scale=tuple(scale),
-        salience_sum=tuple(total for _, _, total, _ in parts),
+        scale=tuple(part.scale for part in parts),
+        salience_sum=tuple(part.salience for part in parts),
         disagreement=tuple(
-            sq if r is None else r * total
-            for (_, sq, total, _), r in zip(parts, reservation, strict=True)
+            part.status_quo if r is None else r * part.salience
+            for part, r in zip(parts, reservation, strict=True)
         ),
         dtype=dtype,
         reservation=reservation,
@@ -180,47 +177,9 @@ def _issue_blocks(
     return used, sorted(groups.values(), key=lambda g: rank[g[0]])
 
 
-def _contributions(
-    case: Case,
-    party: str,
-    mine: Mapping[tuple[str, str], Position],
-    used: Sequence[str],
-    candidates: Mapping[str, tuple[Outcome, ...]],
-    closeness: Mapping[str, _Closeness],
-) -> tuple[dict[str, list[Fraction]], Fraction, Fraction, int]:
-    """A party's exact s · closeness per issue and candidate (0 where it has no position).
-
-    Also Σ s · closeness at the status quo, Σ s, and the least common
-    denominator of all of them (the party's integer scale).
-    """
-    table: dict[str, list[Fraction]] = {}
-    sq = Fraction(0)
-    total = Fraction(0)
-    denominators = {1}
-    for iid in used:
-        stated = mine.get((party, iid))
-        if stated is None:
-            table[iid] = [Fraction(0)] * len(candidates[iid])
-            continue
-        s = _dec(stated.salience)
-        total += s
-        value = _valuation(case.issue(iid), stated, closeness[iid])
-        table[iid] = [s * value(o) for o in candidates[iid]]
-        denominators.update(c.denominator for c in table[iid])
-        status_quo = case.issue(iid).status_quo
-        if status_quo is not None:
-            c = s * value(status_quo)
-            sq += c
-            denominators.add(c.denominator)
-    return table, sq, total, math.lcm(*denominators)
-
-
-def _dtype(contrib: list[dict[str, list[Fraction]]], scale: list[int], used: Sequence[str]) -> Any:
+def _dtype(parts: Sequence[_Party]) -> Any:
     """``np.int64`` when every party's largest sum fits, else Python integers (``object``)."""
-    big = 0
-    for n, table in enumerate(contrib):
-        top = sum((max(table[iid]) for iid in used), Fraction(0))
-        big = max(big, int(top * scale[n]) + 1)
+    big = max((sum(max(map(abs, u)) for u in part.units.values()) for part in parts), default=0)
     return np.int64 if big < _INT64_LIMIT else object
 
 
@@ -228,11 +187,12 @@ def _block(
     members: list[str],
     candidates: Mapping[str, tuple[Outcome, ...]],
     constraints: list[Position],
-    contrib: list[dict[str, list[Fraction]]],
-    scale: list[int],
+    parts: Sequence[_Party],
     dtype: Any,
 ) -> _Block:
     """Enumerate the feasible combinations of a block and reduce them to its frontier."""
+    if len(members) == 1 and _small(len(candidates[members[0]])):
+        return _single(members[0], candidates[members[0]], constraints, parts, dtype)
     sizes = [len(candidates[i]) for i in members]
     combos = np.indices(sizes).reshape(len(members), -1).T  # C order = lexicographic
     ok = np.ones(len(combos), dtype=bool)
@@ -254,14 +214,37 @@ def _block(
         )
     order = np.flatnonzero(ok)
     combos = combos[order]
-    values = np.zeros((len(combos), len(contrib)), dtype=dtype)
-    for n, table in enumerate(contrib):
+    values = np.zeros((len(combos), len(parts)), dtype=dtype)
+    for n, part in enumerate(parts):
         for iid in members:
-            ints = np.array([int(c * scale[n]) for c in table[iid]], dtype=dtype)
-            values[:, n] += ints[combos[:, col[iid]]]
+            values[:, n] += np.array(part.units[iid], dtype=dtype)[combos[:, col[iid]]]
     counts = np.ones(len(combos), dtype=object)
     keep, counts = _reduce(values, counts, order)
     return _Block(tuple(members), combos[keep], order[keep], values[keep], counts)
+
+
+def _single(
+    iid: str,
+    cand: Sequence[Outcome],
+    constraints: list[Position],
+    parts: Sequence[_Party],
+    dtype: Any,
+) -> _Block:
+    """:func:`_block` for one issue with few candidates, in plain Python (the same block)."""
+    feasible = []
+    for k, o in enumerate(cand):
+        ok = True
+        for pos in constraints:
+            if pos.issue == iid:  # its requires can only name this issue (they join blocks)
+                condition = all(_contains(acc, o) for _, acc in pos.requires)
+                ok &= _contains(pos.acceptable, o) if condition else o == pos.ideal
+        if ok:
+            feasible.append(k)
+    rows = [tuple(part.units[iid][k] for part in parts) for k in feasible]
+    kept, counts = _reduce_rows(rows, [1] * len(rows), feasible)
+    order = np.array([feasible[j] for j in kept], dtype=np.intp)
+    vectors = np.array([rows[j] for j in kept], dtype=dtype).reshape(len(kept), len(parts))
+    return _Block((iid,), order[:, None], order, vectors, np.array(counts, dtype=object))
 
 
 def _infeasible_message(
@@ -290,33 +273,6 @@ def _infeasible_message(
 
 
 # ------------------------------------------------------------- pareto filtering
-
-
-def _reduce(
-    values: np.ndarray, counts: np.ndarray, keys: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Merge equal vectors and drop dominated ones.
-
-    Returns the indices of the kept rows — for each distinct non-dominated
-    vector, the row of smallest ``key`` — in decreasing lexicographic order of
-    the vectors, and the summed ``counts`` of each kept vector.
-    """
-    n, d = values.shape
-    if n == 0:
-        return np.zeros(0, dtype=np.intp), counts[:0]
-    sort_keys = (keys, *(-values[:, c] for c in reversed(range(d))))
-    order = np.lexsort(sort_keys)
-    v = values[order]
-    new = np.ones(n, dtype=bool)
-    if d:
-        new[1:] = (v[1:] != v[:-1]).any(axis=1)
-    else:
-        new[1:] = False
-    starts = np.flatnonzero(new)
-    summed = np.add.reduceat(counts[order], starts)
-    unique = v[starts]
-    keep = maxima(unique)
-    return order[starts][keep], summed[keep]
 
 
 def additive_frontier(tables: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -379,7 +335,7 @@ def additive_frontier(tables: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndar
     packages = np.stack(
         [blk.combos[pick, 0] for blk, pick in zip(blocks, chosen, strict=True)], axis=1
     )
-    return vals, counts, packages
+    return vals, counts.astype(object), packages
 
 
 def _frontier(
@@ -388,7 +344,8 @@ def _frontier(
     """Dynamic programme over the blocks: the frontier vectors, counts and chosen options.
 
     Returns the frontier's integer vectors (decreasing lexicographic order),
-    the number of packages attaining each, and per block the index (into the
+    the number of packages attaining each (``int64`` while the package space
+    fits, else Python integers), and per block the index (into the
     block's reduced options) of each point's lexicographically first package.
     """
     vals = np.zeros((1, d), dtype=dtype)
@@ -398,7 +355,13 @@ def _frontier(
     counts = np.ones(1, dtype=wide)
     rank = np.zeros(1, dtype=np.int64)
     steps: list[tuple[np.ndarray, np.ndarray]] = []
-    for blk in blocks:
+    if blocks:  # the first block is its own frontier already (reduced, in that order)
+        m = len(blocks[0].vectors)
+        vals, counts = blocks[0].vectors, blocks[0].counts.astype(wide)
+        rank = np.empty(m, dtype=np.int64)
+        rank[np.argsort(blocks[0].order)] = np.arange(m)
+        steps.append((np.zeros(m, dtype=np.intp), np.arange(m)))
+    for blk in blocks[1:]:
         m, n = len(blk.vectors), len(vals)
         cand = (vals[:, None, :] + blk.vectors[None, :, :]).reshape(n * m, d)
         parent = np.repeat(np.arange(n), m)
@@ -407,7 +370,8 @@ def _frontier(
         keys = rank[parent] * width + blk.order[option]
         keep, counts = _reduce(cand, counts[parent] * blk.counts.astype(wide)[option], keys)
         vals = cand[keep]
-        rank = np.argsort(np.argsort(keys[keep], kind="stable"), kind="stable")
+        rank = np.empty(len(keep), dtype=np.int64)  # the keys' ranks (they are distinct)
+        rank[np.argsort(keys[keep])] = np.arange(len(keep))
         steps.append((parent[keep], option[keep]))
     chosen: list[np.ndarray] = [np.zeros(0, dtype=np.intp)] * len(steps)
     idx = np.arange(len(vals))
@@ -415,7 +379,7 @@ def _frontier(
         parent, option = steps[s]
         chosen[s] = option[idx]
         idx = parent[idx]
-    return vals, counts.astype(object), chosen
+    return vals, counts, chosen
 
 
 def _frontier_table(
@@ -430,17 +394,18 @@ def _frontier_table(
     found = _frontier(problem.blocks, len(problem.parties), problem.dtype)
     vals, counts, chosen = _rational(problem, *found)
     cols = [utility_column(p) for p in problem.parties]
-    data: dict[str, Any] = {}
-    for n, col in enumerate(cols):
-        data[col] = [_utility(problem, n, v) for v in vals[:, n]]
-    big = any(c >= 2**63 for c in counts)
-    data[COUNT] = pd.Series([int(c) for c in counts], dtype=object if big else np.int64)
+    data: dict[str, Any] = {col: _utilities(problem, n, vals[:, n]) for n, col in enumerate(cols)}
+    if counts.dtype == object and any(c >= 2**63 for c in counts):
+        data[COUNT] = counts
+    else:
+        data[COUNT] = counts.astype(np.int64)
     for blk, picks in zip(problem.blocks, chosen, strict=True):
         for pos, iid in enumerate(blk.issues):
             cand = problem.candidates[iid]
-            data[iid] = [cand[int(c)] for c in blk.combos[picks, pos]]
-    df = pd.DataFrame(data, columns=[*cols, COUNT, *problem.issues])
-    df.index = pd.RangeIndex(len(vals), name="point")
+            kind = float if case.issue(iid).is_interval else object
+            data[iid] = np.asarray(cand, dtype=kind)[blk.combos[picks, pos]]
+    columns = {c: data[c] for c in (*cols, COUNT, *problem.issues)}
+    df = pd.DataFrame(columns, index=pd.RangeIndex(len(vals), name="point"))
     df.attrs.update(
         parties=problem.parties,
         issues=problem.issues,
@@ -470,8 +435,11 @@ def _rational(
         if problem.salience_sum[n] == 0:  # an indifferent party's U_p is 0
             keep &= r <= 0
             continue
-        floor = r * problem.salience_sum[n] * problem.scale[n]
-        keep &= np.array([Fraction(int(v)) >= floor for v in vals[:, n]], dtype=bool)
+        # U_p ≥ r_p ⟺ units ≥ r_p · Σ s · scale ⟺ units ≥ its ceiling (units are integers)
+        bound = math.ceil(r * problem.salience_sum[n] * problem.scale[n])
+        if vals.dtype != object:  # beyond int64 the comparison is decided anyway
+            bound = min(max(bound, -(2**63)), 2**63 - 1)
+        keep &= np.asarray(vals[:, n] >= bound, dtype=bool)
     if keep.all():
         return vals, counts, chosen
     if not keep.any():
@@ -488,11 +456,23 @@ def _rational(
     return vals[keep], counts[keep], [c[keep] for c in chosen]
 
 
-def _utility(problem: _Problem, n: int, value: Any) -> float:
+def _utilities(problem: _Problem, n: int, units: np.ndarray) -> np.ndarray:
+    """``U_p`` of integer sums: each the correctly rounded float of ``units / (scale · Σ s)``.
+
+    ``U = units · q / d`` with ``q`` the denominator of ``Σ s`` and ``d =
+    scale · (its numerator)``. When ``units · q`` and ``d`` are below 2⁵³
+    both are exact doubles and IEEE division rounds the quotient correctly;
+    otherwise Python's integer true division does (also correctly rounded).
+    """
     s = problem.salience_sum[n]
     if s == 0:
-        return 0.0
-    return float(Fraction(int(value), problem.scale[n]) / s)
+        return np.zeros(len(units))
+    q, d = s.denominator, problem.scale[n] * s.numerator
+    if units.dtype != object and len(units):
+        top = int(np.abs(units).max())
+        if top * q < 2**53 and d < 2**53:
+            return (units * q).astype(float) / float(d)
+    return np.array([int(u) * q / d for u in units], dtype=float)
 
 
 def _disagreement(problem: _Problem, n: int) -> float:

@@ -225,48 +225,56 @@ def _nash_exact(
 def _nash(problem: _Problem, vals: np.ndarray, front: pd.DataFrame) -> NashPackage:
     """The frontier point of largest exact Nash product (the first of the ties)."""
     d = {p: _disagreement(problem, n) for n, p in enumerate(problem.parties)}
-    best: Fraction | None = None
-    best_rows: list[int] = []
-    for row in range(len(vals)):
-        product = _nash_product(problem, vals, row)
-        if product <= 0:
-            continue
-        if best is None or product > best:
-            best, best_rows = product, [row]
-        elif product == best:
-            best_rows.append(row)
+    rows, best = _nash_rows(problem, vals)
     if best is None:
         return NashPackage(
             problem.parties, None, disagreement=d, reason=_no_gain_reason(problem, vals)
         )
-    row = best_rows[0]
-    rec = front.iloc[row]
-    utilities = {p: float(rec[utility_column(p)]) for p in problem.parties}
+    row = int(rows[0])
+    utilities = {p: float(front[utility_column(p)].iloc[row]) for p in problem.parties}
     return NashPackage(
         parties=problem.parties,
-        package={iid: _plain(rec[iid]) for iid in problem.issues},
+        package={iid: _plain(front[iid].iloc[row]) for iid in problem.issues},
         utilities=utilities,
         disagreement=d,
         gains={p: utilities[p] - d[p] for p in problem.parties},
         nash_product=float(best),
         point=row,
-        count=int(rec[COUNT]),
-        ties=len(best_rows) - 1,
+        count=int(front[COUNT].iloc[row]),
+        ties=len(rows) - 1,
     )
 
 
-def _nash_product(problem: _Problem, vals: np.ndarray, row: int) -> Fraction:
-    """Π_p (U_p − d_p) of a frontier point, exactly; 0 when a party does not gain."""
-    product = Fraction(1)
+def _nash_rows(problem: _Problem, vals: np.ndarray) -> tuple[np.ndarray, Fraction | None]:
+    """The frontier rows of largest exact Nash product (all of them, in order) and that product.
+
+    Notes
+    -----
+    In integer units ``v`` a party's gain is ``U_p − d_p = (v − D) / (scale · Σ s)``
+    with ``D = d_p · Σ s · scale = P / Q``, i.e. ``(v·Q − P) / (Q · scale · Σ s)``:
+    the denominators are the same for every point, so the products of the
+    integers ``v·Q − P`` (Python integers, exact) rank the points, among
+    those where every factor is positive. ``(empty, None)`` when no point
+    gives every party a gain.
+    """
+    none = np.zeros(0, dtype=np.intp), None
+    ok = np.ones(len(vals), dtype=bool)
+    factors = []
+    denominator = Fraction(1)
     for n in range(len(problem.parties)):
         s = problem.salience_sum[n]
-        if s == 0:
-            return Fraction(0)
-        gain = (Fraction(int(vals[row, n]), problem.scale[n]) - problem.disagreement[n]) / s
-        if gain <= 0:
-            return Fraction(0)
-        product *= gain
-    return product
+        if s == 0:  # an indifferent party gains nothing anywhere
+            return none
+        units = problem.disagreement[n] * problem.scale[n]
+        gain = vals[:, n].astype(object) * units.denominator - units.numerator
+        ok &= np.asarray(gain > 0, dtype=bool)
+        factors.append(gain)
+        denominator *= units.denominator * problem.scale[n] * s
+    if not ok.any():
+        return none
+    product = np.prod(np.stack([f[ok] for f in factors], axis=1), axis=1)
+    best = max(product)
+    return np.flatnonzero(ok)[product == best], Fraction(best) / denominator
 
 
 def _plain(x: Any) -> Outcome:

@@ -10,7 +10,7 @@ import pandas as pd
 from engine.model.case import Case
 from engine.solve.bonus import bonus_frontier, has_bonuses
 from engine.solve.frontier import _frontier_table
-from engine.solve.nash import _nash, _nash_exact
+from engine.solve.nash import _nash_exact, _nash_rows
 from engine.solve.utility import _resolve
 
 
@@ -110,8 +110,8 @@ def pareto_packages(
     sum of the bonuses whose conditions hold, docs/format.md), the utility
     is not separable by issue and the frontier is computed instead by the
     exact epsilon-constraint method over a 0–1 integer programme
-    (:func:`engine.solve.bonus.bonus_frontier`): one or two parties only,
-    ``#packages`` not counted (``<NA>``, ``attrs["counted"]`` False) and
+    (:func:`engine.solve.bonus.bonus_frontier`; any number of parties, the
+    programmes growing quickly with it), ``#packages`` not counted (``<NA>``, ``attrs["counted"]`` False) and
     the representative package is the solver's, not the first in order.
 
     **Algorithm.** Each block's candidate vectors are reduced to its own
@@ -127,9 +127,14 @@ def pareto_packages(
     either, so the counts are exact too. The sums are sorted in
     lexicographic order, equal ones merged, and the dominated ones removed by
     :func:`engine.solve.skyline.maxima` (one sweep for two parties; for more,
-    the Kung–Luccio–Preparata divide and conquer, vectorised level by level).
+    the Kung–Luccio–Preparata divide and conquer, vectorised level by level;
+    from four parties a grid first drops the sums another beats by a whole
+    cell, and bitsets replace the upper levels up to a few thousand sums).
     :func:`engine.solve.frontier.additive_frontier` runs the same programme
-    on per-issue utility contributions given as integer arrays.
+    on per-issue utility contributions given as integer arrays. The
+    contributions ``s · v`` are integers over each party's least common
+    denominator (:mod:`engine.solve.integers`), the Nash point the largest
+    exact product of integer gains.
 
     **Complexity.** For blocks of sizes m_1 … m_n and intermediate frontiers
     F_k, with N_k = |F_k| m_k sums at step k: time
@@ -138,11 +143,11 @@ def pareto_packages(
     short runs, O(Σ_k N_k) with a constant of a few hundred), memory
     O(max_k N_k · d) — output-sensitive; the package space Π m_k is never
     enumerated. In ``tests/benchmarks/bench_frontier.py`` (a shared
-    two-core machine) two parties over 12 issues × 8 options (6.9·10¹⁰
-    packages) take about 10 ms, four parties about 2 s at 8⁹ (18 000
-    points) and about 5 s at 8¹² (43 000 points). Like any Pareto set, the
-    frontier can grow exponentially with the number of issues in the worst
-    case.
+    two-core machine, docs/performance.md) two parties over 6 issues × 10
+    options take about 1 ms for the whole call, four parties about 0.2 s at
+    8⁹ (18 000 points) and 0.7 s at 8¹² (6.9·10¹⁰ packages, 43 000 points).
+    Like any Pareto set, the frontier can grow exponentially with the number
+    of issues in the worst case.
 
     Examples
     --------
@@ -173,5 +178,6 @@ def pareto_packages(
         front.attrs["nash_point"] = _nash_exact(front, exact, d).point
         return front
     problem, vals, front = _frontier_table(case, parties, at, respect_red_lines, interval_steps)
-    front.attrs["nash_point"] = _nash(problem, vals, front).point
+    rows, _ = _nash_rows(problem, vals)
+    front.attrs["nash_point"] = int(rows[0]) if len(rows) else None
     return front

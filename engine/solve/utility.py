@@ -32,9 +32,26 @@ def utility_column(party: str) -> str:
 # ----------------------------------------------------------------- exact values
 
 
+def _decimal(x: float) -> tuple[int, int]:
+    """A float as the shortest decimal that gives it back: ``(n, 10**digits)``, not reduced.
+
+    Examples
+    --------
+    >>> _decimal(0.25), _decimal(-3.0), _decimal(2.5e-07), _decimal(1.5e16)
+    ((25, 100), (-30, 10), (25, 100000000), (150000000000000000, 10))
+    """
+    mantissa, _, exponent = repr(float(x)).partition("e")
+    whole, _, digits = mantissa.partition(".")
+    num, den = int(whole + digits), 10 ** len(digits)
+    if exponent:
+        power = int(exponent)
+        num, den = (num * 10**power, den) if power >= 0 else (num, den * 10**-power)
+    return num, den
+
+
 def _dec(x: float | int) -> Fraction:
     """A float as the shortest decimal that gives it back (the value as written)."""
-    return Fraction(repr(float(x)))
+    return Fraction(*_decimal(float(x)))
 
 
 _Value = Callable[[Outcome], Fraction]

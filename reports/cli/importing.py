@@ -31,7 +31,7 @@ _MAPPING = {
     "decide": "ideal = Decide position; salience as given (0–1); weight = Decide power; "
     "ordinal where every position is an #M point, else interval on the #M range (0–100 "
     "without #M rows)",
-    "genius": "ideal = each profile's best value; salience = issue weight / largest weight "
+    "genius": "ideal = each profile's best value; salience = issue weight as written "
     "(non-linear profiles: swing / largest swing); discrete issues nominal, integer issues "
     "ordinal; additive evaluations kept as position values, non-linear hyperRectangles as the "
     "party's bonuses (utility / maxutility), so zopa's utilities are GENIUS's",
@@ -111,7 +111,7 @@ IMPORT_EPILOG = (
     "Mapping (docs/import.md): KTAB and Decide give ideal points only, so acceptable sets "
     "are the ideals alone unless --tolerance widens them to ideal ± X (a choice you make, "
     "stated in the case description). GENIUS: ideal = the best-valued option, acceptable "
-    "= the ideal (and any option tied with it), salience = weight / largest weight. Every "
+    "= the ideal (and any option tied with it), salience = the issue's weight. Every "
     "party gets the role observer; sources are dated --source-date (default --as-of) "
     "and point to --source-url."
 )

@@ -33,20 +33,28 @@ normalised to ``U_p`` as floats (one ``LinearAdditiveUtilityFunction`` per
 party). NegMAS's ``pareto_frontier`` (enumerate, evaluate, filter) is timed
 for three parties at 10^6 packages (6 issues × 10 options) and four at 8^7;
 for two parties at 10^6 its ``MOBANOSParetoSampler`` (issue by issue, like
-zopa) is timed instead, many times (median). zopa's time is a median of
-repeated runs of ``additive_frontier``. Wall-clock ratios move with the
-machine's load (NegMAS's single run lasts a minute, zopa's a fraction of a
-second), so the ratio of CPU times (``time.process_time``) is printed
-beside it; a ratio target is met when both are. The two frontiers are compared point
+zopa) is timed instead, many times (median). zopa is timed at two levels:
+``additive_frontier`` (the kernel, on the integer tables: the like-for-like
+counterpart of NegMAS's call, which starts from its ufuns) and
+``pareto_packages`` (the full public call from a case: utilities, frontier,
+table and Nash point), each a median of repeated runs, just before and just
+after NegMAS; the slower of the two medians is kept. Wall-clock ratios move
+with the machine's load (NegMAS's single run lasts a minute, zopa's a
+fraction of a second), so the ratio of CPU times (``time.process_time``) is
+printed beside it; a ratio target is met when both are (for the kernel; the
+full call's ratios are printed too). The two frontiers are compared point
 by point with a 1e-9 tolerance (max norm): points of each side missing on the
 other; NegMAS points within 1e-9 of being dominated by a zopa point (float
 sums that tie exactly on one party and differ by an ulp on another) are
 counted apart; for matched points NegMAS's number of outcomes is compared with
-zopa's ``#packages``. Targets: ≥ 1,000× for three and four parties, < 2 ms
-for two parties at 10^6, and 4 parties at 8^12 in ≤ 10 s through
-:func:`pareto_packages` (the full call). Times are wall-clock on a shared
-machine: each ratio comes from one run, both sides under the same load (the
-load average is printed).
+zopa's ``#packages``.
+
+**Targets** (the issue's), summed up at the end of a run: 4 parties at 8^12
+in ≤ 10 s through :func:`pareto_packages`; ≥ 1,000× NegMAS's
+``pareto_frontier`` for three parties at 10^6 and four at 8^7, in one run,
+with the frontiers compared point by point; and, for two parties at 10^6,
+the full call under 2 ms (NegMAS's MOBANOS printed beside it). Runs on a
+shared machine are recorded in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -71,8 +79,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from engine import Case, Issue, Option, OptionSet, Party, Position, Source, Statement
 from engine.solve.bargaining import COUNT, pareto_packages
-from engine.solve.frontier import _contributions, additive_frontier
-from engine.solve.utility import _Closeness
+from engine.solve.frontier import additive_frontier
+from engine.solve.integers import _contributions
 
 HERE = Path(__file__).resolve().parent
 NEGMAS_PYTHON = "/tmp/negmas-env/bin/python"
@@ -204,15 +212,13 @@ def utility_tables(
     mine = {key: v for key, v in state.items() if key[0] in parties}
     used = list(case.issue_ids)
     candidates = {i: case.issue(i).option_ids for i in used}
-    closeness = {i: _Closeness(case.issue(i)) for i in used}
-    parts = [_contributions(case, p, mine, used, candidates, closeness) for p in parties]
-    divisor = [lcd * total for _, _, total, lcd in parts]
+    issues = {i: case.issue(i) for i in used}
+    parts = [_contributions(issues, mine, p, candidates) for p in parties]
+    divisor = [part.scale * part.salience for part in parts]
     ints, floats = [], []
     for i in used:
-        exact = [
-            [table[i][o] * lcd for table, _, _, lcd in parts] for o in range(len(candidates[i]))
-        ]
-        ints.append(np.array([[int(x) for x in row] for row in exact], dtype=np.int64))
+        exact = [[part.units[i][o] for part in parts] for o in range(len(candidates[i]))]
+        ints.append(np.array(exact, dtype=np.int64))
         floats.append([[float(x / divisor[n]) for n, x in enumerate(row)] for row in exact])
     return ints, np.array(floats, dtype=float), divisor
 
@@ -280,68 +286,113 @@ def _median_time(fn, repeat: int) -> tuple[float, float, object]:  # type: ignor
     return statistics.median(times), statistics.median(cpu), out
 
 
-def against_negmas(python: str) -> int:
-    """zopa's additive frontier against NegMAS on the same arrays; 0 when every target is met."""
-    rows = [  # parties, issues, options, NegMAS method, zopa repeats, NegMAS repeats, target
-        (("a", "b"), 6, 10, "mobanos", 300, 300, "zopa median < 2 ms"),
-        (("a", "b", "c"), 6, 10, "pareto_frontier", 30, 1, "ratio ≥ 1000×"),
-        (("a", "b", "c", "d"), 7, 8, "pareto_frontier", 10, 1, "ratio ≥ 1000×"),
-    ]
+#: the NegMAS rows: parties, issues, options, NegMAS method, repeats of zopa's kernel, of
+#: its full call and of NegMAS
+NEGMAS_ROWS = [
+    (("a", "b", "c"), 6, 10, "pareto_frontier", 30, 10, 1),
+    (("a", "b", "c", "d"), 7, 8, "pareto_frontier", 10, 5, 1),
+    (("a", "b"), 6, 10, "mobanos", 300, 300, 300),
+]
+
+
+def _zopa_medians(
+    case: Case, parties: tuple[str, ...], ints: list[np.ndarray], reps: tuple[int, int]
+):  # type: ignore[no-untyped-def]
+    """Medians of zopa's kernel and full call: ((wall, CPU), (wall, CPU)) and the kernel's result."""
+    kw, kc, out = _median_time(lambda: additive_frontier(ints), reps[0])
+    fw, fc, _ = _median_time(lambda: pareto_packages(case, list(parties)), reps[1])
+    return (kw, kc), (fw, fc), out
+
+
+def _slower(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    return max(a[0], b[0]), max(a[1], b[1])
+
+
+def _ratio(x: float) -> str:
+    return f"{x:7.0f}×" if x >= 10 else f"{x:7.2f}×"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:9.2f} ms" if seconds < 10 else f"{seconds:9.2f} s "
+
+
+def against_negmas(python: str, results: dict) -> int:  # type: ignore[type-arg]
+    """zopa against NegMAS on the same utilities, each row in one run; 0 when every target is met.
+
+    zopa is timed just before and just after NegMAS (medians) and the slower
+    median is kept, so that a quiet moment for zopa does not inflate a ratio.
+    """
     status = 0
-    print(f"\nagainst NegMAS (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs):")
     print(
-        f"{'parties':>7}  {'packages':>8}  {'points':>6}  {'zopa':>9}  {'NegMAS':>27}  "
-        f"{'ratio':>6}  {'CPU ratio':>9}  target  (pareto_packages, the full call)"
+        f"\nagainst NegMAS (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
+        "zopa timed before and after NegMAS, the slower median kept):"
     )
-    details = []
-    for parties, n, k, method, z_rep, n_rep, target in rows:
+    for parties, n, k, method, z_rep, p_rep, n_rep in NEGMAS_ROWS:
         case = synthetic_case(n, seed=n, parties=parties, k=k)
         ints, floats, divisor = utility_tables(case, parties)
-        zt, zc, (points, counts, _) = _median_time(
-            lambda ints=ints: additive_frontier(ints), z_rep
-        )
-        pt, _, _ = _median_time(
-            lambda case=case, parties=parties: pareto_packages(case, list(parties)), 5
-        )
+        kernel, full, (points, counts, _) = _zopa_medians(case, parties, ints, (z_rep, p_rep))
         times, cpu, neg, version = run_negmas(python, floats, method, n_rep)
-        nt, nc = statistics.median(times), statistics.median(cpu)
-        ratio, cpu_ratio = nt / zt, nc / max(zc, 1e-9)
-        if "2 ms" in target:
-            ok, verdict = zt < 0.002, "met" if zt < 0.002 else "NOT MET"
-        else:
-            ok = ratio >= 1000 and cpu_ratio >= 1000
-            verdict = "met" if ok else "met in CPU time only" if cpu_ratio >= 1000 else "NOT MET"
-        status |= 0 if ok else 1
+        kernel2, full2, _ = _zopa_medians(case, parties, ints, (z_rep, p_rep))
+        kernel, full = _slower(kernel, kernel2), _slower(full, full2)
+        negmas = statistics.median(times), statistics.median(cpu)
         cmp = compare(as_floats(points, divisor), counts, neg)
         same = cmp["missing_in_negmas"] == 0 and cmp["negmas_extra"] == cmp["negmas_extra_ulp"]
         status |= 0 if same else 1
-        label = f"{method} {nt * 1e3:9.1f} ms"
+        name = "MOBANOSParetoSampler" if method == "mobanos" else "pareto_frontier"
+        runs = f"median of {n_rep}" if n_rep > 1 else "1 run"
         print(
-            f"{len(parties):>7}  {f'{k}^{n}':>8}  {len(points):6d}  {zt * 1e3:6.2f} ms  "
-            f"{label:>27}  {ratio:5.0f}×  {cpu_ratio:8.0f}×  {target}: {verdict}  "
-            f"({pt * 1e3:.1f} ms)"
+            f"\n  {len(parties)} parties, {k}^{n} = {k**n:.3g} packages, {len(points)} frontier points"
         )
-        details.append((len(parties), k, n, cmp, same, version))
-    print("\npoint by point (1e-9, max norm):")
-    for d, k, n, cmp, same, version in details:
         print(
-            f"  {d} parties, {k}^{n}: zopa {cmp['zopa']} points, NegMAS {version} "
-            f"{cmp['negmas_outcomes']} outcomes; zopa points missing in NegMAS "
-            f"{cmp['missing_in_negmas']}; NegMAS points off zopa's frontier {cmp['negmas_extra']} "
-            f"(of which within 1e-9 of dominated, ulp ties: {cmp['negmas_extra_ulp']}); "
-            f"NegMAS outcomes per point = zopa #packages for {cmp['counts_equal']}/"
-            f"{cmp['counts_compared']} points -> {'SAME FRONTIER' if same else 'DIFFERENT'}"
+            f"    NegMAS {version} {name:21s} {_ms(negmas[0])} wall {_ms(negmas[1])} CPU  ({runs})"
         )
-        for extra, over in cmp["ulp_pairs"]:
+        row = {"points": len(points), "negmas": negmas, "kernel": kernel, "full": full, "cmp": cmp}
+        for label, (wall, cpu_) in (("additive_frontier", kernel), ("pareto_packages", full)):
             print(
-                f"    NegMAS keeps {np.array2string(extra, precision=17)}, weakly dominated by "
-                f"zopa's {np.array2string(over, precision=17)} (difference "
-                f"{np.array2string(over - extra, precision=3)})"
+                f"    zopa {label:28s} {_ms(wall)} wall {_ms(cpu_)} CPU  NegMAS ÷ zopa "
+                f"{_ratio(negmas[0] / wall)} wall, {_ratio(negmas[1] / max(cpu_, 1e-9))} CPU"
             )
+        if method == "mobanos":
+            ok = full[0] < 0.002
+            print(
+                f"    target: the full call (pareto_packages) under 2 ms: "
+                f"{'met' if ok else 'NOT MET'} ({full[0] * 1e3:.2f} ms; NegMAS's MOBANOS "
+                f"{negmas[0] * 1e3:.2f} ms)"
+            )
+        else:
+            ratios = [negmas[0] / kernel[0], negmas[1] / max(kernel[1], 1e-9)]
+            full_ratios = [negmas[0] / full[0], negmas[1] / max(full[1], 1e-9)]
+            ok = min(ratios) >= 1000
+            print(
+                f"    target ≥ 1000× (additive_frontier, wall and CPU): "
+                f"{'met' if ok else 'NOT MET'}; the full call: "
+                f"{'also' if min(full_ratios) >= 1000 else 'NOT'} ≥ 1000×"
+            )
+        status |= 0 if ok else 1
+        row["ok"] = ok
+        results[(len(parties), k, n)] = row
+        _print_comparison(cmp, version, same)
     return status
 
 
-def at_scale() -> int:
+def _print_comparison(cmp: dict, version: str, same: bool) -> None:  # type: ignore[type-arg]
+    print(
+        f"    point by point (max norm ≤ 1e-9): zopa {cmp['zopa']} points, NegMAS {version} "
+        f"{cmp['negmas_outcomes']} outcomes; zopa points missing in NegMAS "
+        f"{cmp['missing_in_negmas']}; NegMAS points off zopa's frontier {cmp['negmas_extra']}, "
+        f"of which ulp ties (within 1e-9 of dominated) {cmp['negmas_extra_ulp']}; NegMAS "
+        f"outcomes per point = zopa #packages for {cmp['counts_equal']}/{cmp['counts_compared']} "
+        f"points -> {'SAME FRONTIER' if same else 'DIFFERENT'}"
+    )
+    for extra, over in cmp["ulp_pairs"]:
+        print(
+            f"      NegMAS keeps {np.array2string(extra, precision=17)}, weakly dominated by "
+            f"zopa's {np.array2string(over, precision=17)} (difference "
+            f"{np.array2string(over - extra, precision=3)})"
+        )
+
+
+def at_scale(results: dict) -> int:  # type: ignore[type-arg]
     """Four parties at 8^9 and 8^12: the full call and the array-level frontier."""
     status = 0
     print(f"\nfour parties, no peer (load average {os.getloadavg()[0]:.1f}):")
@@ -352,18 +403,50 @@ def at_scale() -> int:
         t0 = time.perf_counter()
         points, _, _ = additive_frontier(ints)
         ta = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         front = pareto_packages(case, list(parties))
-        tp = time.perf_counter() - t0
+        tp, cp = time.perf_counter() - t0, time.process_time() - c0
         ok = tp <= 10 or n != 12
         status |= 0 if ok else 1
         target = f"  target ≤ 10 s: {'met' if ok else 'NOT MET'}" if n == 12 else ""
         print(
-            f"  8^{n}: {len(front)} points; pareto_packages {tp:6.2f} s, "
-            f"additive_frontier {ta:6.2f} s{target}"
+            f"  8^{n} = {8**n:.3g} packages: {len(front)} points; pareto_packages {tp:6.2f} s "
+            f"wall ({cp:.2f} s CPU), additive_frontier {ta:6.2f} s{target}"
         )
         assert len(points) == len(front)
+        results[("scale", n)] = (len(front), tp, cp, ok)
     return status
+
+
+def summary(results: dict) -> None:  # type: ignore[type-arg]
+    """The issue's targets, as measured in this run."""
+    print(f"\ntargets, this run ({dt.date.today()}, load average {os.getloadavg()[0]:.1f}):")
+    if ("scale", 12) in results:
+        pts, tp, cp, ok = results[("scale", 12)]
+        print(
+            f"  4 parties at 8^12, pareto_packages: {tp:.2f} s wall ({cp:.2f} s CPU), "
+            f"{pts} points; ≤ 10 s: {'met' if ok else 'NOT MET'}"
+        )
+    for key, label in (((3, 10, 6), "3 parties at 10^6"), ((4, 8, 7), "4 parties at 8^7")):
+        if key in results:
+            r = results[key]
+            print(
+                f"  {label} against NegMAS pareto_frontier: additive_frontier "
+                f"{r['negmas'][0] / r['kernel'][0]:.0f}× wall, "
+                f"{r['negmas'][1] / r['kernel'][1]:.0f}× CPU; pareto_packages "
+                f"{r['negmas'][0] / r['full'][0]:.0f}× wall, {r['negmas'][1] / r['full'][1]:.0f}× "
+                f"CPU; ≥ 1000×: {'met' if r['ok'] else 'NOT MET'}; NegMAS ulp-tie points "
+                f"{r['cmp']['negmas_extra_ulp']}, other differences "
+                f"{r['cmp']['negmas_extra'] - r['cmp']['negmas_extra_ulp'] + r['cmp']['missing_in_negmas']}"
+            )
+    if (2, 10, 6) in results:
+        r = results[(2, 10, 6)]
+        print(
+            f"  2 parties at 10^6, fixed overhead: pareto_packages {r['full'][0] * 1e3:.2f} ms, "
+            f"additive_frontier {r['kernel'][0] * 1e3:.2f} ms, NegMAS MOBANOS "
+            f"{r['negmas'][0] * 1e3:.2f} ms; pareto_packages < 2 ms: "
+            f"{'met' if r['ok'] else 'NOT MET'}"
+        )
 
 
 def _duration(seconds: float) -> str:
@@ -416,8 +499,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             brute = f"{'(not run)':>12}  {'':>8}  {K**n:.1e} packages: {guess}"
         print(f"{'8^' + str(n):>10}  {ft:7.3f} s  {len(fk):6d}  {brute}")
+    results: dict = {}  # type: ignore[type-arg]
     if not args.quick:
-        status |= at_scale()
+        status |= at_scale(results)
         if args.no_negmas:
             print("\nNegMAS skipped (--no-negmas)")
         elif not Path(args.negmas_python).exists():
@@ -426,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
                 " (run tests/benchmarks/negmas_env.sh, or pass --negmas-python)"
             )
         else:
-            status |= against_negmas(args.negmas_python)
+            status |= against_negmas(args.negmas_python, results)
+        summary(results)
     return status
 
 

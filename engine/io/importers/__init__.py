@@ -77,9 +77,10 @@ party named after its file.
   (all issues at once), so it says nothing about any one issue. When several
   values tie for the highest evaluation the party is indifferent between
   them: they are all acceptable and the ideal is the first in the domain's
-  order. ``salience`` = the issue's weight / the profile's largest weight, so
-  the issue that matters most has salience 1 and the ratios of the weights
-  are kept.
+  order. ``salience`` = the issue's weight as written (all divided by a power
+  of ten if one exceeds 1): the ratios of the weights are kept exactly, so
+  exact ties between packages stay ties (weight / the largest weight is often
+  no decimal, e.g. 16/17).
 - Non-linear profiles (a sum of hyperrectangles: ``utility u`` when every
   ``INCLUDES`` bound holds) have no weights and no per-issue evaluations.
   zopa computes, exactly (branch and bound over the issues, in integer

@@ -130,7 +130,8 @@ def read_genius(
     -----
     Additive profiles: ``ideal`` = the value with the highest evaluation
     (ties: all acceptable, the first is the ideal); ``acceptable`` = the
-    ideal alone; ``salience`` = weight / the profile's largest weight.
+    ideal alone; ``salience`` = the weight as written (divided by a power of
+    ten if a weight exceeds 1).
     Non-linear (hyperRectangle) profiles: acceptable = the values through
     which the maximum utility is reachable, salience = the issue's swing /
     the largest swing. Additive profiles also keep every evaluation as the
@@ -147,8 +148,8 @@ def read_genius(
     >>> [(i.id, i.scale, i.option_ids) for i in case.issues][:2]
     [('price', 'nominal', ('low', 'medium', 'high')), ('delivery', 'nominal', ('v_1_week', 'v_1_month'))]
     >>> buyer = case.at()[("buyer", "colour")]          # red and blue tie at the top
-    >>> buyer.ideal, sorted(buyer.acceptable), buyer.salience
-    ('red', ['blue', 'red'], 0.4)
+    >>> buyer.ideal, sorted(buyer.acceptable), buyer.salience   # the weight as written
+    ('red', ['blue', 'red'], 0.2)
     """
     meta = import_meta(as_of, source_url, title, publisher, source_date, None)
     dpath, ppaths, skipped = _files(domain, profiles)

@@ -22,7 +22,13 @@ def additive(xml: Xml, domain: list[GIssue], probs: FileProblems) -> list[IssueV
     -----
     ``ideal`` = the value with the highest evaluation (ties: all acceptable,
     the first in the domain's order is the ideal); ``salience`` = the issue's
-    weight / the profile's largest weight.
+    weight as written, divided by the smallest power of ten that brings every
+    weight to at most 1 (GENIUS weights sum to 1: usually none). Only the
+    ratios of the saliences enter ``U``, and a decimal shifted by a power of
+    ten is still the decimal as written, so utilities stay exact: dividing
+    by the largest weight instead (16/17 for ``Car-A``) gives saliences that
+    no decimal can hold, and rounding them broke exact ties between packages
+    (docs/import.md, "The frontier against GENIUS and NegMAS").
     """
     start = len(probs.items)
     evals, unmatched = _evaluations(xml, domain, probs)
@@ -48,7 +54,10 @@ def additive(xml: Xml, domain: list[GIssue], probs: FileProblems) -> list[IssueV
     if top <= 0:
         probs.add(*xml.at(obj), "weight", "every weight is 0: the profile cares about nothing")
         return None
-    return [_view(d, evals[d.index][1], weights[d.index], top) for d in domain]
+    shift = 1
+    while top > shift:  # weights above 1: divide them all by a power of ten (exactly)
+        shift *= 10
+    return [_view(d, evals[d.index][1], weights[d.index], shift) for d in domain]
 
 
 def additive_values(xml: Xml, domain: list[GIssue]) -> dict[str, dict[str, float]]:
@@ -56,8 +65,8 @@ def additive_values(xml: Xml, domain: list[GIssue]) -> dict[str, dict[str, float
 
     Call after :func:`additive` has accepted the profile. GENIUS's discrete
     evaluator divides each evaluation by the issue's largest, so the best
-    value is worth 1; with issue weights ``w`` (zopa's saliences are ``w`` /
-    the largest ``w``, a common factor), ``U = Σ w · v / Σ w`` is GENIUS's
+    value is worth 1; with issue weights ``w`` (zopa's saliences are the
+    ``w`` as written, up to a power of ten), ``U = Σ w · v / Σ w`` is GENIUS's
     utility. An issue whose evaluations are all 0 is worth the same for
     every value: each is given 1. A negative evaluation (some published
     profiles have them, a few hundredths below 0) is read as 0, zopa's
@@ -71,8 +80,8 @@ def additive_values(xml: Xml, domain: list[GIssue]) -> dict[str, dict[str, float
     return out
 
 
-def _view(d: GIssue, table: dict[str, Fraction], weight: Fraction, top: Fraction) -> IssueView:
-    """The best values of one issue, its salience and a note keeping the evaluations."""
+def _view(d: GIssue, table: dict[str, Fraction], weight: Fraction, shift: int) -> IssueView:
+    """The best values of one issue, its salience (weight / shift) and a note keeping the evaluations."""
     best = max(table.values())
     tied = [v for v in d.values if table[v] == best]
     note = (
@@ -82,7 +91,7 @@ def _view(d: GIssue, table: dict[str, Fraction], weight: Fraction, top: Fraction
     )
     if len(tied) > 1:
         note += f" Tied best values, all acceptable: {', '.join(tied)}."
-    return (d, tied[0], tied, float(weight / top), note)
+    return (d, tied[0], tied, float(weight / shift), note)
 
 
 def _evaluations(xml: Xml, domain: list[GIssue], probs: FileProblems) -> tuple[_Evaluations, bool]:

@@ -294,20 +294,20 @@ def test_genius_additive_fixture_every_value():
         ("seller", "seller", None),
     ]
     assert case.party("buyer").reservation == 0.4  # imported, no longer only in the note
-    expected = {  # ideal, acceptable, salience = weight / largest weight
-        ("buyer", "price"): ("low", {"low"}, 1.0),
-        ("buyer", "delivery"): ("v_1_week", {"v_1_week"}, 0.6),
-        ("buyer", "colour"): ("red", {"red", "blue"}, 0.4),  # red and blue tie at 3
-        ("seller", "price"): ("high", {"high"}, 1.0),
-        ("seller", "delivery"): ("v_1_month", {"v_1_month"}, 1 / 6),
-        ("seller", "colour"): ("green", {"green"}, 0.5),
+    expected = {  # ideal, acceptable, salience = the weight as written (an exact decimal)
+        ("buyer", "price"): ("low", {"low"}, 0.5),
+        ("buyer", "delivery"): ("v_1_week", {"v_1_week"}, 0.3),
+        ("buyer", "colour"): ("red", {"red", "blue"}, 0.2),  # red and blue tie at 3
+        ("seller", "price"): ("high", {"high"}, 0.6),
+        ("seller", "delivery"): ("v_1_month", {"v_1_month"}, 0.1),  # not 0.1 / 0.6 = 1/6
+        ("seller", "colour"): ("green", {"green"}, 0.3),
     }
     at = case.at()
     got = {k: (p.ideal, set(p.acceptable), p.salience) for k, p in at.items()}
     assert got.keys() == expected.keys()
     for key, (ideal, acc, sal) in expected.items():
         assert got[key][:2] == (ideal, acc)
-        assert got[key][2] == pytest.approx(sal, abs=1e-15)
+        assert got[key][2] == sal
     assert at[("buyer", "price")].note.startswith("GENIUS evaluations: Low 10; Medium 6; High 1.")
     assert at[("seller", "price")].sources == ("domain_xml", "seller_xml")
     assert at[("seller", "price")].confidence == "official"
@@ -794,9 +794,8 @@ def test_shared_genius_domains_import(shared_data):
         assert same(reload(case), case), name
     laptop = read_genius(shared_data / "genius/Laptop", **KW).at()
     assert laptop[("laptop-c-prof1", "laptop")].ideal == "hp"  # evaluation 30 of 12, 20, 30
-    assert laptop[("laptop-c-prof1", "external_monitor")].salience == pytest.approx(
-        0.1767567099260568 / 0.4452125771655631
-    )
+    # the weight as written: the ratios of the saliences are the weights' ratios, exactly
+    assert laptop[("laptop-c-prof1", "external_monitor")].salience == 0.1767567099260568
 
 
 def _best_by_subsets(rects: list[tuple[int, dict[int, tuple[int, int]]]], fixed=None) -> int:

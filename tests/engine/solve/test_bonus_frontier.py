@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
@@ -95,19 +96,23 @@ def _feasible(case: Case, package: dict[str, str]) -> bool:
     return True
 
 
-def _brute_frontier(case: Case) -> set[tuple[Fraction, Fraction]]:
+def _brute_frontier(
+    case: Case, parties: tuple[str, ...] = ("a", "b")
+) -> set[tuple[Fraction, ...]]:
     vectors = set()
     for combo in itertools.product(*(i.option_ids for i in case.issues)):
         package = dict(zip(case.issue_ids, combo, strict=True))
         if not _feasible(case, package):
             continue
-        u = (_exact_utility(case, "a", package), _exact_utility(case, "b", package))
+        u = tuple(_exact_utility(case, p, package) for p in parties)
         r = case.party("a").reservation
         if r is not None and u[0] < Fraction(repr(r)):
             continue
         vectors.add(u)
     return {
-        u for u in vectors if not any(v != u and v[0] >= u[0] and v[1] >= u[1] for v in vectors)
+        u
+        for u in vectors
+        if not any(v != u and all(x >= y for x, y in zip(v, u, strict=True)) for v in vectors)
     }
 
 
@@ -181,12 +186,86 @@ def test_classroom_case_by_hand() -> None:
     assert engine.disagreement_point(case, ["a", "b"]) == {"a": 0.0, "b": 0.0}
 
 
-def test_one_party_is_its_maximum_and_three_are_refused() -> None:
-    case = _classroom()
-    front = pareto_packages(case, ["a"])
+def test_one_party_is_its_maximum() -> None:
+    front = pareto_packages(_classroom(), ["a"])
     assert front["U(a)"].tolist() == [1.5]
-    three = Case(
-        "c", "C", DAY, (*case.parties, Party("c", "C")), case.issues, statements=case.statements
+
+
+def test_three_parties_by_hand() -> None:
+    """c gains 1 when i1 = o1: the frontier gains the points where c has its bonus."""
+    case = _classroom()
+    c = Party("c", "C", bonuses=(Bonus((("i1", OptionSet(frozenset({"o1"}))),), Fraction(1)),))
+    three = dataclasses.replace(case, parties=(*case.parties, c))
+    _, exact, _ = bonus_frontier(three, ["a", "b", "c"])
+    assert set(exact) == _brute_frontier(three, ("a", "b", "c"))
+    # the two-party points with U_c = 0, and with i1 = o1: (0.5, 0.5, 1) at (o1, o1) and
+    # (0, 0.75, 1) at (o0, o1) (a's 1.5 needs i1 = o2)
+    assert exact == [
+        (Fraction(3, 2), Fraction(0), Fraction(0)),
+        (Fraction(1, 2), Fraction(3, 4), Fraction(0)),
+        (Fraction(1, 2), Fraction(1, 2), Fraction(1)),
+        (Fraction(0), Fraction(1), Fraction(0)),
+        (Fraction(0), Fraction(3, 4), Fraction(1)),
+    ]
+    assert pareto_packages(three, ["a", "b", "c"])["U(c)"].tolist() == [0.0, 0.0, 1.0, 0.0, 1.0]
+
+
+@st.composite
+def three_party_cases(draw: st.DrawFn) -> Case:
+    """A third party with random rectangles added to :func:`bonus_cases`, issues kept small."""
+    case = draw(bonus_cases())
+    issues = case.issues[:3]
+    sizes = [i.k for i in issues]
+    bonuses = []
+    for _ in range(draw(st.integers(1, 4))):
+        n = draw(st.integers(0, len(sizes) - 1))
+        lo = draw(st.integers(0, sizes[n] - 1))
+        hi = draw(st.integers(lo, sizes[n] - 1))
+        when = ((f"i{n}", OptionSet(frozenset(f"o{k}" for k in range(lo, hi + 1)))),)
+        bonuses.append(Bonus(when, Fraction(draw(st.integers(-2, 9)), 10)))
+    keep = {i.id for i in issues}
+    parties = tuple(
+        dataclasses.replace(
+            p, bonuses=tuple(b for b in p.bonuses if all(i in keep for i, _ in b.when))
+        )
+        for p in case.parties
     )
-    with pytest.raises(BargainingError, match="one or two parties"):
-        pareto_packages(three, ["a", "b", "c"])
+    statements = tuple(
+        dataclasses.replace(st_, positions=tuple(x for x in st_.positions if x[0] in keep))
+        for st_ in case.statements
+    )
+    statements = tuple(  # a red line's link may point at a dropped issue: drop the link
+        dataclasses.replace(
+            st_,
+            positions=tuple(
+                (i, dataclasses.replace(pos, requires=(), red_line=False))
+                for i, pos in st_.positions
+            ),
+        )
+        for st_ in statements
+    )
+    return dataclasses.replace(
+        case,
+        parties=(*parties, Party("c", "C", bonuses=tuple(bonuses))),
+        issues=issues,
+        statements=statements,
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(three_party_cases())
+def test_three_party_bonus_frontier_equals_brute_force(case: Case) -> None:
+    parties = ("a", "b", "c")
+    want = _brute_frontier(case, parties)
+    if not want:
+        with pytest.raises(BargainingError):
+            bonus_frontier(case, list(parties))
+        return
+    front, exact, _ = bonus_frontier(case, list(parties))
+    assert set(exact) == want and len(exact) == len(want)
+    assert exact == sorted(exact, reverse=True)
+    for row, u in zip(front.itertuples(index=False), exact, strict=True):
+        package = dict.fromkeys(case.issue_ids, "o0")
+        package.update({iid: getattr(row, iid) for iid in front.attrs["issues"]})
+        assert _feasible(case, package)
+        assert tuple(_exact_utility(case, p, package) for p in parties) == u

@@ -74,20 +74,30 @@ def problems(draw: st.DrawFn) -> list[np.ndarray]:
     return tables
 
 
-#: the shipped leaf sizes, and leaves so small that every branch of the recursion runs
+#: the shipped constants; leaves so small that every branch of the recursion runs, numpy for
+#: every reduction and the divide and conquer instead of the bitsets (d ≥ 4); odd leaves,
+#: plain Python for every reduction, bitsets in chunks of 64 rows and a fine grid
 LEAVES = pytest.mark.parametrize(
-    "leaves", [(256, 65536), (2, 2), (3, 7)], ids=["default", "single-rows", "odd"]
+    "leaves",
+    [
+        {},
+        {"_LEAF": 2, "_PAIRS": 2, "_SMALL": 0, "_PREFIX": 0},
+        {"_LEAF": 3, "_PAIRS": 7, "_SMALL": 10**6, "_CHUNK": 64, "_CELLS": 64},
+    ],
+    ids=["default", "single-rows", "odd-python"],
 )
 
 
 @contextlib.contextmanager
-def leaf_sizes(leaves: tuple[int, int]) -> Iterator[None]:
-    old = skyline._LEAF, skyline._PAIRS
-    skyline._LEAF, skyline._PAIRS = leaves
+def leaf_sizes(leaves: dict[str, int]) -> Iterator[None]:
+    old = {name: getattr(skyline, name) for name in leaves}
+    for name, value in leaves.items():
+        setattr(skyline, name, value)
     try:
         yield
     finally:
-        skyline._LEAF, skyline._PAIRS = old
+        for name, value in old.items():
+            setattr(skyline, name, value)
 
 
 # ---------------------------------------------------------------- hand-worked
@@ -134,7 +144,7 @@ def test_additive_frontier_rejects_bad_tables() -> None:
 @LEAVES
 @settings(max_examples=150, deadline=None)
 @given(rows=vector_sets())
-def test_maxima_matches_naive(leaves: tuple[int, int], rows: list[tuple[int, ...]]) -> None:
+def test_maxima_matches_naive(leaves: dict[str, int], rows: list[tuple[int, ...]]) -> None:
     ordered = lex_sorted(rows)
     u = np.array(ordered, dtype=np.int64)
     with leaf_sizes(leaves):
@@ -155,7 +165,7 @@ def test_maxima_on_python_integers(rows: list[tuple[int, ...]], shift: int) -> N
 @settings(max_examples=100, deadline=None)
 @given(tables=problems())
 def test_additive_frontier_matches_enumeration(
-    leaves: tuple[int, int], tables: list[np.ndarray]
+    leaves: dict[str, int], tables: list[np.ndarray]
 ) -> None:
     want = naive_frontier(tables)
     with leaf_sizes(leaves):
@@ -191,3 +201,63 @@ def test_additive_frontier_invariant_under_party_order(
     mine = {tuple(v): int(c) for v, c in zip(points[:, perm].tolist(), counts, strict=True)}
     theirs = {tuple(v): int(c) for v, c in zip(shuffled.tolist(), counts2, strict=True)}
     assert mine == theirs
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 5),
+    st.integers(1, 30),
+    st.sampled_from([1, 2, 5, 100]),
+    st.booleans(),
+    st.data(),
+)
+def test_reduce_in_python_and_numpy_agree(
+    d: int, n: int, top: int, python_ints: bool, data: st.DataObject
+) -> None:
+    """The plain-Python reduction of a few rows is the numpy one: same rows, counts, dtype."""
+    cells = data.draw(st.lists(st.integers(0, top), min_size=n * d, max_size=n * d))
+    values = np.array(cells, dtype=np.int64).reshape(n, d)
+    kind = object if python_ints else np.int64
+    counts = np.array(data.draw(st.lists(st.integers(1, 5), min_size=n, max_size=n)), dtype=kind)
+    keys = np.array(data.draw(st.permutations(list(range(n)))), dtype=np.int64)
+    if python_ints:
+        values = values.astype(object) * 10**20
+    small = skyline._reduce_small(values, counts, keys)
+    with leaf_sizes({"_SMALL": -1}):
+        big = skyline._reduce(values, counts, keys)
+    assert small[0].tolist() == big[0].tolist()
+    assert small[1].tolist() == big[1].tolist() and small[1].dtype == big[1].dtype
+
+
+def naive_mask(u: np.ndarray) -> np.ndarray:
+    """Maximal rows of distinct rows, all pairs compared with numpy (O(n² d))."""
+    ge = np.ones((len(u), len(u)), dtype=bool)
+    for c in range(u.shape[1]):
+        ge &= u[:, None, c] >= u[None, :, c]
+    np.fill_diagonal(ge, False)
+    return ~ge.any(axis=0)
+
+
+@LEAVES
+@settings(max_examples=25, deadline=None)
+@given(st.integers(4, 6), st.integers(2, 40), st.integers(0, 2**32 - 1))
+def test_maxima_of_minkowski_sums(leaves: dict[str, int], d: int, m: int, seed: int) -> None:
+    """Thousands of sums of a frontier and a block's options, as the frontier builds them:
+    most are dominated by a near neighbour (the grid's and the bitsets' case)."""
+    rng = np.random.default_rng(seed)
+    front = rng.integers(0, 1000, size=(m * 10, d)) * rng.integers(1, 4, size=d)
+    front = front[naive_mask(np.unique(front, axis=0)[::-1])]
+    options = rng.integers(0, 60, size=(rng.integers(2, 9), d))
+    sums = np.unique((front[:, None, :] + options[None, :, :]).reshape(-1, d), axis=0)[::-1]
+    with leaf_sizes(leaves):
+        got = maxima(sums)
+    assert got.tolist() == naive_mask(sums).tolist()
+
+
+@pytest.mark.parametrize("n", [65, 1000, 5000])
+def test_grid_filter_marks_only_dominated_rows(n: int) -> None:
+    rng = np.random.default_rng(n)
+    u = np.unique(rng.integers(-(2**61), 2**61, size=(n, 4)) // 2**50, axis=0)[::-1]
+    sure = skyline._surely_dominated(u)
+    assert not (sure & naive_mask(u)).any()
+    assert sure.sum() > 0
