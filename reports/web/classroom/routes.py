@@ -37,18 +37,37 @@ __all__ = ["Classes", "routes"]
 
 
 class Classes:
-    """What the routes share: the database, the cases of the classes, a memo of results."""
+    """What the routes share: the database, the cases of the classes, a memo of results.
+
+    A class's case never changes once the class is made, so the case of each
+    class is kept here by class code: a request does not rebuild it, nor read
+    or hash an uploaded case folder again.
+    """
 
     def __init__(self, db: Database, cases: CaseStore):
         self.db = db
         self.cases = cases
         self._uploaded: dict[str, Case] = {}
+        self._by_code: dict[str, Case] = {}
         self._lock = threading.Lock()
 
     def case_of(self, info: dict[str, Any]) -> Case:
-        blob = info.get("case_zip")
-        if blob is None:
-            return self.cases.get(info["case"])
+        """The case of the class ``info`` (:func:`store.class_info`, with or without ``case_zip``)."""
+        code = info["code"]
+        with self._lock:
+            known = self._by_code.get(code)
+        if known is not None:
+            return known
+        if "case_zip" in info:
+            blob = info["case_zip"]
+        else:
+            blob = store.case_zip(self.db, code) if info.get("uploaded") else None
+        case = self.cases.get(info["case"]) if blob is None else self._load(blob)
+        with self._lock:
+            self._by_code[code] = case
+        return case
+
+    def _load(self, blob: bytes) -> Case:
         key = hashlib.sha256(blob).hexdigest()
         with self._lock:
             if key not in self._uploaded:
@@ -208,14 +227,17 @@ def agreement_of(cls: Classes, info: dict[str, Any], draws: int = 1000) -> dict[
 async def dashboard(request: Request) -> Response:
     """``GET /api/classes/{code}/dashboard`` (teacher): who joined and submitted; α after reveal."""
     cls = _classes(request)
-    info = await _teacher(request)
-    people = await _call(store.roster, cls.db, info["code"])
-    case = await _call(cls.case_of, info)
-    out = {**_frame(case, info), "students": people}
-    out["submitted"] = sum(1 for p in people if "coding" in p["submitted"])
-    if info["revealed"]:
-        out["agreement"] = await _call(agreement_of, cls, info)
-    return JSONResponse(out)
+    token = _bearer(request) or request.query_params.get("token")
+
+    def poll() -> dict[str, Any]:  # one trip to the thread pool, one database connection
+        info, people = store.teacher_roster(cls.db, _code(request), token)
+        out = {**_frame(cls.case_of(info), info), "students": people}
+        out["submitted"] = sum(1 for p in people if "coding" in p["submitted"])
+        if info["revealed"]:
+            out["agreement"] = agreement_of(cls, info)
+        return out
+
+    return JSONResponse(await _call(poll))
 
 
 async def agreement(request: Request) -> Response:
