@@ -24,6 +24,7 @@ from engine.solve.ties import (
     _optima,
     _package_key,
     _polish_linear,
+    _tie_first,
     _tie_key,
     _with_optima,
 )
@@ -100,7 +101,7 @@ def _settle_nash(prog: _Programme, k: int = 5) -> Settlement:
     f_inc = _log_product(g.true(x_inc))
     cuts = _start_cuts(g, x_inc, f_inc)
     x_inc, f_inc, ub, status = _approximate(cuts, x_inc, f_inc)
-    packages, capped = _nash_optima(cuts, x_inc, f_inc)
+    packages, capped = _nash_optima(cuts, x_inc, f_inc, k + 1)
     best = packages[0]
     gstar = _package_gains(g, best)
     value = math.exp(_log_product(gstar))
@@ -141,7 +142,7 @@ def _settle_degenerate(
     drows.append((total_gain, best_sum - COST_TOLERANCE, math.inf))
     stages = [(_Lin({t: 1.0}), True), (total_gain, True)]
     packages, capped = _optima(
-        prog, drows, prog.clean(res.x), lambda x: _polish_linear(prog, x, trows, stages)
+        prog, drows, prog.clean(res.x), lambda x: _polish_linear(prog, x, trows, stages), k + 1
     )
     m_lo, s_lo = mstar - COST_TOLERANCE, best_sum - COST_TOLERANCE
     bounds = [*(({p: -1.0}, -mstar) for p in g.members), ({"*": -1.0}, -best_sum)]
@@ -246,9 +247,9 @@ def _approximate(
 
 
 def _nash_optima(
-    cuts: _Cuts, x_inc: np.ndarray, f_inc: float
+    cuts: _Cuts, x_inc: np.ndarray, f_inc: float, cap: int = MAX_OPTIMA
 ) -> tuple[list[dict[str, Outcome]], bool]:
-    """Every package with F ≥ F* − NASH_TIE (up to MAX_OPTIMA), sorted by the tie rule.
+    """The tie rule's first package with F ≥ F* − NASH_TIE, then others (up to ``cap`` in all).
 
     As :func:`engine.solve.ties._optima`, with the refine loop of the outer
     approximation inside: each MILP solve (Σ φ_p ≥ F* − NASH_TIE, every
@@ -257,7 +258,8 @@ def _nash_optima(
     definitions. If it reaches the target it is an optimum; otherwise its
     cell holds no optimum (the maximiser is the cell's best point), so
     tangents there are added and the combination is cut off as well. Every
-    solve therefore removes one combination and the loop ends.
+    solve therefore removes one combination and the loop ends. The first
+    package is then chosen by :func:`_same_gains_first`.
     """
     prog = cuts.gains.prog
     target = f_inc - NASH_TIE
@@ -265,7 +267,7 @@ def _nash_optima(
     found: dict[tuple[Outcome, ...], tuple[dict[str, Outcome], float]] = {}
     capped = False
     x: np.ndarray | None = x_inc
-    for _ in range(64 * MAX_OPTIMA):
+    for _ in range(64 * cap + 64):
         if x is None:
             break
         chosen = prog.chosen(x)
@@ -276,7 +278,7 @@ def _nash_optima(
         if f >= target:
             pkg = prog.package(x)
             found.setdefault(_package_key(prog, pkg), (pkg, f))
-            if len(found) >= MAX_OPTIMA:
+            if len(found) > cap:  # one more than asked for: there are more
                 capped = True
                 break
         res = prog.solve(_Lin(), [*cuts.rows, (cuts.objective, target, math.inf), *nogood])
@@ -284,8 +286,38 @@ def _nash_optima(
     else:  # pragma: no cover - each solve removes a combination; this bounds a bug
         capped = True
     fmax = max(f for _, f in found.values())  # the maximum: no package beats F* + NASH_GAP
-    tied = [pkg for pkg, f in found.values() if f >= fmax - NASH_TIE]
-    return sorted(tied, key=lambda p: _tie_key(prog, p)), capped
+    tied = sorted(
+        (pkg for pkg, f in found.values() if f >= fmax - NASH_TIE),
+        key=lambda p: _tie_key(prog, p),
+    )
+    first = tied[0] if len(found) == 1 else _same_gains_first(cuts.gains, tied[0], fmax - NASH_TIE)
+    rest = [p for p in tied if _package_key(prog, p) != _package_key(prog, first)]
+    if rest and _tie_key(prog, rest[0]) < _tie_key(prog, first):
+        first, rest = rest[0], [first, *rest[1:]]  # a tie with other gains comes first
+    return [first, *rest][:cap], capped
+
+
+def _same_gains_first(g: _Gains, best: Mapping[str, Outcome], target: float) -> dict[str, Outcome]:
+    """The tie rule's first package among those with the gains of ``best``.
+
+    Ties of the Nash product almost always share their gains (the same
+    g_p for every party, reached by other outcomes); with every gain held
+    within :data:`~engine.solve.results.COST_TOLERANCE` of ``best``'s (the
+    gains are linear), :func:`~engine.solve.ties._tie_first` finds the first
+    of them by the tie rule whatever their number. Its product is checked
+    from the definitions; ``best`` is kept if it falls below ``target``.
+    """
+    prog = g.prog
+    gstar = _package_gains(g, best)
+    rows: list[_Row] = [
+        (g.gain[p], gstar[p] - COST_TOLERANCE, gstar[p] + COST_TOLERANCE) for p in g.members
+    ]
+    res = prog.solve(_Lin(), rows)
+    if res.x is None:  # pragma: no cover - best itself satisfies the rows
+        return dict(best)
+    x = g.polish(_tie_first(prog, rows, prog.clean(res.x)))
+    pkg = prog.package(x)
+    return pkg if _log_product(_package_gains(g, pkg)) >= target else dict(best)
 
 
 def _log_product(g: Mapping[str, float]) -> float:

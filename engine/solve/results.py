@@ -184,11 +184,11 @@ class Settlement:
     n_optimal : int
         The number of distinct optimal packages of candidate outcomes found
         (options; on interval issues the breakpoints, plus the cells of
-        ``fair``), the reported one included; at most
-        :data:`~engine.solve.ties.MAX_OPTIMA`. 0 when not checked.
+        ``fair``), the reported one included; at most ``alternatives`` + 1
+        (the argument of :func:`settle`). 0 when not checked.
     more_optimal : bool
-        True when the enumeration stopped at
-        :data:`~engine.solve.ties.MAX_OPTIMA`: there may be more optima.
+        True when there are more optimal packages than ``n_optimal`` (the
+        enumeration found one more and stopped).
     alternatives : tuple of Alternative
         Up to ``alternatives`` (the argument of :func:`settle`, default 5)
         other optimal packages, in the tie rule's order.

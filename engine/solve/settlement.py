@@ -213,19 +213,27 @@ def settle(
     **Ties and other optima.** Several packages can
     be equally good; the solver's choice among them is never reported as
     such. With the objective held at its optimum (within the tolerance,
-    1e-7; ``fair``: the largest cost, then the total), every optimal
-    combination of candidates is enumerated exactly with **no-good cuts**
-    on the binary choice variables — after each package found, the
-    constraint Σ_i y_i,chosen(i) ≤ |I| − 1 excludes exactly that
-    combination — until the MILP is infeasible (at most 64 packages; then
-    ``more_optimal`` is True). ``fair`` solves each combination's numbers
-    again without slack (its largest cost, its total, then Σ λ), so numbers
-    are exact vertices, and combinations giving the same package count once.
-    The package reported is the first by the **tie rule**: leximin of the
-    party costs (the largest cost as low as possible, then the next, …),
-    then the fewest concessions, then the first option in each issue's order
-    (the lowest number), issues in case order — never the solver's order.
-    The next ones (up to ``alternatives``) are ``Settlement.alternatives``.
+    1e-7; ``fair``: the largest cost, then the total), the package reported
+    is the first by the **tie rule**: leximin of the party costs (the
+    largest cost as low as possible, then the next, …), then the fewest
+    concessions, then the first option in each issue's order (the lowest
+    number), issues in case order — never the solver's order. It is found
+    by lexicographic stages on the same MILP, each held at its optimum:
+    the sum of the k largest party costs for k = 1, …, n (their
+    lexicographic minimum is the leximin order; the sum of the k largest is
+    linear: min k·t + Σ_p d_p, d_p ≥ cost_p − t, d_p ≥ 0), the number of
+    concessions, then each issue's option index or number in case order
+    (the stage fixes the issue's candidate). So the reported package does
+    not depend on how many optima there are. Other optima are then
+    enumerated exactly with **no-good cuts** on the binary choice
+    variables — after each package found, the constraint
+    Σ_i y_i,chosen(i) ≤ |I| − 1 excludes exactly that combination — until
+    the MILP is infeasible or ``alternatives`` + 1 packages are found and
+    one more exists (``more_optimal`` is then True). ``fair`` solves each
+    combination's numbers again without slack (its largest cost, its total,
+    then Σ λ), so numbers are exact vertices, and combinations giving the
+    same package count once. The others, in the tie rule's order, are
+    ``Settlement.alternatives``.
     On an interval issue, ``Settlement.ranges`` gives the run of values
     that, the other outcomes fixed, are as good: breakpoints are evaluated
     directly; inside a cell every cost is linear and every condition and red
@@ -274,10 +282,14 @@ def settle(
     NP-hard in general (it contains minimum-cost constraint satisfaction
     with linkage), but hand-written cases (tens of parties and issues, a
     handful of options each) solve in milliseconds by branch-and-bound. The
-    enumeration of optima adds one MILP per optimal package (``nash``: one
-    per combination its tightened approximation still proposes), ``fair``
-    one more, ``nash`` one per approximation round, and the deletion filter
-    one per red line.
+    tie rule adds one MILP per party and per issue with more than one
+    candidate; its first stage under ``total`` (the smallest largest cost
+    among the cheapest packages) is a partition problem and the slowest
+    (about a second on the shipped case). The enumeration of optima adds one
+    MILP per optimal package up to ``alternatives`` + 2 (``nash``: one per
+    combination its tightened approximation still proposes), ``fair`` one
+    more, ``nash`` one per approximation round, and the deletion filter one
+    per red line.
 
     Examples
     --------
@@ -339,7 +351,7 @@ def _settle_total(prog: _Programme, k: int) -> Settlement:
     best = _evaluate(prog, prog.package(res.x))
     opt = sum(best.costs.values())
     rows: list[_Row] = [(total, -math.inf, opt + COST_TOLERANCE)]
-    packages, capped = _optima(prog, rows, prog.clean(res.x))
+    packages, capped = _optima(prog, rows, prog.clean(res.x), cap=k + 1)
     optima = _with_optima(
         prog, packages, capped, k,
         lambda pc, t: t <= opt + COST_TOLERANCE, [({"*": 1.0}, opt)],
@@ -365,7 +377,7 @@ def _settle_fair(prog: _Programme, k: int) -> Settlement:
     rows.append((total, -math.inf, tstar + COST_TOLERANCE))
     stages = [(_Lin({z: 1.0}), False), (total, False)]
     packages, capped = _optima(
-        prog, rows, prog.clean(res2.x), lambda x: _polish_linear(prog, x, zrows, stages)
+        prog, rows, prog.clean(res2.x), lambda x: _polish_linear(prog, x, zrows, stages), k + 1
     )
     zt, tt = zstar + COST_TOLERANCE, tstar + COST_TOLERANCE
     bounds = [*(({p: 1.0}, zstar) for p in prog.parties), ({"*": 1.0}, tstar)]

@@ -1,9 +1,11 @@
 """The fixed tie order of the settlement search, and exact numbers after it.
 
-Every optimal package is enumerated and the one reported is chosen by the
-stated tie rule (leximin of party costs, then the fewest concessions, then
-case order); :func:`_polish_linear` then solves the objective's stages again
-with the candidates fixed, so the numbers reported are exact vertices (see
+The package reported is the first by the stated tie rule (leximin of party
+costs, then the fewest concessions, then case order), found by lexicographic
+stages on the MILP (:func:`_tie_first`) whatever the number of optima; other
+optima are then enumerated with no-good cuts, up to the number asked for;
+:func:`_polish_linear` solves the objective's stages again with the
+candidates fixed, so the numbers reported are exact vertices (see
 :func:`engine.solve.settlement.settle`, Notes, "Ties").
 """
 
@@ -17,8 +19,14 @@ from typing import Any
 import numpy as np
 
 from engine.model.case import Outcome
-from engine.solve.programme import _Lin, _Programme, _Row
-from engine.solve.results import Alternative, _alternative, _evaluate, _party_costs
+from engine.solve.programme import _is, _Lin, _Programme, _Row
+from engine.solve.results import (
+    COST_TOLERANCE,
+    Alternative,
+    _alternative,
+    _evaluate,
+    _party_costs,
+)
 
 _MAX_CUT_ROUNDS = 200
 
@@ -63,7 +71,7 @@ TIE_RULE = (
 #: Per-party numbers of a package other than its costs (see :func:`_interval_range`).
 _Measure = Callable[[Mapping[str, Outcome]], dict[str, float]]
 
-#: At most this many optimal packages are enumerated to apply the tie rule.
+#: The default cap on the optimal packages enumerated (the tie rule does not need them).
 MAX_OPTIMA = 64
 
 #: A cost that changes by less than this across a cell is constant there (float noise).
@@ -94,42 +102,143 @@ def _package_key(prog: _Programme, package: Mapping[str, Outcome]) -> tuple[Outc
     return tuple(package[i.id] for i in prog.issues)
 
 
+def _leximin_stages(prog: _Programme) -> list[tuple[_Lin, list[_Row]]]:
+    """Leximin of the party costs as lexicographic linear stages.
+
+    Minimising, in turn, the sum of the k largest party costs for
+    k = 1, …, n (held at each optimum) gives the leximin order of the cost
+    vector. The sum of the k largest is the linear programme
+    min k·t + Σ_p d_p with d_p ≥ cost_p − t, d_p ≥ 0 (Ogryczak and
+    Tamir 2003); each stage returns its expression and the rows that
+    define its auxiliary variables. The last stage (k = n) is the total.
+    """
+    parties = [p for p in prog.parties if any(pos.party == p for pos in prog.positions)]
+    stages: list[tuple[_Lin, list[_Row]]] = []
+    for k in range(1, len(parties)):
+        t = prog.var(0.0, math.inf, False)  # costs are ≥ 0, so the k-th largest is
+        expr = _Lin({t: float(k)})
+        rows: list[_Row] = []
+        for p in parties:
+            d = prog.var(0.0, math.inf, False)
+            expr.add(d, 1.0)
+            rows.append((prog.party_cost(p).add(t, -1.0).add(d, -1.0), -math.inf, 0.0))
+        stages.append((expr, rows))
+    stages.append((prog.total_cost(), []))
+    return stages
+
+
+def _concession_count(prog: _Programme) -> _Lin:
+    """The number of positions whose outcome is not their ideal, Σ_pos (1 − y_ideal)."""
+    lin = _Lin(const=float(len(prog.positions)))
+    for pos in prog.positions:
+        atoms = prog.atoms[pos.issue]
+        k = next((k for k, a in enumerate(atoms) if _is(a, pos.ideal)), None)
+        if k is not None:
+            lin.add(prog.y[pos.issue][k], -1.0)
+    return lin
+
+
+def _order(prog: _Programme, issue_id: str) -> _Lin:
+    """The chosen outcome's place: an option's index in the issue's order, or the number."""
+    issue = prog.case.issue(issue_id)
+    lin = _Lin()
+    for k, (v, a) in enumerate(zip(prog.y[issue_id], prog.atoms[issue_id], strict=True)):
+        if a.option is not None:
+            lin.add(v, float(issue.option_ids.index(a.option)))
+        else:
+            lin.add(v, a.lo)
+            if a.segment:
+                lin.add(prog.lam[issue_id][k], a.hi - a.lo)
+    return lin
+
+
+def _tie_first(prog: _Programme, rows: Sequence[_Row], x: np.ndarray) -> np.ndarray:
+    """The first optimum by the tie rule (:data:`TIE_RULE`), by lexicographic stages.
+
+    ``rows`` hold the objective at its optimum. The stages minimise, each
+    held at its optimum before the next: the leximin stages of the party
+    costs (:func:`_leximin_stages`, held within :data:`COST_TOLERANCE`),
+    the number of concessions (an integer), then each issue's place in case
+    order (an option's index, or the number on interval issues). An issue's
+    stage fixes its chosen candidate (and, on a segment, holds the number
+    within 1e-9 of the issue's width), so the optimum of the last stage is
+    the tie rule's first package whatever the number of optima. ``x`` (an
+    optimum) is returned if the solver fails on a stage.
+    """
+    held: list[_Row] = list(rows)
+    fixed: dict[int, float] = {}
+    stages = [(expr, aux, COST_TOLERANCE) for expr, aux in _leximin_stages(prog)]
+    stages.append((_concession_count(prog), [], 0.5))
+    for expr, aux, slack in stages:
+        held.extend(aux)
+        res = prog.solve(expr, held)
+        if res.x is None or res.value is None:  # pragma: no cover - solver trouble
+            return prog.clean(x)
+        x = res.x
+        held.append((expr, -math.inf, res.value + slack))
+    for iss in prog.issues:
+        if len(prog.atoms[iss.id]) == 1:
+            continue
+        order = _order(prog, iss.id)
+        res = prog.solve(order, held, fixed=fixed)
+        if res.x is None or res.value is None:  # pragma: no cover - solver trouble
+            break
+        x = prog.clean(res.x)
+        k = prog.chosen(x)[iss.id]
+        fixed[prog.y[iss.id][k]] = 1.0
+        if prog.atoms[iss.id][k].segment:
+            held.append((order, -math.inf, res.value + 1e-9 * iss.width))
+    return prog.clean(x)
+
+
+def _nogood(prog: _Programme, x: np.ndarray) -> _Row:
+    """Σ_i y_i,chosen(i) ≤ |I| − 1: every combination of candidates but the one in ``x``."""
+    chosen = prog.chosen(x)
+    return (_Lin({prog.y[i][k]: 1.0 for i, k in chosen.items()}), -math.inf, len(chosen) - 1.0)
+
+
 def _optima(
     prog: _Programme,
     rows: Sequence[_Row],
     x: np.ndarray,
     polish: Callable[[np.ndarray], np.ndarray] | None = None,
+    cap: int = MAX_OPTIMA,
 ) -> tuple[list[dict[str, Outcome]], bool]:
-    """Every optimal package (up to :data:`MAX_OPTIMA`), sorted by the tie rule.
+    """The tie rule's first optimal package, then other optima (up to ``cap`` in all).
 
-    ``rows`` hold the objective at its optimum (within the tolerance); each
-    package found adds a **no-good cut** on the binary choice variables,
-    Σ_i y_i,chosen(i) ≤ |I| − 1, which excludes exactly that combination of
-    candidates, until the MILP is infeasible (every optimum found) or
-    :data:`MAX_OPTIMA` are found (the second value is then True).
+    ``rows`` hold the objective at its optimum (within the tolerance). When
+    one more solve shows ``x`` is not the only optimum, the first package is
+    found by :func:`_tie_first`, so it does not depend on how many optima
+    there are or in which order the solver meets them.
+    Then each package found adds a **no-good cut** on the binary choice
+    variables, Σ_i y_i,chosen(i) ≤ |I| − 1, which excludes exactly that
+    combination of candidates, until the MILP is infeasible (every optimum
+    found) or one more than ``cap`` is found (then only ``cap`` are
+    returned and the second value is True: there are more). The others
+    follow the first in the tie rule's order.
     ``polish`` maps a solution to its canonical numbers (segments); two
     candidate combinations giving the same package count once.
     """
+    if prog.solve(_Lin(), [*rows, _nogood(prog, x)]).x is None:  # the only optimum
+        return [prog.package(polish(x) if polish is not None else x)], False
+    x = _tie_first(prog, rows, x)
     cuts: list[_Row] = []
     found: dict[tuple[Outcome, ...], dict[str, Outcome]] = {}
     capped = False
-    for _ in range(4 * MAX_OPTIMA):  # duplicates (segment ends) do not count
+    for _ in range(4 * cap + 4):  # duplicates (segment ends) do not count
         sol = polish(x) if polish is not None else x
         pkg = prog.package(sol)
         found.setdefault(_package_key(prog, pkg), pkg)
-        chosen = prog.chosen(x)
-        cuts.append(
-            (_Lin({prog.y[i][k]: 1.0 for i, k in chosen.items()}), -math.inf, len(chosen) - 1.0)
-        )
-        if len(found) >= MAX_OPTIMA:
+        cuts.append(_nogood(prog, x))
+        if len(found) > cap:  # one more than asked for: there are more
             capped = True
             break
         res = prog.solve(_Lin(), [*rows, *cuts])
         if res.x is None:
             break
         x = prog.clean(res.x)
-    packages = sorted(found.values(), key=lambda p: _tie_key(prog, p))
-    return packages, capped
+    first, *others = found.values()
+    return [first, *sorted(others, key=lambda p: _tie_key(prog, p))][:cap], capped
 
 
 def _interval_range(
@@ -251,7 +360,7 @@ def _with_optima(
                 ranges[iss.id] = (lo, hi)
     alts: tuple[Alternative, ...] = tuple(_alternative(prog, p) for p in packages[1 : 1 + k])
     return {
-        "unique": len(packages) == 1 and not ranges,
+        "unique": len(packages) == 1 and not capped and not ranges,
         "n_optimal": len(packages),
         "more_optimal": capped,
         "alternatives": alts,

@@ -10,6 +10,7 @@ module             figure
 ``timeline``       conflict, zones and position changes over time
 ``settlement``     concession costs and outcomes of settlement packages
 ``deltas``         what a scenario changes
+``packages``       packages against the Pareto frontier (two parties)
 =================  ==================================================
 
 Shared by several figures: :mod:`~reports.figures.style` (rcParams,

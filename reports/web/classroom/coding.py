@@ -23,7 +23,7 @@ from typing import Any
 import engine
 from engine import Case
 from engine.agreement import reading
-from engine.model.case import Position, Statement
+from engine.model.case import Position, Span, Statement
 from engine.model.errors import unknown_message
 from engine.model.parse import parse_position
 
@@ -223,7 +223,7 @@ def _plain_position(case: Case, pos: Position) -> dict[str, Any]:
     issue = case.issue(pos.issue)
     if issue.is_interval:
         acc = pos.acceptable
-        acceptable: Any = {"min": acc.min, "max": acc.max} if hasattr(acc, "min") else acc
+        acceptable: Any = {"min": acc.lo, "max": acc.hi} if isinstance(acc, Span) else acc
     else:
         acceptable = list(issue.ordered(pos.acceptable))
     return {

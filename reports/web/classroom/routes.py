@@ -6,7 +6,8 @@ Who may do what
 - a student (``Authorization: Bearer <student_token>``): read and replace their
   own submissions; read the class's results once the teacher has revealed them;
 - the teacher (``Authorization: Bearer <teacher_token>``, or ``?token=`` on the
-  teacher's page): everything about the class. Anything else is 403.
+  teacher's page and downloads, :mod:`.export_routes`): everything about the
+  class. Anything else is 403.
 
 No route reads a cookie, so a page on another site cannot act for a student or
 the teacher (no CSRF): tokens travel in the ``Authorization`` header, set by our
@@ -254,6 +255,7 @@ async def dashboard(request: Request) -> Response:
     info, out = await cls.quick(poll)
     if info["revealed"]:  # α can take seconds the first time: not in a quick thread
         out["agreement"] = await _call(agreement_of, cls, info)
+    out.update(await _call(_exercises().dashboard_part, cls, info))
     return JSONResponse(out)
 
 
@@ -286,9 +288,9 @@ async def exercise(request: Request) -> Response:
     body = await json_body(request)
     if not isinstance(body.get("open"), bool):
         raise bad_request("open", "required: true (open the exercise) or false (close it)")
-    ex = await _call(
-        store.set_exercise, cls.db, info["code"], request.path_params["exercise"], body["open"]
-    )
+    name = request.path_params["exercise"]
+    await _call(_exercises().check_opening, cls, info, name, body["open"])
+    ex = await _call(store.set_exercise, cls.db, info["code"], name, body["open"])
     return JSONResponse({"exercises": ex})
 
 
@@ -317,6 +319,7 @@ async def new_page(request: Request) -> Response:
 
 
 async def teacher_page(request: Request) -> Response:
+    from reports.web.classroom.export_routes import downloads
     from reports.web.pages import render
 
     cls = _classes(request)
@@ -331,6 +334,7 @@ async def teacher_page(request: Request) -> Response:
         join_url=url,
         qr=qr_svg(url),
         token=request.query_params.get("token", ""),
+        downloads=downloads(info["code"], request.query_params.get("token", "")),
     )
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -363,8 +367,18 @@ async def student_page(request: Request) -> Response:
     )
 
 
+def _exercises() -> Any:
+    """:mod:`.exercise_routes` (imported on use: it imports this module)."""
+    from reports.web.classroom import exercise_routes
+
+    return exercise_routes
+
+
 def routes() -> list[Route]:
+    from reports.web.classroom.export_routes import export_routes  # it imports this module
+
     return [
+        *_exercises().routes(),
         Route("/api/classes", create, methods=["POST"]),
         Route("/api/classes/{code}", show),
         Route("/api/classes/{code}/students", join, methods=["POST"]),
@@ -379,4 +393,5 @@ def routes() -> list[Route]:
         Route("/class/{code}/teacher", teacher_page),
         Route("/class/{code}/student", student_page),
         Route("/join/{code}", join_page),
+        *export_routes(),
     ]

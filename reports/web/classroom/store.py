@@ -50,8 +50,8 @@ __all__ = [
 #: Join codes: 6 characters without the look-alikes 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-#: The exercises a teacher can open and close.
-EXERCISES = ("coding",)
+#: The exercises a teacher can open and close (a class starts with coding open, the others closed).
+EXERCISES = ("coding", "concessions", "debrief")
 MAX_NAME = 60
 MAX_STUDENTS = 500
 

@@ -49,6 +49,10 @@
   const pct = (x) => (x === null || x === undefined ? "–" : Math.round(100 * x) + "%");
   const ids = (text) => text.split(",").map((s) => s.trim()).filter(Boolean);
   const storeKey = (code) => "zopa-student-" + code;
+  // shared with classroom_exercises.js (the concessions and debrief exercises)
+  const shared = { $, $$, api, el, row, fmt, pct, messages, storeKey };
+  window.zopaClass = shared;
+  const EXERCISE_NAMES = { coding: "Coding", concessions: "Concessions", debrief: "Package" };
 
   // --- starting a class ----------------------------------------------------------
   function newClass() {
@@ -171,6 +175,7 @@
     });
     async function poll() {
       const r = await api("GET", base + "/results", undefined, saved.token);
+      if (r.ok && !r.data.coders) return; // revealed, but this class coded nothing
       if (r.ok) {
         const box = $("#results-body");
         box.replaceChildren(el("p", r.data.coders + " codings compared."), alphaTable(r.data));
@@ -208,15 +213,31 @@
       $("#toggle-coding").textContent = codingOpen ? "Close coding" : "Reopen coding";
       $("#reveal").disabled = d.revealed;
       if (d.revealed) $("#reveal").textContent = "Results revealed";
-      $("#counts").textContent = "(" + d.students.length + " joined, " + d.submitted + " submitted" + (codingOpen ? "" : "; coding closed") + ")";
+      const used = Object.keys(EXERCISE_NAMES).filter((ex) => ex in d.exercises);
+      const done = (ex) => d.students.filter((s) => s.submitted[ex]).length;
+      $("#counts").textContent = "(" + d.students.length + " joined; " +
+        used.map((ex) => EXERCISE_NAMES[ex].toLowerCase() + ": " + done(ex) + " submitted" + (d.exercises[ex] === "open" ? "" : ", closed")).join("; ") + ")";
       $("#nobody").hidden = d.students.length > 0;
+      const note = $("#consensus-note");
+      if (note) note.textContent = d.submitted < 2 ? "(needs two codings; " + d.submitted + " so far)" : "";
+      $("#roster-head").replaceChildren(...["#", "Name", ...used.map((ex) => EXERCISE_NAMES[ex])].map((h) => {
+        const th = el("th", h);
+        th.scope = "col";
+        return th;
+      }));
       $("#roster").replaceChildren(...d.students.map((s, n) => {
-        const rev = s.submitted.coding;
-        const tr = row([String(n + 1), s.name, rev ? "submitted" + (rev > 1 ? " (version " + rev + ")" : "") : "not yet"]);
-        tr.dataset.submitted = rev ? "true" : "false";
+        const tr = row([String(n + 1), s.name, ...used.map((ex) => {
+          const rev = s.submitted[ex];
+          const td = el("td", rev ? "submitted" + (rev > 1 ? " (version " + rev + ")" : "") : "not yet");
+          td.dataset.exercise = ex;
+          td.dataset.submitted = rev ? "true" : "false";
+          return td;
+        })]);
+        tr.dataset.submitted = s.submitted.coding ? "true" : "false";
         return tr;
       }));
-      const a = d.agreement;
+      document.dispatchEvent(new CustomEvent("zopa:dashboard", { detail: d }));
+      const a = d.agreement && d.agreement.coders ? d.agreement : null;
       $("#agreement").hidden = !a;
       if (!a) return;
       $("#alpha").replaceChildren(...alphaTable(a).querySelector("tbody").children);
@@ -247,6 +268,7 @@
       const r = await api("GET", base + "/dashboard", undefined, token);
       if (r.ok) render(r.data); else status(messages(r.data), true);
     }
+    shared.refresh = refresh;
     (function loop() { refresh().finally(() => setTimeout(loop, 2000)); })();
   }
 

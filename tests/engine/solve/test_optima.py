@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import Case, Span, settle
 from engine.solve.ties import MAX_OPTIMA, TIE_RULE
@@ -220,6 +221,44 @@ def test_nash_tie_by_hand() -> None:
     assert "one of 2 optimal packages" in s.optimality
 
 
+@FEW
+@given(
+    cases(max_parties=3, max_issues=3, scales=("ordinal", "nominal"), max_options=4),
+    st.integers(0, 2),
+)
+def test_the_first_package_does_not_depend_on_the_cap(case: Case, k: int) -> None:
+    # with fewer alternatives asked for than there are optima, the package reported is still the
+    # tie rule's first of all of them (brute force), and the count says "at least"
+    for objective in ("total", "fair", "nash"):
+        expected = (
+            brute_nash_optima(case) if objective == "nash" else brute_optima(case, objective)
+        )
+        if not expected:
+            continue
+        s = settle(case, objective, alternatives=k)
+        decided = list(s.outcomes)
+        found = [dict(s.outcomes), *(dict(a.outcomes) for a in s.alternatives)]
+        assert found == [{i: p[i] for i in decided} for p in expected[: k + 1]]
+        assert s.n_optimal == min(len(expected), k + 1)
+        assert s.more_optimal is (len(expected) > k + 1)
+        assert s.unique is (len(expected) == 1)
+
+
+def test_the_tie_rule_holds_beyond_the_default_cap() -> None:
+    # eight issues on which a and b are 1 apart with equal salience: on each, both options cost
+    # 0.5 in total, so all 2**8 = 256 packages are cheapest. Leximin of (cost_a, cost_b) wants
+    # a 4/4 split of the concessions (largest cost 4 · 0.5 = 2.0), and among the
+    # C(8, 4) = 70 balanced packages the first option in case order goes to the first
+    # issues: a (ideal o0) wins issues 0-3, b (ideal o1) issues 4-7.
+    issues = [ordinal(f"i{n}", 2) for n in range(8)]
+    positions = [pos(p, f"i{n}", o) for n in range(8) for p, o in (("a", "o0"), ("b", "o1"))]
+    case = make_case(issues, positions)
+    s = settle(case, "total", alternatives=2)
+    assert dict(s.outcomes) == {f"i{n}": "o0" if n < 4 else "o1" for n in range(8)}
+    assert s.party_costs == {"a": pytest.approx(4 * 0.5), "b": pytest.approx(4 * 0.5)}
+    assert s.n_optimal == 3 and s.more_optimal and not s.unique
+
+
 def test_nash_range_where_no_gain_moves() -> None:
     # the same bargain plus an interval issue w on which only a has a position, of salience 0:
     # no gain depends on w, so every w in [0, 100] is as good; the candidates 0, 20, 30, 60,
@@ -232,7 +271,7 @@ def test_nash_range_where_no_gain_moves() -> None:
             pos("a", "w", 30.0, Span(20.0, 60.0), salience=0.0),
         ],
     )  # fmt: skip
-    s = settle(case, "nash")
+    s = settle(case, "nash", alternatives=MAX_OPTIMA)  # count every optimum
     assert dict(s.outcomes) == {"n": "x", "w": 30.0} and s.n_optimal == 2 * 5
     assert dict(s.ranges) == {"w": (0.0, 100.0)} and not s.unique
     assert "any w from 0 to 100 is as good" in s.optimality
