@@ -261,6 +261,7 @@ def test_served_connections_are_tcp_nodelay():
     """
     import asyncio
     import socket
+    import threading
 
     from reports.cli.serve import _bind
 
@@ -280,5 +281,8 @@ def test_served_connections_are_tcp_nodelay():
         server.close()
         await server.wait_closed()
 
-    asyncio.run(main())
+    # in a thread of its own: the browser tests may leave an event loop running in this one
+    runner = threading.Thread(target=asyncio.run, args=(main(),))
+    runner.start()
+    runner.join(timeout=30)
     assert seen and seen[0] != 0
