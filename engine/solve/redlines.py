@@ -24,7 +24,9 @@ def _conflicting_red_lines(prog: _Programme) -> list[tuple[str, str]]:
     """An irreducible infeasible subset of the red lines (deletion filter).
 
     In case order (party, then issue), drop a red line if the others still
-    admit no package: removing any one of those left makes a package possible.
+    admit no package. Those left admit no package on their own, and without
+    any one of them the rest of the set would admit one; red lines outside
+    the set may still collide among themselves (:func:`_infeasible` says so).
     One MILP per red line.
     """
     keep = list(prog.red_rows)

@@ -251,8 +251,9 @@ class Settlement:
         if not self.feasible:
             return (
                 f"infeasible: the solver proved that no package respects every red line; the "
-                f"{len(self.conflicting_red_lines)} red lines listed collide and dropping any one "
-                f"of them makes a package possible ({self.solves} MILP solves)"
+                f"{len(self.conflicting_red_lines)} red lines listed admit no package on their own, "
+                f"and without any one of them the others listed would (red lines not listed set "
+                f"aside; see the note) ({self.solves} MILP solves)"
             )
         return (
             f"{self.status}: {_SOLVER}; objective {_g(self.objective_value)}, best bound "

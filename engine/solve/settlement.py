@@ -274,8 +274,11 @@ def settle(
     **Infeasibility.** If no package respects every red line, the red lines
     are passed through a deletion filter: in case order (party, then issue),
     drop a red line if the others still admit no package. What remains is
-    an irreducible infeasible set: removing any one of them makes a package
-    possible. It is minimal (irreducible), not necessarily the smallest.
+    an irreducible infeasible set: on their own these red lines admit no
+    package, and without any one of them the rest of the set would (red
+    lines outside the set may still collide among themselves; the note then
+    says that relaxing one of the set is not enough). It is minimal
+    (irreducible), not necessarily the smallest.
 
     **Complexity.** Binary variables: Σ_i (number of candidates of i) plus
     one per position with ``requires``; a few rows per position. The MILP is

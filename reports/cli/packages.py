@@ -313,9 +313,13 @@ def packages_text(
         "Red lines: " + ("respected" if front.attrs["respect_red_lines"] else "ignored") + "\n"
     )
     d = front.attrs["disagreement"]
+    reserved = {p.id for p in case.parties if p.reservation is not None}
     out.append(
-        "Status quo (disagreement point): "
-        + ", ".join(f"{p} {_num(d[p])}" for p in parties)
+        "Disagreement point: "
+        + ", ".join(
+            f"{p} {_num(d[p])}" + (" (reservation)" if p in reserved else " (status quo)")
+            for p in parties
+        )
         + "\n"
     )
     out += _frontier_table(front, nash, rows)
@@ -328,8 +332,9 @@ def packages_text(
     if lr is not None:
         out += _logroll_lines(lr)
     out.append(
-        "\nU_p = Σ s·(1 − distance to p's ideal) / Σ s over p's issues; d = U of the status quo "
-        "(an issue\nwithout one counts 0). Ties are exact (rational arithmetic).\n"
+        "\nU_p = Σ s·v / Σ s over p's issues, v = p's value of the outcome (1 − distance to p's "
+        "ideal\nwhen its position gives no values); d = p's reservation where given, else U of the "
+        "status quo\n(an issue without one counts 0). Ties are exact (rational arithmetic).\n"
     )
     return "".join(out)
 

@@ -77,7 +77,7 @@ def spreadsheet_text(v: Any) -> Any:
     Examples
     --------
     >>> spreadsheet_text('=HYPERLINK("http://x")'), spreadsheet_text("-1"), spreadsheet_text(-1)
-    ('\'=HYPERLINK("http://x")', "'-1", -1)
+    ('\\'=HYPERLINK("http://x")', "'-1", -1)
     """
     if isinstance(v, str) and v.startswith(FORMULA_STARTS):
         return "'" + v

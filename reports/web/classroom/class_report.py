@@ -10,12 +10,23 @@ and Krippendorff's reading (the words of ``zopa agree``'s page), the spread per
 position, each student against the key, and the most disputed positions with
 every student's coding and justification side by side.
 
+The concessions and debrief exercises each get a section once they have
+submissions: the proposals ranked by the total conflict they remove (what each
+changes in words, the rationale, ties named) and the groups' packages scored
+for each role (the plot against the Pareto frontier when there are two roles,
+inline as a ``data:`` SVG image; the table of points, frontier and Nash
+distances) — the numbers the class's state carries
+(:func:`reports.web.classroom.concessions.class_ranking`,
+:func:`reports.web.classroom.debrief.scored_packages`), in the words of the
+teacher's page.
+
 The report is the teacher's at any time, revealed or not: it states whether
 the students can see the results yet.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from collections.abc import Mapping
@@ -26,7 +37,9 @@ from reports.render.agreement import MEASURE_NAMES
 from reports.render.markup import stylesheet, template
 from reports.render.text import safe_url
 from reports.web.classroom.coding import VARIABLES_SHOWN
+from reports.web.classroom.entries import entries
 from reports.web.classroom.export_state import ClassState
+from reports.web.classroom.exports import other_submissions
 
 __all__ = ["render_class_report"]
 
@@ -44,6 +57,14 @@ def _num(x: Any, digits: int = 3) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     return f"{x:.{digits}f}"
+
+
+#: The exercises' names in the report.
+EXERCISE_NAMES = {
+    "coding": "Coding",
+    "concessions": "Concessions",
+    "debrief": "Negotiation debrief",
+}
 
 
 def _share(x: Any) -> str:
@@ -144,6 +165,99 @@ def _all_positions(state: ClassState) -> list[Mapping[str, Any]]:
     return [pos for c in state.codings.values() for ps in c.values() for pos in ps.values()]
 
 
+def _who(entry: Mapping[str, Any]) -> str:
+    """Who entered a proposal or package, when it is not just the entry's own name."""
+    members = entry["members"]
+    if members == [entry["name"]]:
+        return ""
+    note = "entered by " + ", ".join(members)
+    if entry["differ"]:
+        note += f"; their entries differ: {entry['by']}'s, the latest, counts"
+    return note
+
+
+def _removed(x: float) -> str:
+    return _num(x) if x >= 0 else f"−{_num(-x)} (adds conflict)"
+
+
+def _concessions(state: ClassState) -> dict[str, Any] | None:
+    """The ranked proposals in words, or None when there are none to show."""
+    ranked = state.concessions
+    if ranked is None or not state.of_kind("concessions"):
+        return None
+    rows = [
+        {"rank": p["rank"], "tied_with": p["tied_with"], "name": p["name"], "who": _who(p),
+         "what": p["what"], "rationale": p["rationale"],
+         "before": _num(p["total_conflict_before"]), "after": _num(p["total_conflict_after"]),
+         "removed": _removed(p["removed"]), "adds": p["removed"] < 0,
+         "red_lines": [r["text"] for r in p["red_lines_crossed"]],
+         "zones": [f"{z['name']}: opens at {z['zone']}" for z in p["zones_opened"]]
+         + [f"{z['name']}: closes" for z in p["zones_closed"]]}
+        for p in ranked["proposals"]
+    ]  # fmt: skip
+    return {
+        "parties": len(ranked["parties"]),
+        "at": ranked["at"],
+        "total": _num(ranked["total_conflict"]),
+        "rows": rows,
+    }
+
+
+def _svg_src(svg: str) -> str:
+    """The plot as a ``data:`` URI (the report fetches nothing; its policy allows ``img-src data:``)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _debrief(state: ClassState) -> dict[str, Any] | None:
+    """The scored packages in words, or None when there are none to show."""
+    scored = state.debrief
+    if not state.of_kind("debrief"):
+        return None
+    if scored is None:  # a case that cannot be scored: the submissions are under "Other"
+        return {"reason": state.scorable_reason, "parties": [], "rows": []}
+    parties, issues = scored["parties"], scored["issues"]
+    nash = scored["nash"] if scored["nash"] and scored["nash"]["found"] else None
+    rows = [
+        {"number": e["number"], "name": e["name"], "who": _who(e),
+         "package": [(i["short"], e["labels"][i["id"]]) for i in issues],
+         "points": [(_num(e["utilities"][p["id"]]), e["above_reservation"][p["id"]] is False,
+                     p["reservation"]) for p in parties],
+         "on_frontier": {True: "yes", False: "no", None: "–"}[e["on_frontier"]],
+         "distance": _num(e["distance"]), "nash_distance": _num(e["nash_distance"])}
+        for e in scored["packages"]
+    ]  # fmt: skip
+    return {
+        "reason": scored["reason"],
+        "parties": parties,
+        "walk_away": [p for p in parties if p["reservation"] is not None],
+        "svg": _svg_src(scored["svg"]) if scored.get("svg") else None,
+        "svg_alt": scored.get("svg_alt"),
+        "frontier_points": len(scored["frontier"]),
+        "nash": None
+        if nash is None
+        else {
+            "package": [(i["short"], nash["labels"][i["id"]]) for i in issues],
+            "points": [(p["name"], _num(nash["utilities"][p["id"]])) for p in parties],
+        },
+        "rows": rows,
+    }
+
+
+def _counts(state: ClassState) -> list[str]:
+    """Per exercise run: how many students submitted, and how many entries (groups) count."""
+    out = []
+    for kind in sorted({*state.exercises, *(s.kind for s in state.submissions)}):
+        subs = state.of_kind(kind)
+        name = EXERCISE_NAMES.get(kind, kind)
+        text = f"{name}: {len(subs)} student{'' if len(subs) == 1 else 's'} submitted"
+        if kind in ("concessions", "debrief") and subs:
+            n = len(entries(state.entries_of(kind)))
+            what = "proposal" if kind == "concessions" else "package"
+            text += f" ({n} {what}{'' if n == 1 else 's'} counted, one per group)"
+        out.append(text)
+    return out
+
+
 def _context(state: ClassState) -> dict[str, Any]:
     agr = state.agreement
     case = state.case
@@ -156,7 +270,14 @@ def _context(state: ClassState) -> dict[str, Any]:
         "css": stylesheet(),
         "units": [_unit(state, p, i) for p, i in state.units],
         "submitted": len(coding),
-        "exercises": sorted(state.exercises.items()),
+        # the coding sections: with codings, or while coding is open (α explains what it needs)
+        "coding": bool(coding) or state.exercises.get("coding") == "open",
+        "counts": _counts(state),
+        "exercises": [
+            (EXERCISE_NAMES.get(k, k), v) for k, v in sorted(state.exercises.items())
+        ],
+        "concessions": _concessions(state),
+        "debrief": _debrief(state),
         "alpha_rows": _alpha_rows(agr),
         "students": _students(state),
         "spread": [
@@ -175,8 +296,7 @@ def _context(state: ClassState) -> dict[str, Any]:
         "others": [
             {"kind": s.kind, "name": s.name, "revision": s.revision, "note": s.note,
              "body": json.dumps(s.body, indent=2, sort_keys=True, ensure_ascii=False)}
-            for s in state.submissions
-            if s.kind != "coding"
+            for s in other_submissions(state)
         ],
         "cited": _cited(state),
     }  # fmt: skip

@@ -40,6 +40,7 @@ __all__ = [
     "FIELDS",
     "MAX_PROPOSAL_CHANGES",
     "check_proposal",
+    "class_ranking",
     "concession_effect",
     "position_changes",
     "ranked_concessions",
@@ -337,3 +338,43 @@ def ranked_concessions(
             others = [rows[m]["name"] for m in group.items if m != n]
             out.append({"rank": group.rank, "tied_with": others, **rows[n]})
     return out
+
+
+def class_ranking(
+    case: Case, submissions: Submissions, *, effect: Effect | None = None
+) -> dict[str, Any]:
+    """The class's proposals ranked, with what they are measured from.
+
+    What ``GET /api/classes/{code}/concessions/ranked`` answers, the
+    dashboard shows and the teacher's exports write.
+
+    Parameters
+    ----------
+    case : Case
+    submissions : sequence of (name, body, revision)
+        The ``concessions`` submissions, as for :func:`ranked_concessions`.
+    effect : callable, optional
+        As for :func:`ranked_concessions`.
+
+    Returns
+    -------
+    dict
+        ``at`` (the case's date), ``parties`` (every party's id: the
+        proposals are measured among all of them), ``total_conflict`` (before
+        any proposal) and ``proposals`` (:func:`ranked_concessions`).
+
+    Examples
+    --------
+    >>> import engine
+    >>> case = engine.load_case("tests/cases/tiny")
+    >>> got = class_ranking(case, [])
+    >>> got["at"], got["proposals"], round(got["total_conflict"], 12) == round(
+    ...     1 / 4 * (0.8 + 1.0) / 2 + 1 * (0.4 + 0.2) / 2 + 10 / 100 * (0.6 + 0.2) / 2, 12)
+    ('2024-01-01', [], True)
+    """
+    return {
+        "at": case.as_of.isoformat(),
+        "parties": list(case.party_ids),
+        "total_conflict": float(engine.total_conflict(case, at=case.as_of)),
+        "proposals": ranked_concessions(case, submissions, effect=effect),
+    }

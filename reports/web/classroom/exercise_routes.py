@@ -16,6 +16,7 @@ and remembered per state of the submissions (the dashboard polls).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
@@ -24,25 +25,28 @@ from starlette.routing import Route
 
 import engine
 from engine import Case
+from engine.model.errors import unknown_message
 from reports.web import views
 from reports.web.classroom import concessions, debrief, store
-from reports.web.classroom.entries import saved_now
+from reports.web.classroom.entries import Submissions, saved_now
 from reports.web.classroom.routes import Classes, _bearer, _call, _classes, _code, _teacher
 from reports.web.state import BadRequest, bad_request, json_body
 
 __all__ = [
+    "check_exercises",
     "check_opening",
     "class_concessions",
     "class_packages",
     "dashboard_part",
     "routes",
+    "running_words",
 ]
 
 
 # ---------------------------------------------------------------- results, remembered
 
 
-def _revisions(subs: list[tuple[str, dict[str, Any], int]]) -> tuple[tuple[str, int], ...]:
+def _revisions(subs: Submissions) -> tuple[tuple[str, int], ...]:
     return tuple((n, r) for n, _, r in subs)
 
 
@@ -69,41 +73,44 @@ def _own_effect(cls: Classes, code: str, case: Case, changes: Any) -> dict[str, 
     return _effect(cls, code)(case, changes, at=case.as_of, parties=case.party_ids)
 
 
-def class_concessions(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
-    """The class's proposals ranked (:func:`.concessions.ranked_concessions`), with the frame."""
-    case = cls.case_of(info)
-    subs = store.submissions(cls.db, info["code"], "concessions")
-
-    def compute() -> dict[str, Any]:
-        return {
-            "at": case.as_of.isoformat(),
-            "parties": list(case.party_ids),
-            "total_conflict": float(engine.total_conflict(case, at=case.as_of)),
-            "proposals": concessions.ranked_concessions(
-                case, subs, effect=_effect(cls, info["code"])
-            ),
-        }
-
-    key = ("class-concessions", info["code"], _revisions(subs))
-    result: dict[str, Any] = cls.cases.memo(key, compute)
+def ranking_of(cls: Classes, code: str, case: Case, subs: Submissions) -> dict[str, Any]:
+    """:func:`.concessions.class_ranking` of class ``code``'s proposals, remembered per state."""
+    key = ("class-concessions", code, _revisions(subs))
+    result: dict[str, Any] = cls.cases.memo(
+        key, lambda: concessions.class_ranking(case, subs, effect=_effect(cls, code))
+    )
     return result
 
 
-def class_packages(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
-    """The class's packages scored (:func:`.debrief.scored_packages`), with the plot."""
-    case = cls.case_of(info)
-    subs = store.submissions(cls.db, info["code"], "debrief")
-    key = ("class-packages", info["code"], _revisions(subs))
+def packages_of(cls: Classes, code: str, case: Case, subs: Submissions) -> dict[str, Any]:
+    """:func:`.debrief.scored_packages` of class ``code``'s packages, with the plot, remembered."""
+    key = ("class-packages", code, _revisions(subs))
     result: dict[str, Any] = cls.cases.memo(
         key, lambda: debrief.scored_packages(case, subs, figure=True)
     )
     return result
 
 
-def _scorable(cls: Classes, info: dict[str, Any]) -> str:
-    case = cls.case_of(info)
-    reason: str = cls.cases.memo(("class-scorable", info["code"]), lambda: debrief.scorable(case))
+def class_concessions(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
+    """The class's proposals ranked (:func:`.concessions.class_ranking`), with the frame."""
+    subs = store.submissions(cls.db, info["code"], "concessions")
+    return ranking_of(cls, info["code"], cls.case_of(info), subs)
+
+
+def class_packages(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
+    """The class's packages scored (:func:`.debrief.scored_packages`), with the plot."""
+    subs = store.submissions(cls.db, info["code"], "debrief")
+    return packages_of(cls, info["code"], cls.case_of(info), subs)
+
+
+def scorable_of(cls: Classes, code: str, case: Case) -> str:
+    """:func:`.debrief.scorable` of class ``code``'s case, remembered."""
+    reason: str = cls.cases.memo(("class-scorable", code), lambda: debrief.scorable(case))
     return reason
+
+
+def _scorable(cls: Classes, info: dict[str, Any]) -> str:
+    return scorable_of(cls, info["code"], cls.case_of(info))
 
 
 def dashboard_part(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
@@ -122,17 +129,139 @@ def dashboard_part(cls: Classes, info: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _not_scorable(reason: str) -> str:
+    return (
+        "the debrief needs a scorable case, one whose roles have points tables "
+        f"(values on every position, like harbour-lease): {reason}"
+    )
+
+
 def check_opening(cls: Classes, info: dict[str, Any], exercise: str, is_open: bool) -> None:
     """Refuse (409) to open the debrief on a case that cannot be scored."""
     if exercise == "debrief" and is_open:
         reason = _scorable(cls, info)
         if reason:
-            raise bad_request(
-                "exercise",
-                "the debrief needs a scorable case, one whose roles have points tables "
-                f"(values on every position, like harbour-lease): {reason}",
-                409,
+            raise bad_request("exercise", _not_scorable(reason), 409)
+
+
+#: What a class runs, in the teacher page's words.
+_RUN_NAMES = {
+    "coding": "coding",
+    "concessions": "concessions",
+    "debrief": "the negotiation debrief",
+}
+
+
+def _chosen(raw: Any, errors: list[dict[str, str]]) -> dict[str, str]:
+    """Exercise → where it was asked for, for the exercises ``raw`` opens."""
+    known = store.EXERCISES
+    allowed = f"exercises: {', '.join(known)}"
+    if isinstance(raw, Mapping):
+        chosen = {"coding": ""}  # a mapping changes the defaults: coding open, the others closed
+        for name, value in raw.items():
+            where = f"exercises.{name}"
+            if name not in known:
+                errors.append(
+                    {"field": where, "message": unknown_message("exercise", name, known)}
+                )
+            elif not isinstance(value, bool):
+                errors.append(
+                    {"field": where, "message": "required: true (open at the start) or false"}
+                )
+            elif value:
+                chosen[name] = where
+            else:
+                chosen.pop(name, None)
+        return chosen
+    if isinstance(raw, list):
+        chosen = {}
+        for n, name in enumerate(raw):
+            if isinstance(name, str) and name in known:
+                chosen[name] = f"exercises[{n}]"
+            else:
+                message = (
+                    unknown_message("exercise", name, known)
+                    if isinstance(name, str)
+                    else f"expected an exercise's name; {allowed}"
+                )
+                errors.append({"field": f"exercises[{n}]", "message": message})
+        return chosen
+    errors.append(
+        {
+            "field": "exercises",
+            "message": "expected {exercise: true or false} or a list of the exercises open at "
+            f"the start; {allowed}",
+        }
+    )
+    return {}
+
+
+def check_exercises(case: Case, raw: Any) -> dict[str, str]:
+    """The exercises a new class starts with open (``POST /api/classes``'s ``exercises``).
+
+    Parameters
+    ----------
+    case : Case
+        The class's case (the debrief needs a scorable one, :func:`.debrief.scorable`).
+    raw : mapping, list or None
+        ``{exercise: bool}`` (an exercise not given keeps its default: coding
+        open, the others closed), or the list of the exercises open at the
+        start (the others closed); None: the default.
+
+    Returns
+    -------
+    dict
+        Exercise → ``"open"``, for the open ones only (an exercise not listed
+        is closed and has never been opened), in :data:`.store.EXERCISES` order.
+
+    Examples
+    --------
+    >>> import engine
+    >>> check_exercises(engine.load_case("harbour-lease"), ["debrief"])
+    {'debrief': 'open'}
+    >>> try:
+    ...     check_exercises(engine.load_case("tests/cases/tiny"), {"debrief": True, "codng": False})
+    ... except BadRequest as exc:
+    ...     print([e["field"] for e in exc.errors])
+    ['exercises.codng', 'exercises.debrief']
+    """
+    if raw is None:
+        return {"coding": "open"}
+    errors: list[dict[str, str]] = []
+    chosen = _chosen(raw, errors)
+    if "debrief" in chosen:
+        reason = debrief.scorable(case)
+        if reason:
+            errors.append(
+                {"field": chosen["debrief"] or "exercises", "message": _not_scorable(reason)}
             )
+    if errors:
+        raise BadRequest(errors)
+    return {name: "open" for name in store.EXERCISES if name in chosen}
+
+
+def running_words(exercises: Mapping[str, str], units: int) -> str:
+    """What a class runs, for the teacher page's header (classroom.js says the same).
+
+    Examples
+    --------
+    >>> running_words({"coding": "closed", "debrief": "open"}, 10)
+    'Open: the negotiation debrief · Closed: coding'
+    >>> running_words({"coding": "open"}, 4)
+    'Open: coding (4 positions to code)'
+    """
+
+    def name(ex: str) -> str:
+        if ex == "coding" and exercises[ex] == "open":
+            return f"coding ({units} position{'' if units == 1 else 's'} to code)"
+        return _RUN_NAMES.get(ex, ex)
+
+    opened = [name(e) for e in store.EXERCISES if exercises.get(e) == "open"]
+    closed = [name(e) for e in store.EXERCISES if exercises.get(e) == "closed"]
+    if not opened and not closed:
+        return "No exercise open yet: open one below"
+    text = "Open: " + ", ".join(opened) if opened else "No exercise open"
+    return text + (" · Closed: " + ", ".join(closed) if closed else "")
 
 
 # ---------------------------------------------------------------- who reads results

@@ -15,12 +15,15 @@ no-store``).
 ``GET /api/classes/{code}/report.html``          the class report (self-contained page)
 
 The class is read in one statement (students joined to their submissions), so
-the files of one download agree with each other; the agreement is the memo
-that ``GET /api/classes/{code}/agreement`` fills, for the same submissions.
+the files of one download agree with each other; the agreement, the ranked
+concessions and the scored packages are the memos that ``GET
+/api/classes/{code}/agreement``, ``/concessions/ranked`` and ``/packages`` (and
+the dashboard) fill, for the same submissions.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import quote
@@ -30,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from reports.web.classroom import coding
+from reports.web.classroom import coding, exercise_routes
 from reports.web.classroom.class_report import render_class_report
 from reports.web.classroom.export_coding import consensus_files
 from reports.web.classroom.export_state import ClassState, Submitted, class_state
@@ -100,8 +103,9 @@ def read_state(cls: Classes, info: dict[str, Any]) -> ClassState:
             case, units, {s.name: s.body["positions"] for s in codings}, draws=DRAWS
         ),
     )
+    code = info["code"]
     return class_state(
-        info["code"],
+        code,
         case,
         units,
         exercises=exercises,
@@ -109,6 +113,10 @@ def read_state(cls: Classes, info: dict[str, Any]) -> ClassState:
         students=students,
         submissions=subs,
         agreement=agreement,
+        # the dashboard's remembered results, for the same submissions
+        rank=functools.partial(exercise_routes.ranking_of, cls, code),
+        score=functools.partial(exercise_routes.packages_of, cls, code),
+        scorable_reason=exercise_routes.scorable_of(cls, code, case),
     )
 
 

@@ -8,10 +8,11 @@ date but the class's own (when each student joined, the case's ``as_of``).
 
 What is exported is a list of :class:`~.export_state.Section` s, each a name,
 the submission kinds it exports in full, and a builder of its part (CSV tables
-and its share of the JSON). :data:`SECTIONS` holds the class itself and the
-coding exercise (:mod:`.export_coding`); every submission of a kind no section claims goes, as it was
-stored, to the ``other_submissions`` table, so nothing a student submitted is
-left out. Another exercise adds its own section.
+and its share of the JSON). :data:`SECTIONS` holds the class itself, the
+coding exercise (:mod:`.export_coding`) and the concessions and debrief
+exercises (:mod:`.export_exercises`); every submission of a kind no section
+exports goes, as it was stored, to the ``other_submissions`` table, so nothing
+a student submitted is left out. Another exercise adds its own section.
 
 Text cells of the CSV files (and of the XLSX workbook) that a spreadsheet
 would run as a formula (``= + - @``, tab, carriage return at the start) get a
@@ -30,7 +31,12 @@ from typing import Any
 import engine
 from reports.export.tables import csv_text, json_text
 from reports.web.classroom.export_coding import CODING_SECTION, CONSENSUS_RULES, consensus_files
-from reports.web.classroom.export_state import ClassState, Part, Section, Table
+from reports.web.classroom.export_exercises import (
+    CONCESSIONS_SECTION,
+    DEBRIEF_SECTION,
+    FRONTIER_SVG,
+)
+from reports.web.classroom.export_state import ClassState, Part, Section, Submitted, Table
 
 __all__ = [
     "SECTIONS",
@@ -39,6 +45,7 @@ __all__ = [
     "class_xlsx",
     "consensus_folder",
     "export_files",
+    "other_submissions",
     "readme",
     "table_csv",
     "table_descriptions",
@@ -99,17 +106,23 @@ SECTIONS: tuple[Section, ...] = (
         _class_part,
     ),
     CODING_SECTION,
+    CONCESSIONS_SECTION,
+    DEBRIEF_SECTION,
 )
 
 _OTHER_HEADERS = ["kind", "student", "revision", "body", "note"]
 
 
-def _other_part(state: ClassState, claimed: set[str]) -> Part:
-    """Every submission of a kind no section claims, as stored (the body as JSON text)."""
-    subs = sorted(
+def _others(state: ClassState, claimed: set[str]) -> list[Submitted]:
+    return sorted(
         (s for s in state.submissions if s.kind not in claimed),
         key=lambda s: s.kind,  # stable: joining order within a kind
     )
+
+
+def _other_part(state: ClassState, claimed: set[str]) -> Part:
+    """Every submission of a kind no section exports, as stored (the body as JSON text)."""
+    subs = _others(state, claimed)
     rows = [
         [s.kind, s.name, s.revision, json.dumps(s.body, sort_keys=True, ensure_ascii=False),
          s.note]
@@ -123,10 +136,28 @@ def _other_part(state: ClassState, claimed: set[str]) -> Part:
     return Part(tables={"other_submissions": (_OTHER_HEADERS, rows)}, data=data)
 
 
-def _parts(state: ClassState, sections: Sequence[Section]) -> list[tuple[str, Part]]:
-    claimed = {k for s in sections for k in s.kinds}
+def _built(
+    state: ClassState, sections: Sequence[Section]
+) -> tuple[list[tuple[str, Part]], set[str]]:
+    """Each section's part, and the kinds they exported."""
     parts = [(s.name, s.build(state)) for s in sections]
+    claimed = {
+        k for s, (_, part) in zip(sections, parts, strict=True) for k in s.kinds
+        if k not in part.unexported
+    }  # fmt: skip
+    return parts, claimed
+
+
+def _parts(state: ClassState, sections: Sequence[Section]) -> list[tuple[str, Part]]:
+    parts, claimed = _built(state, sections)
     return [*parts, ("other_submissions", _other_part(state, claimed))]
+
+
+def other_submissions(
+    state: ClassState, sections: Sequence[Section] = SECTIONS
+) -> list[Submitted]:
+    """The submissions no section exports (kind, then joining order): the ``other_submissions`` table's."""
+    return _others(state, _built(state, sections)[1])
 
 
 # ------------------------------------------------------------------ the files
@@ -142,7 +173,7 @@ def class_tables(state: ClassState, sections: Sequence[Section] = SECTIONS) -> d
     >>> state = class_state("K7QX2M", engine.load_case("ukraine-russia"), [["russia", "nato"]])
     >>> list(class_tables(state))  # doctest: +NORMALIZE_WHITESPACE
     ['roster', 'codings', 'agreement', 'versus', 'spread', 'disputed', 'consensus_ties',
-     'other_submissions']
+     'concessions', 'concession_changes', 'packages', 'frontier', 'other_submissions']
     """
     out: dict[str, Table] = {}
     for _, part in _parts(state, sections):
@@ -202,20 +233,24 @@ def export_files(
     """Every file of ``export.zip``, under one folder ``zopa-class-<code>/``.
 
     README.txt, class.json, report.html (``report_html``), class.xlsx (every
-    table, a sheet each), one CSV per table, and the consensus case folder
-    when there are two codings or more.
+    table, a sheet each), one CSV per table, the sections' other files (the
+    debrief's plot) and the consensus case folder when there are two codings
+    or more.
     """
     top = f"zopa-class-{state.code}"
     tables = class_tables(state, sections)
     consensus = consensus_files(state)
+    extra = {n: t for _, part in _parts(state, sections) for n, t in part.files.items()}
     files: dict[str, str | bytes] = {
-        f"{top}/README.txt": readme(state, consensus is not None, sections),
+        f"{top}/README.txt": readme(state, consensus is not None, sections, extra=list(extra)),
         f"{top}/class.json": class_json(state, sections),
         f"{top}/report.html": report_html,
         f"{top}/class.xlsx": class_xlsx(state, tables),
     }
     for name, table in tables.items():
         files[f"{top}/{name}.csv"] = table_csv(table)
+    for name, text in extra.items():
+        files[f"{top}/{name}"] = text
     for path, text in (consensus or {}).items():
         files[f"{top}/{consensus_folder(state)}/{path}"] = text
     return files
@@ -236,6 +271,12 @@ def class_xlsx(state: ClassState, tables: Mapping[str, Table]) -> bytes:
 _OTHER_TABLE = {
     "other_submissions": "every submission of an exercise no table above shows, as stored: "
     "kind, student, revision, body (as JSON), note"
+}
+#: Other files a section may add to the zip, and what they hold.
+_OTHER_FILES = {
+    FRONTIER_SVG: "the debrief's plot: each group's package (its number) by the "
+    "two roles' points against the Pareto frontier (the line) and the Nash package (the "
+    "star), the walk-away scores dashed (written for two roles, on a scorable case)",
 }
 
 
@@ -271,19 +312,30 @@ def _entry(name: str, text: str) -> str:
     return "\n".join([f"{name:<24}{lines[0]}", *(" " * 24 + line for line in lines[1:])])
 
 
-def readme(state: ClassState, with_consensus: bool, sections: Sequence[Section] = SECTIONS) -> str:
-    """The README.txt of ``export.zip``: what each file holds, and how the consensus is made."""
+def readme(
+    state: ClassState,
+    with_consensus: bool,
+    sections: Sequence[Section] = SECTIONS,
+    *,
+    extra: Sequence[str] = (),
+) -> str:
+    """The README.txt of ``export.zip``: what each file holds, and how the consensus is made.
+
+    ``extra`` names the sections' other files in the zip (:data:`_OTHER_FILES` says what they hold).
+    """
     import textwrap
 
     files = {
         "README.txt": "this file",
         "report.html": "the class report: what each number compares, the students, the "
-        "disputed positions with the justifications side by side (open it in a browser; no "
-        "scripts, nothing fetched; prints well)",
+        "disputed positions with the justifications side by side, the ranked concessions and "
+        "the debrief's packages (open it in a browser; no scripts, nothing fetched; prints "
+        "well)",
         "class.json": "everything below in one file (floats rounded to 6 decimals; text as "
         "the students wrote it)",
         "class.xlsx": "every table below, a sheet each",
         **{f"{n}.csv": text for n, text in table_descriptions(sections).items()},
+        **{n: _OTHER_FILES.get(n, "a file of the class's exercises") for n in extra},
     }
     folder = consensus_folder(state) + "/"
     files[folder] = (

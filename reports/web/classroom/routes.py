@@ -122,9 +122,15 @@ def teacher_url(request: Request, code: str, token: str) -> str:
 
 
 async def create(request: Request) -> Response:
-    """``POST /api/classes``: JSON ``{"case", "units"}``, or a case folder zipped (``application/zip``)."""
+    """``POST /api/classes``: JSON ``{"case", "units", "exercises"}``, or a case folder zipped.
+
+    A zipped case folder (``application/zip``) takes ``?units=`` (or
+    ``?parties=&issues=``) and ``?exercises=`` (the ones open at the start,
+    comma-separated) in the query.
+    """
     cls = _classes(request)
     ctype = request.headers.get("content-type", "")
+    blob: bytes | None = None
     if ctype.startswith(("application/zip", "application/x-zip", "application/octet-stream")):
         blob = await request.body()
         case = await _call(load_zip, blob)
@@ -135,7 +141,8 @@ async def create(request: Request) -> Response:
             if units_raw
             else coding.units_of(case, q.get("parties"), q.get("issues"))
         )
-        code, token = await _call(store.create_class, cls.db, case.id, units, blob)
+        raw = q.get("exercises")
+        chosen = None if raw is None else [e.strip() for e in raw.split(",") if e.strip()]
     else:
         body = await json_body(request)
         if not isinstance(body.get("case"), str):
@@ -148,7 +155,9 @@ async def create(request: Request) -> Response:
             if body.get("units")
             else coding.units_of(case, body.get("parties"), body.get("issues"))
         )
-        code, token = await _call(store.create_class, cls.db, case.id, units, None)
+        chosen = body.get("exercises")
+    exercises = await _call(_exercises().check_exercises, case, chosen)
+    code, token = await _call(store.create_class, cls.db, case.id, units, blob, exercises)
     return JSONResponse(
         {
             "code": code,
@@ -157,6 +166,7 @@ async def create(request: Request) -> Response:
             "teacher_url": teacher_url(request, code, token),
             "case": case.id,
             "units": units,
+            "exercises": exercises,
         },
         201,
     )
@@ -249,7 +259,11 @@ async def dashboard(request: Request) -> Response:
     def poll() -> tuple[dict[str, Any], dict[str, Any]]:  # one thread trip, one connection
         info, people = store.teacher_roster(cls.db, _code(request), token)
         out = {**_frame(cls.case_of(info), info), "students": people}
-        out["submitted"] = sum(1 for p in people if "coding" in p["submitted"])
+        out["submitted"] = sum(1 for p in people if "coding" in p["submitted"])  # kept: codings
+        kinds = dict.fromkeys([*store.EXERCISES, *(k for p in people for k in p["submitted"])])
+        out["submitted_per_exercise"] = {
+            k: sum(1 for p in people if k in p["submitted"]) for k in kinds
+        }
         return info, out
 
     info, out = await cls.quick(poll)
@@ -308,10 +322,13 @@ async def new_page(request: Request) -> Response:
 
     cls = _classes(request)
     cases = await _call(lambda: [cls.cases.get(c) for c in cls.cases.folders])
+    scorable = _exercises().debrief.scorable
     return HTMLResponse(
         render(
             "class_new.html.j2",
             cases=cases,
+            # why each case cannot be debriefed ("" when it can): the debrief box says so
+            unscorable=await _call(lambda: {c.id: scorable(c) for c in cases}),
             default=cls.cases.default,
             max_upload=MAX_UPLOAD // 2**20,
         )
@@ -331,6 +348,8 @@ async def teacher_page(request: Request) -> Response:
         code=info["code"],
         case=case,
         units=info["units"],
+        exercises=info["exercises"],
+        running=_exercises().running_words(info["exercises"], len(info["units"])),
         join_url=url,
         qr=qr_svg(url),
         token=request.query_params.get("token", ""),

@@ -159,9 +159,16 @@ def _refused(conn: Connection, code: str) -> BadRequest:
 
 
 def create_class(
-    db: Database, case_id: str, units: list[list[str]], case_zip: bytes | None = None
+    db: Database,
+    case_id: str,
+    units: list[list[str]],
+    case_zip: bytes | None = None,
+    exercises: dict[str, str] | None = None,
 ) -> tuple[str, str]:
-    """A new class: its join code and its teacher token (shown once, stored as a digest)."""
+    """A new class: its join code and its teacher token (shown once, stored as a digest).
+
+    ``exercises`` (exercise → ``"open"``) are the ones open at the start; default: coding.
+    """
     token = new_token()
     for _ in range(20):
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -174,7 +181,7 @@ def create_class(
                         case_zip=case_zip,
                         teacher_digest=digest(token),
                         units=units,
-                        exercises={"coding": "open"},
+                        exercises={"coding": "open"} if exercises is None else exercises,
                         revealed=False,
                     )
                 )

@@ -52,15 +52,39 @@
   // shared with classroom_exercises.js (the concessions and debrief exercises)
   const shared = { $, $$, api, el, row, fmt, pct, messages, storeKey };
   window.zopaClass = shared;
-  const EXERCISE_NAMES = { coding: "Coding", concessions: "Concessions", debrief: "Package" };
+  const EXERCISE_NAMES = { coding: "Coding", concessions: "Concessions", debrief: "Debrief" };
+  const EXERCISES = ["coding", "concessions", "debrief"];
+  // what a class runs, in the words of the teacher page's header (exercise_routes.running_words)
+  const RUN_NAMES = { coding: "coding", concessions: "concessions", debrief: "the negotiation debrief" };
+  function running(exercises, units) {
+    const name = (ex) => (ex === "coding" && exercises[ex] === "open"
+      ? "coding (" + units + " position" + (units === 1 ? "" : "s") + " to code)" : RUN_NAMES[ex]);
+    const opened = EXERCISES.filter((ex) => exercises[ex] === "open").map(name);
+    const closed = EXERCISES.filter((ex) => exercises[ex] === "closed").map(name);
+    if (!opened.length && !closed.length) return "No exercise open yet: open one below";
+    return (opened.length ? "Open: " + opened.join(", ") : "No exercise open") +
+      (closed.length ? " · Closed: " + closed.join(", ") : "");
+  }
 
   // --- starting a class ----------------------------------------------------------
   function newClass() {
     const form = $("#class-form");
+    const debriefBox = form.querySelector("input[name=exercises][value=debrief]");
+    function scorable() {  // the debrief needs a case with points tables; an upload is checked on creation
+      const why = form.upload.files[0] ? "" : form.case.selectedOptions[0].dataset.unscorable;
+      debriefBox.disabled = Boolean(why);
+      if (why) debriefBox.checked = false;
+      $("#debrief-why").hidden = !why;
+      $("#debrief-why").textContent = why ? "The debrief needs a case whose roles have points tables (such as harbour-lease): " + why + "." : "";
+    }
+    form.case.addEventListener("change", scorable);
+    form.upload.addEventListener("change", scorable);
+    scorable();
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const parties = ids(form.parties.value);
       const issues = ids(form.issues.value);
+      const exercises = $$("input[name=exercises]:checked", form).map((c) => c.value);
       const file = form.upload.files[0];
       status("Creating the class…");
       let r;
@@ -68,9 +92,10 @@
         const q = new URLSearchParams();
         if (parties.length) q.set("parties", parties.join(","));
         if (issues.length) q.set("issues", issues.join(","));
+        q.set("exercises", exercises.join(","));
         r = await api("POST", "/api/classes?" + q.toString(), file, null, "application/zip");
       } else {
-        r = await api("POST", "/api/classes", { case: form.case.value, parties, issues });
+        r = await api("POST", "/api/classes", { case: form.case.value, parties, issues, exercises });
       }
       if (!r.ok) { status(messages(r.data), true); return; }
       window.location.assign(r.data.teacher_url);
@@ -210,13 +235,15 @@
     });
     function render(d) {
       codingOpen = d.exercises.coding === "open";
-      $("#toggle-coding").textContent = codingOpen ? "Close coding" : "Reopen coding";
+      $("#toggle-coding").textContent = codingOpen ? "Close coding" : d.exercises.coding ? "Reopen coding" : "Open coding";
+      $("#class-runs").textContent = running(d.exercises, d.units.length);
       $("#reveal").disabled = d.revealed;
       if (d.revealed) $("#reveal").textContent = "Results revealed";
-      const used = Object.keys(EXERCISE_NAMES).filter((ex) => ex in d.exercises);
-      const done = (ex) => d.students.filter((s) => s.submitted[ex]).length;
-      $("#counts").textContent = "(" + d.students.length + " joined; " +
-        used.map((ex) => EXERCISE_NAMES[ex].toLowerCase() + ": " + done(ex) + " submitted" + (d.exercises[ex] === "open" ? "" : ", closed")).join("; ") + ")";
+      const done = d.submitted_per_exercise;
+      const used = EXERCISES.filter((ex) => ex in d.exercises || done[ex]);
+      $("#counts").textContent = "(" + d.students.length + " joined" + (used.length ? "; submitted: " : "") +
+        used.map((ex) => RUN_NAMES[ex].replace("the negotiation ", "") + " " + done[ex] + (d.exercises[ex] === "open" ? "" : " (closed)")).join(", ") + ")";
+      $("#counts").dataset.counts = JSON.stringify(done);
       $("#nobody").hidden = d.students.length > 0;
       const note = $("#consensus-note");
       if (note) note.textContent = d.submitted < 2 ? "(needs two codings; " + d.submitted + " so far)" : "";

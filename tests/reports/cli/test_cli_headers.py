@@ -110,3 +110,19 @@ def test_settle_says_whether_the_package_is_the_only_optimum(
     assert "alternative 1: ord=o2" in out
     assert main(["settle", TINY]) == 0
     assert "Optimality: the only optimal package" in capsys.readouterr().out
+
+
+def test_packages_names_each_disagreement_value(capsys: pytest.CaptureFixture[str]) -> None:
+    # harbour-lease gives both roles a reservation (their walk-away score), so the disagreement
+    # point is the reservations, not the status quo; the tiny case has none (status quo)
+    assert main(["packages", "harbour-lease", "--parties", "port,ferries"]) == 0
+    out = capsys.readouterr().out
+    case = engine.load_case("harbour-lease")
+    port, ferries = (case.party(p).reservation for p in ("port", "ferries"))
+    assert (
+        f"Disagreement point: port {port:.3f} (reservation), ferries {ferries:.3f} (reservation)"
+        in out
+    )
+    assert "Status quo (disagreement point)" not in out
+    assert main(["packages", str(CASES / "tiny"), "--parties", "a,b"]) == 0
+    assert "a 0.567 (status quo), b 0.353 (status quo)" in capsys.readouterr().out

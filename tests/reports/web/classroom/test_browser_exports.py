@@ -118,3 +118,73 @@ def test_the_export_zip_by_http_matches_the_one_clicked(class_server):
     with zipfile.ZipFile(io.BytesIO(by_link)) as z:
         notes = z.read(f"zopa-class-{made['code']}/README.txt").decode()
     assert "(not written: the consensus needs two codings or more)" in notes
+
+
+def test_a_debrief_class_from_the_class_page_and_its_report(browser, class_server):
+    """The teacher starts a class with only concessions and the debrief open; the report shows both."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(class_server + "class")
+    debrief_box = page.locator("input[name=exercises][value=debrief]")
+    page.select_option("select[name=case]", "ukraine-russia")
+    expect(debrief_box).to_be_disabled()
+    expect(page.locator("#debrief-why")).to_contain_text("points tables")
+    page.select_option("select[name=case]", "harbour-lease")
+    expect(debrief_box).to_be_enabled()
+    expect(page.locator("#debrief-why")).to_be_hidden()
+    page.locator("input[name=exercises][value=coding]").uncheck()
+    page.locator("input[name=exercises][value=concessions]").check()
+    debrief_box.check()
+    _shot(page, "class-new-1280")
+    page.click("#create")
+    page.wait_for_url("**/teacher?token=*")
+    expect(page.locator("#class-runs")).to_have_text(
+        "Open: concessions, the negotiation debrief", timeout=30_000
+    )
+    expect(page.locator("#toggle-coding")).to_have_text("Open coding")
+    code = page.locator("#class-code").inner_text()
+    api = f"{class_server}api/classes/{code}"
+    rent = [{"party": "port", "issue": "rent", "add": ["r300k"]}]
+    for name, group, package in (
+        ("Ann <i>", "=Pair 1", "term=15,rent=r400k,dredging=split,hiring=quarter,"
+                               "night_sailings=summer_only"),
+        ("Ben", None, "term=25,rent=r500k,dredging=split,hiring=half,night_sailings=allowed"),
+    ):  # fmt: skip
+        token = _call(f"{api}/students", {"name": name})["student_token"]
+        why = f"{name} thinks the port <b>can</b> move."
+        _call(
+            f"{api}/concessions", {"changes": rent, "rationale": why, "group": group}, "PUT", token
+        )
+        _call(f"{api}/package", {"package": package, "group": group}, "PUT", token)
+    expect(page.locator("#counts")).to_have_text(
+        "(2 joined; submitted: concessions 2, debrief 2)", timeout=30_000
+    )
+    expect(page.locator("#roster-head th")).to_have_text(["#", "Name", "Concessions", "Debrief"])
+    expect(page.locator("#debrief-body table.packages tbody tr")).to_have_count(2)
+    _shot(page, "class-teacher-debrief-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _shot(page, "class-teacher-debrief-390")
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+    page.get_by_role("link", name="Class report (HTML)").click()
+    page.wait_for_url("**/report.html?token=*")
+    expect(page.locator("#concessions tbody tr")).to_have_count(2)
+    expect(page.locator("#concessions")).to_contain_text("tie with")
+    expect(page.locator("#concessions")).to_contain_text("Ben thinks the port <b>can</b> move.")
+    assert page.locator("main b, main i").count() == 0  # student text is text, not markup
+    expect(page.locator("#debrief tbody tr")).to_have_count(2)
+    expect(page.locator("#debrief")).to_contain_text("=Pair 1")
+    plot = page.locator("#debrief figure img")
+    assert plot.get_attribute("src").startswith("data:image/svg+xml;base64,")
+    assert page.evaluate("document.querySelector('#debrief figure img').naturalWidth") > 300
+    assert page.locator("#alpha").count() == 0  # the class codes nothing
+    _shot(page, "class-report-debrief-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the report is {width} px wide at 390 px"
+    _shot(page, "class-report-debrief-390")
+    assert problems == []
+    ctx.close()
