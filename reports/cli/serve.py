@@ -92,8 +92,11 @@ def _bind(host: str, port: int) -> socket.socket:
         raise UsageError(
             f"--host {host}: not an address of this computer ({exc.strerror})"
         ) from None
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    family, kind, proto, _, address = infos[0]
+    # the protocol (IPPROTO_TCP) matters: asyncio sets TCP_NODELAY only on sockets
+    # that say they are TCP; without it a response written in two parts (headers,
+    # body) waits for the client's delayed ACK, some 40 ms a request
+    sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)

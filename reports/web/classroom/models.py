@@ -24,10 +24,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "Classroom", "Student", "Submission"]
+__all__ = ["Base", "Classroom", "Student", "Submission", "now"]
 
 
-def _now() -> _dt.datetime:
+def now() -> _dt.datetime:
+    """Now in UTC, without a time zone (as the columns store it)."""
     return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
 
@@ -49,7 +50,7 @@ class Classroom(Base):
     #: exercise → "open" | "closed"
     exercises: Mapped[dict[str, Any]] = mapped_column(JSON)
     revealed: Mapped[bool] = mapped_column(Boolean, default=False)
-    created: Mapped[_dt.datetime] = mapped_column(DateTime, default=_now)
+    created: Mapped[_dt.datetime] = mapped_column(DateTime, default=now)
 
     students: Mapped[list[Student]] = relationship(
         back_populates="classroom", order_by="Student.id"
@@ -64,7 +65,7 @@ class Student(Base):
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(80))
     token_digest: Mapped[str] = mapped_column(String(64), unique=True, index=True)
-    joined: Mapped[_dt.datetime] = mapped_column(DateTime, default=_now)
+    joined: Mapped[_dt.datetime] = mapped_column(DateTime, default=now)
 
     classroom: Mapped[Classroom] = relationship(back_populates="students")
     submissions: Mapped[list[Submission]] = relationship(
@@ -84,6 +85,6 @@ class Submission(Base):
     #: free text kept beside the body (e.g. a rationale)
     note: Mapped[str] = mapped_column(Text, default="")
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    updated: Mapped[_dt.datetime] = mapped_column(DateTime, default=_now)
+    updated: Mapped[_dt.datetime] = mapped_column(DateTime, default=now)
 
     student: Mapped[Student] = relationship(back_populates="submissions")

@@ -4,6 +4,12 @@ Every function takes the :class:`~.db.Database` and commits before it returns:
 when a route answers a student "saved", the row is committed (on disk).
 Tokens are ``secrets.token_urlsafe(32)`` (256 bits); only their SHA-256 is
 stored, and the teacher's is compared with :func:`hmac.compare_digest`.
+
+The verbs a class calls at once — a student joins, submits, reads their
+submission back; the teacher's dashboard polls — are SQLAlchemy Core
+statements built once (no ORM objects, one query where one suffices), and
+their writes go through :meth:`~.db.Database.write` (group commit on SQLite).
+The others use the ORM.
 """
 
 from __future__ import annotations
@@ -15,12 +21,13 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Insert, Row, and_, bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reports.web.classroom.db import Database
-from reports.web.classroom.models import Classroom, Student, Submission
+from reports.web.classroom.models import Classroom, Student, Submission, now
 from reports.web.state import BadRequest, bad_request
 
 __all__ = [
@@ -37,6 +44,7 @@ __all__ = [
     "submissions",
     "submit",
     "teacher_class",
+    "teacher_roster",
 ]
 
 #: Join codes: 6 characters without the look-alikes 0/O, 1/I/L.
@@ -46,6 +54,65 @@ CODE_LENGTH = 6
 EXERCISES = ("coding", "concessions", "debrief")
 MAX_NAME = 60
 MAX_STUDENTS = 500
+
+_classes, _students, _subs = Classroom.__table__, Student.__table__, Submission.__table__
+#: A class's columns but its uploaded case folder (only whether there is one).
+_CLASS = (
+    _classes.c.id,
+    _classes.c.code,
+    _classes.c.case_id,
+    _classes.c.teacher_digest,
+    _classes.c.units,
+    _classes.c.exercises,
+    _classes.c.revealed,
+    _classes.c.case_zip.is_not(None).label("uploaded"),
+)
+_CLASS_BY_CODE = select(*_CLASS).where(_classes.c.code == bindparam("code"))
+_CLASS_ID = select(_classes.c.id).where(_classes.c.code == bindparam("code"))
+_EXERCISES = select(_classes.c.exercises).where(_classes.c.id == bindparam("class_id"))
+#: The student of a token, with their class (one query).
+_STUDENT = (
+    select(*_CLASS, _students.c.id.label("student_id"), _students.c.name)
+    .join_from(_students, _classes, _students.c.class_id == _classes.c.id)
+    .where(_students.c.token_digest == bindparam("digest"))
+)
+#: The student of a token and their submission of a kind, if any (one query).
+_MINE = (
+    select(_classes.c.code, _students.c.name, _subs.c.body, _subs.c.revision)
+    .select_from(
+        _students.join(_classes, _students.c.class_id == _classes.c.id).outerjoin(
+            _subs,
+            and_(_subs.c.student_id == _students.c.id, _subs.c.kind == bindparam("kind")),
+        )
+    )
+    .where(_students.c.token_digest == bindparam("digest"))
+)
+#: Students in joining order with each submission's kind and revision (one query).
+_ROSTER = (
+    select(_students.c.id, _students.c.name, _subs.c.kind, _subs.c.revision)
+    .select_from(_students.outerjoin(_subs, _subs.c.student_id == _students.c.id))
+    .where(_students.c.class_id == bindparam("class_id"))
+    .order_by(_students.c.id, _subs.c.kind)
+)
+_COUNT = select(func.count()).where(_students.c.class_id == bindparam("class_id"))
+_ADD_STUDENT = _students.insert()
+
+
+def _upsert(dialect: str) -> Insert:
+    """A submission inserted, or the student's one of that kind replaced (revision + 1)."""
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_subs)
+    return ins.on_conflict_do_update(
+        index_elements=[_subs.c.student_id, _subs.c.kind],
+        set_={
+            "body": ins.excluded.body,
+            "note": ins.excluded.note,
+            "updated": ins.excluded.updated,
+            "revision": _subs.c.revision + 1,
+        },
+    ).returning(_subs.c.revision)
+
+
+_UPSERT = {d: _upsert(d) for d in ("sqlite", "postgresql")}
 
 
 def new_token() -> str:
@@ -60,13 +127,35 @@ def _forbidden(message: str) -> BadRequest:
     return bad_request("authorization", message, 403)
 
 
+def _no_class(code: str) -> BadRequest:
+    return bad_request(
+        "code", f"no class with code '{code}'; check the code the teacher gave", 404
+    )
+
+
+def _not_student() -> BadRequest:
+    return _forbidden("this needs your student token for this class (join the class first)")
+
+
 def _class(s: Session, code: str) -> Classroom:
     c = s.scalar(select(Classroom).where(Classroom.code == code.upper()))
     if c is None:
-        raise bad_request(
-            "code", f"no class with code '{code}'; check the code the teacher gave", 404
-        )
+        raise _no_class(code)
     return c
+
+
+def _class_row(conn: Connection, code: str) -> Row[Any]:
+    row = conn.execute(_CLASS_BY_CODE, {"code": code.upper()}).first()
+    if row is None:
+        raise _no_class(code)
+    return row
+
+
+def _refused(conn: Connection, code: str) -> BadRequest:
+    """Why a student's token found nothing in class ``code``: no such class (404) or not theirs (403)."""
+    if conn.execute(_CLASS_ID, {"code": code.upper()}).first() is None:
+        return _no_class(code)
+    return _not_student()
 
 
 def create_class(
@@ -102,24 +191,53 @@ def create_class(
     raise RuntimeError("could not draw a free class code")  # pragma: no cover
 
 
+def _check_teacher(teacher_digest: str, token: str | None) -> None:
+    if not token or not hmac.compare_digest(digest(token), teacher_digest):
+        raise _forbidden("this needs the teacher's link (teacher token) of this class")
+
+
 def teacher_class(db: Database, code: str, token: str | None) -> dict[str, Any]:
     """The class, if ``token`` is its teacher's; else :class:`BadRequest` 403."""
     with db.session() as s:
         c = _class(s, code)
-        if not token or not hmac.compare_digest(digest(token), c.teacher_digest):
-            raise _forbidden("this needs the teacher's link (teacher token) of this class")
+        _check_teacher(c.teacher_digest, token)
         return class_info(c)
 
 
-def class_info(c: Classroom) -> dict[str, Any]:
-    return {
+def teacher_roster(
+    db: Database, code: str, token: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """What the teacher's dashboard polls: the class (without ``case_zip``) and its :func:`roster`."""
+    with db.read() as conn:
+        row = _class_row(conn, code)
+        _check_teacher(row.teacher_digest, token)
+        return class_info(row), _roster(conn, row.id)
+
+
+def class_info(c: Classroom | Row[Any]) -> dict[str, Any]:
+    """The class as the routes use it; from a Core row of ``_CLASS``, without ``case_zip``."""
+    info = {
         "code": c.code,
         "case": c.case_id,
         "units": [list(u) for u in c.units],
         "exercises": dict(c.exercises),
         "revealed": c.revealed,
-        "case_zip": c.case_zip,
     }
+    if isinstance(c, Classroom):
+        info["case_zip"] = c.case_zip
+        info["uploaded"] = c.case_zip is not None
+    else:
+        info["uploaded"] = bool(c.uploaded)
+    return info
+
+
+def case_zip(db: Database, code: str) -> bytes | None:
+    """The class's uploaded case folder (.zip), or None when it runs a shipped case."""
+    with db.read() as conn:
+        blob = conn.execute(
+            select(_classes.c.case_zip).where(_classes.c.code == code.upper())
+        ).scalar()
+    return None if blob is None else bytes(blob)
 
 
 def public_class(db: Database, code: str) -> dict[str, Any]:
@@ -144,19 +262,19 @@ def join_class(db: Database, code: str, name: Any) -> tuple[str, str]:
     """A student joins: their display name and their token (stored as a digest)."""
     name = clean_name(name)
     token = new_token()
+
+    def add(conn: Connection) -> None:
+        class_id = conn.execute(_CLASS_ID, {"code": code.upper()}).scalar()
+        if class_id is None:
+            raise _no_class(code)
+        if (conn.execute(_COUNT, {"class_id": class_id}).scalar() or 0) >= MAX_STUDENTS:
+            raise bad_request("code", f"the class is full ({MAX_STUDENTS} students)", 409)
+        row = {"class_id": class_id, "name": name, "token_digest": digest(token), "joined": now()}
+        conn.execute(_ADD_STUDENT, row)
+
     try:
-        with db.session() as s:
-            c = _class(s, code)
-            count = s.scalar(select(func.count()).where(Student.class_id == c.id)) or 0
-            if count >= MAX_STUDENTS:
-                raise bad_request("code", f"the class is full ({MAX_STUDENTS} students)", 409)
-            taken = s.scalar(
-                select(Student.id).where(Student.class_id == c.id, Student.name == name)
-            )
-            if taken is not None:
-                raise bad_request("name", f"'{name}' has joined already; choose another name", 409)
-            s.add(Student(class_id=c.id, name=name, token_digest=digest(token)))
-    except IntegrityError:
+        db.write(add)
+    except IntegrityError:  # the name is taken in this class (unique constraint)
         raise bad_request(
             "name", f"'{name}' has joined already; choose another name", 409
         ) from None
@@ -186,75 +304,68 @@ def submit(
 ) -> tuple[int, str, dict[str, Any]]:
     """Store (or replace) the student's submission of ``kind``: (revision, name, body), committed.
 
-    ``body`` may be a function of the class (:func:`class_info`) that checks the
-    request and returns the body: it runs after the token is checked, in the
-    same transaction (one round of queries a submission).
+    ``body`` may be a function of the class (:func:`class_info`, without
+    ``case_zip``) that checks the request and returns the body: it runs after the
+    token is checked, before the write. The write checks that the exercise is
+    open and inserts the submission or replaces it (revision + 1) in one
+    statement, so concurrent submissions of one student each count.
     """
-    for _ in range(3):
-        try:
-            with db.session() as s:
-                c = _class(s, code)
-                st = _student(s, c, token)
-                if callable(body):
-                    body = body(class_info(c))
-                if c.exercises.get(kind) != "open":
-                    raise bad_request(
-                        kind, f"the {kind} exercise is closed; ask the teacher to open it", 409
-                    )
-                sub = s.scalar(
-                    select(Submission)
-                    .where(Submission.student_id == st.id, Submission.kind == kind)
-                    .with_for_update()
-                )
-                if sub is None:
-                    sub = Submission(
-                        class_id=c.id,
-                        student_id=st.id,
-                        kind=kind,
-                        body=body,
-                        note=note,
-                        revision=1,
-                    )
-                    s.add(sub)
-                else:
-                    sub.body, sub.note, sub.revision = body, note, sub.revision + 1
-                s.flush()
-                return sub.revision, st.name, body
-        except IntegrityError:
-            continue  # a concurrent first submission of the same student won: update it
-    raise bad_request(kind, "the submission collided with another one; send it again", 409)
+    with db.read() as conn:
+        row = conn.execute(_STUDENT, {"digest": digest(token or "")}).first()
+        if not token or row is None or row.code != code.upper():
+            raise _refused(conn, code)
+    if callable(body):
+        body = body(class_info(row))
+    values = {
+        "class_id": row.id,
+        "student_id": row.student_id,
+        "kind": kind,
+        "body": body,
+        "note": note,
+        "revision": 1,
+        "updated": now(),
+    }
+
+    def save(conn: Connection) -> int:
+        if (conn.execute(_EXERCISES, {"class_id": row.id}).scalar() or {}).get(kind) != "open":
+            raise bad_request(
+                kind, f"the {kind} exercise is closed; ask the teacher to open it", 409
+            )
+        revision: int = conn.execute(_UPSERT[conn.dialect.name], values).scalar_one()
+        return revision
+
+    return db.write(save), row.name, body
 
 
 def student_submission(
     db: Database, code: str, token: str | None, kind: str
 ) -> dict[str, Any] | None:
-    with db.session() as s:
-        c = _class(s, code)
-        st = _student(s, c, token)
-        sub = s.scalar(
-            select(Submission).where(Submission.student_id == st.id, Submission.kind == kind)
-        )
-        return (
-            None if sub is None else {"body": sub.body, "revision": sub.revision, "name": st.name}
-        )
+    """The student's submission of ``kind`` (body, revision, name), or None if they have none."""
+    with db.read() as conn:
+        row = conn.execute(_MINE, {"digest": digest(token or ""), "kind": kind}).first()
+        if not token or row is None or row.code != code.upper():
+            raise _refused(conn, code)
+    if row.revision is None:
+        return None
+    return {"body": row.body, "revision": row.revision, "name": row.name}
 
 
 def roster(db: Database, code: str) -> list[dict[str, Any]]:
     """Students in joining order, with the exercises each has submitted (and revisions)."""
-    with db.session() as s:
-        c = _class(s, code)
-        rows = s.execute(
-            select(Student.id, Student.name).where(Student.class_id == c.id).order_by(Student.id)
-        ).all()
-        subs = s.execute(
-            select(Submission.student_id, Submission.kind, Submission.revision).where(
-                Submission.class_id == c.id
-            )
-        ).all()
-    done: dict[int, dict[str, int]] = {}
-    for sid, kind, rev in subs:
-        done.setdefault(sid, {})[kind] = rev
-    return [{"name": name, "submitted": done.get(sid, {})} for sid, name in rows]
+    with db.read() as conn:
+        return _roster(conn, _class_row(conn, code).id)
+
+
+def _roster(conn: Connection, class_id: int) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    last = None
+    for sid, name, kind, revision in conn.execute(_ROSTER, {"class_id": class_id}):
+        if sid != last:
+            out.append({"name": name, "submitted": {}})
+            last = sid
+        if kind is not None:
+            out[-1]["submitted"][kind] = revision
+    return out
 
 
 def submissions(db: Database, code: str, kind: str) -> list[tuple[str, dict[str, Any], int]]:

@@ -251,3 +251,38 @@ def test_report_of_the_changed_case(client):
     assert r.status_code == 200, r.text[-500:]
     assert "<html" in r.text and "Before and after: explorer changes" in r.text
     assert "script-src" not in r.headers["content-security-policy"]  # the report's own policy
+
+
+def test_served_connections_are_tcp_nodelay():
+    """``zopa serve``'s socket says it is TCP, so asyncio turns Nagle off on each connection.
+
+    Without it a response written in two parts (headers, then body) waited for
+    the client's delayed ACK: some 40 ms a request.
+    """
+    import asyncio
+    import socket
+    import threading
+
+    from reports.cli.serve import _bind
+
+    sock = _bind("127.0.0.1", 0)
+    seen: list[int] = []
+
+    async def main() -> None:
+        def accepted(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            conn = writer.get_extra_info("socket")
+            seen.append(conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(accepted, sock=sock)
+        reader, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+        await reader.read()
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    # in a thread of its own: the browser tests may leave an event loop running in this one
+    runner = threading.Thread(target=asyncio.run, args=(main(),))
+    runner.start()
+    runner.join(timeout=30)
+    assert seen and seen[0] != 0
