@@ -32,6 +32,17 @@ def test_ruff_is_clean():
 
 
 @pytest.mark.slow
+def test_ruff_format_is_clean():
+    out = subprocess.run(
+        [*_tool("ruff"), "format", "--check", "engine", "reports", "tests"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.slow
 def test_mypy_is_clean_on_the_engine():
     out = subprocess.run([*_tool("mypy")], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout + out.stderr

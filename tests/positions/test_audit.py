@@ -74,7 +74,10 @@ def test_readme_alpha_table_matches(results):
         got = [float(x) for x in m.groups()]
         for which, nums in (("before", got[:3]), ("after", got[3:])):
             est = results[which].alpha[var]
-            assert nums == [round(est.value, 3), round(est.low, 3), round(est.high, 3)], (which, var)
+            assert nums == [round(est.value, 3), round(est.low, 3), round(est.high, 3)], (
+                which,
+                var,
+            )
 
 
 def test_coding_b_judgements_unchanged_by_frame():

@@ -23,8 +23,19 @@ TOP_README = CASE_DIR.parent.parent / "README.md"
 
 #: The reliability tags listed in the case README ("Sources and citations").
 TAGS = {
-    "OFF", "NEWS", "NEWS-UA", "NEWS-RU", "STATE-RU", "STATE-CN", "STATE-UA",
-    "STATE-TR", "STATE-PL", "THINK", "SEC", "LOW", "OPINION",
+    "OFF",
+    "NEWS",
+    "NEWS-UA",
+    "NEWS-RU",
+    "STATE-RU",
+    "STATE-CN",
+    "STATE-UA",
+    "STATE-TR",
+    "STATE-PL",
+    "THINK",
+    "SEC",
+    "LOW",
+    "OPINION",
 }
 #: Tags that may never be the only basis of a position.
 WEAK = {"LOW", "OPINION"}
@@ -170,11 +181,21 @@ def readme_counts(case: engine.Case, readme: Path, top: Path) -> list[str]:
         out.append(f"case README counts {m and m.groups()} != {(n_st, n_src)}")
     per_party = {}
     if m:
-        block = text[m.start(): text.index("\n\n", m.start())]
-        for name, n in re.findall(r"(Ukraine|Russia|United States|EU|E3|UN|Türkiye|China) (\d+)", block):
+        block = text[m.start() : text.index("\n\n", m.start())]
+        for name, n in re.findall(
+            r"(Ukraine|Russia|United States|EU|E3|UN|Türkiye|China) (\d+)", block
+        ):
             per_party[name] = int(n)
-    names = {"ukraine": "Ukraine", "russia": "Russia", "united_states": "United States",
-             "eu": "EU", "e3": "E3", "un": "UN", "turkey": "Türkiye", "china": "China"}
+    names = {
+        "ukraine": "Ukraine",
+        "russia": "Russia",
+        "united_states": "United States",
+        "eu": "EU",
+        "e3": "E3",
+        "un": "UN",
+        "turkey": "Türkiye",
+        "china": "China",
+    }
     for pid, name in names.items():
         got = sum(1 for s in case.statements if s.party == pid)
         if per_party.get(name) != got:
@@ -216,7 +237,12 @@ def test_readme_names_every_tag_and_rule():
         assert f"`{tag}`" in text, tag
     for rule in RULES:
         assert f"**{rule} —" in text, rule
-    for heading in ("## Coding rules", "### Confidence", "### Signatories", "### Inferred positions"):
+    for heading in (
+        "## Coding rules",
+        "### Confidence",
+        "### Signatories",
+        "### Inferred positions",
+    ):
         assert heading in text, heading
 
 
@@ -224,16 +250,29 @@ def test_signatories_coded_evenly(case):
     """README signatory rule: each documented signatory has the text's positions."""
     texts = {
         ("ext-fdfa-burgenstock-communique", dt.date(2024, 6, 16)): {
-            "ukraine", "eu", "united_states", "turkey", "e3"},
+            "ukraine",
+            "eu",
+            "united_states",
+            "turkey",
+            "e3",
+        },
         ("ext-censor-nato-washington-declaration", dt.date(2024, 7, 10)): {
-            "united_states", "turkey", "e3"},
+            "united_states",
+            "turkey",
+            "e3",
+        },
         ("fs-166-liga-berlin-statement", dt.date(2025, 12, 15)): {"e3", "eu"},
     }
     for (sid, day), parties in texts.items():
         coded = {s.party for s in case.statements if s.as_of == day and sid in s.sources}
         assert coded == parties, (sid, coded)
         issues = {
-            p: {i for s in case.statements if s.party == p and s.as_of == day for i, _ in s.positions}
+            p: {
+                i
+                for s in case.statements
+                if s.party == p and s.as_of == day
+                for i, _ in s.positions
+            }
             for p in coded
         }
         if sid != "fs-166-liga-berlin-statement":  # the EU already held eu_membership
@@ -243,7 +282,8 @@ def test_signatories_coded_evenly(case):
 def test_neutrality_offers_are_linked(case):
     """Both Ukrainian offers to give up NATO membership carry their guarantee linkage."""
     offers = [
-        p for s, issue, p in _positions(case)
+        p
+        for s, issue, p in _positions(case)
         if s.party == "ukraine" and issue == "nato" and len(p.acceptable.ids) > 1
     ]
     assert len(offers) >= 3  # March 2022, 14 Dec 2025, 24 Dec 2025
@@ -257,7 +297,8 @@ def test_neutrality_offers_are_linked(case):
 
 def test_weak_only_source_is_caught(tmp_path):
     broken = _broken(
-        tmp_path, "parties/turkey.yaml",
+        tmp_path,
+        "parties/turkey.yaml",
         "sources: [ext-online-ua-erdogan-crimea, ext-anews-erdogan-crimea, fs-216-observatoire-erdogan-crimea]",
         "sources: [fs-012-news-front-unsc-2202]",
     )
@@ -297,7 +338,8 @@ def test_statement_after_its_sources_is_caught(tmp_path):
 
 def test_leak_marked_official_is_caught(tmp_path):
     broken = _broken(
-        tmp_path, "parties/united_states.yaml",
+        tmp_path,
+        "parties/united_states.yaml",
         "    confidence: reported\n    note: Reuters report based on anonymous sources.",
         "    confidence: official\n    note: Reuters report based on anonymous sources.",
     )
@@ -306,7 +348,8 @@ def test_leak_marked_official_is_caught(tmp_path):
 
 def test_salience_without_red_line_is_caught(tmp_path):
     broken = _broken(
-        tmp_path, "parties/russia.yaml",
+        tmp_path,
+        "parties/russia.yaml",
         "        salience: 1.0\n        red_line: true\n        note: >-\n          Lavrov said",
         "        salience: 1.0\n        note: >-\n          Lavrov said",
     )
@@ -324,11 +367,14 @@ def test_wrong_counts_are_caught(tmp_path, case):
 
 def test_uneven_signatory_is_caught(tmp_path):
     broken = _broken(
-        tmp_path, "parties/turkey.yaml",
-        "ext-fdfa-burgenstock-communique, ", "",
+        tmp_path,
+        "parties/turkey.yaml",
+        "ext-fdfa-burgenstock-communique, ",
+        "",
     )
     coded = {
-        s.party for s in broken.statements
+        s.party
+        for s in broken.statements
         if s.as_of == dt.date(2024, 6, 16) and "ext-fdfa-burgenstock-communique" in s.sources
     }
     assert coded != {"ukraine", "eu", "united_states", "turkey", "e3"}

@@ -185,7 +185,9 @@ def test_counts_beyond_the_limits_are_located_errors(folder):
     )
     edit(folder, "case.yaml", "parties:\n", "parties:\n" + extra)
     options = "".join(f"      - {{id: x{n}, label: X{n}}}\n" for n in range(MAX_OPTIONS))
-    edit(folder, "case.yaml", "      - {id: z, label: Z}\n", "      - {id: z, label: Z}\n" + options)
+    edit(
+        folder, "case.yaml", "      - {id: z, label: Z}\n", "      - {id: z, label: Z}\n" + options
+    )
     found = {(p.field, p.message) for p in problems(folder)}
     assert ("parties", f"must have at most {MAX_PARTIES} items") in found
     assert any(f == "issues[1].options" and "at most 100 items" in m for f, m in found), found

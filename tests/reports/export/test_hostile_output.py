@@ -35,7 +35,7 @@ def formula_case(tmp_path: Path) -> Path:
     text = path.read_text("utf-8")
     text = text.replace("name: Party A", 'name: \'=HYPERLINK("http://evil.invalid","x")\'')
     text = text.replace("name: Party B", "name: '+1+2'")
-    text = text.replace("title: Source one", "title: '=HYPERLINK(\"http://evil.invalid\",\"x\")'")
+    text = text.replace("title: Source one", 'title: \'=HYPERLINK("http://evil.invalid","x")\'')
     text = text.replace("publisher: Test", "publisher: '@SUM(A1)'", 1)
     path.write_text(text, "utf-8")
     return dest
