@@ -8,11 +8,14 @@ hold the same on both.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select, text
 
 from reports.web.classroom import store
+from reports.web.classroom.db import Database
 from reports.web.classroom.models import Student
 
 
@@ -84,9 +87,17 @@ def test_a_failing_write_is_undone_alone_and_its_error_raised_to_its_caller(db):
     assert _names(db, cid) == [f"s{n:02d}" for n in range(12) if n % 3]
 
 
-def test_writes_that_wait_for_a_commit_go_in_one_group(db):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL commits concurrent transactions together by itself")
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    """A SQLite class database only: PostgreSQL commits concurrent transactions together itself."""
+    database = Database(f"sqlite:///{tmp_path / 'classes.sqlite3'}")
+    database.upgrade()
+    yield database
+    database.dispose()
+
+
+def test_writes_that_wait_for_a_commit_go_in_one_group(sqlite_db):
+    db = sqlite_db
     code, _ = store.create_class(db, "ukraine-russia", [["russia", "nato"]])
     cid = _class_id(db, code)
     group = db._group
