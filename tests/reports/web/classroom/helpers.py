@@ -61,10 +61,8 @@ CODINGS: dict[str, dict[str, Any]] = {
 }
 
 
-def engine_alpha(
-    case: engine.Case, codings: dict[str, dict[str, Any]], tmp: Path
-) -> dict[str, float | None]:
-    """α per variable the CLI's way: each coding written as a case folder from the sheet, loaded, compared."""
+def coding_folders(case: engine.Case, codings: dict[str, dict[str, Any]], tmp: Path) -> list[Path]:
+    """Each coding as a case folder from the coding sheet, as a student would write it by hand."""
     folders = []
     for name, coding in codings.items():
         folder = tmp / name
@@ -86,6 +84,14 @@ def engine_alpha(
             }
             (folder / "parties" / f"{party}.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
         folders.append(folder)
+    return folders
+
+
+def engine_alpha(
+    case: engine.Case, codings: dict[str, dict[str, Any]], tmp: Path
+) -> dict[str, float | None]:
+    """α per variable the CLI's way: each coding written as a case folder from the sheet, loaded, compared."""
+    folders = coding_folders(case, codings, tmp)
     agr = engine.coder_agreement(
         [engine.load_case(f) for f in folders], names=list(codings), draws=0
     )

@@ -16,17 +16,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import yaml
 
 import engine
 from reports.cli import main
-from reports.export.sheet import write_sheet
 from reports.web.classroom.export_state import class_state
 from reports.web.classroom.exports import class_tables, readme, table_descriptions
 from reports.web.classroom.models import Classroom, Student, Submission
 from reports.web.classroom.upload import load_zip
 from reports.web.pages import REPORT_CSP
-from tests.reports.web.classroom.helpers import CODINGS, UNITS
+from tests.reports.web.classroom.helpers import CODINGS, UNITS, coding_folders
 
 TABLES = list(table_descriptions())
 FILES = ["export.zip", "export.json", "export.xlsx", "consensus.zip", "report.html"]
@@ -161,32 +159,6 @@ def test_the_report_escapes_every_student_string(client):
     assert "revealed to the students</dd>" in _get(client, code, teacher, "report.html").text
 
 
-def _cli_folders(case, codings, tmp: Path) -> list[Path]:
-    """Each coding as a case folder from the coding sheet, as a student would write it by hand."""
-    folders = []
-    for name, coding in codings.items():
-        folder = tmp / name
-        write_sheet(case, folder)
-        for party, positions in coding.items():
-            clean = {
-                i: {k: v for k, v in p.items() if k not in ("justification", "sources")}
-                for i, p in positions.items()
-            }
-            doc = {
-                "party": party,
-                "statements": [
-                    {
-                        "as_of": case.as_of.isoformat(),
-                        "sources": [case.sources[0].id],
-                        "positions": clean,
-                    }
-                ],
-            }
-            (folder / "parties" / f"{party}.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
-        folders.append(folder)
-    return folders
-
-
 def _values(case):
     return {
         k: (p.ideal, p.acceptable, p.salience, p.red_line)
@@ -205,7 +177,7 @@ def test_the_consensus_zip_is_a_case_folder_the_engine_loads(client, tmp_path, c
     folder = tmp_path / "unzipped" / "ukraine-russia-consensus"
     got = engine.load_case(folder)
     case = engine.load_case("ukraine-russia")
-    cli = engine.consensus(_cli_folders(case, codings, tmp_path / "cli"), names=list(codings))
+    cli = engine.consensus(coding_folders(case, codings, tmp_path / "cli"), names=list(codings))
     assert _values(got) == _values(cli.case)
     # the rule for few coders: one student of four coded russia:sanctions, so it is left out;
     # ukraine:crimea, coded by two of four (Cat and Dan left it), is kept (an even split)
