@@ -115,7 +115,7 @@ def _leximin_stages(prog: _Programme) -> list[tuple[_Lin, list[_Row]]]:
     parties = [p for p in prog.parties if any(pos.party == p for pos in prog.positions)]
     stages: list[tuple[_Lin, list[_Row]]] = []
     for k in range(1, len(parties)):
-        t = prog.var(0.0, math.inf, False)  # costs are ≥ 0, so the k-th largest is
+        t = prog.var(0.0, math.inf, False)  # t ends at the k-th largest cost, which is ≥ 0
         expr = _Lin({t: float(k)})
         rows: list[_Row] = []
         for p in parties:
