@@ -333,8 +333,9 @@ def packages_text(
         out += _logroll_lines(lr)
     out.append(
         "\nU_p = Σ s·v / Σ s over p's issues, v = p's value of the outcome (1 − distance to p's "
-        "ideal\nwhen its position gives no values); d = p's reservation where given, else U of the "
-        "status quo\n(an issue without one counts 0). Ties are exact (rational arithmetic).\n"
+        "ideal\nwhen its position gives no values; a party with bonuses: the sum of those that hold); "
+        "d = p's\nreservation where given, else U of the status quo (an issue without one counts 0). "
+        "Ties are exact\n(rational arithmetic).\n"
     )
     return "".join(out)
 
