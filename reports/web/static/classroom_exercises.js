@@ -191,22 +191,6 @@
     out.push(r);
     return out;
   }
-  function readChange(form, party, issue) {
-    const data = new FormData(form);
-    const ch = { party: party, issue: issue.id };
-    if (issue.scale === "interval") {
-      ch.ideal = Number(data.get("ideal"));
-      ch.acceptable = { min: Number(data.get("lo")), max: Number(data.get("hi")) };
-    } else {
-      ch.ideal = data.get("ideal");
-      const acc = new Set(data.getAll("acceptable"));
-      acc.add(ch.ideal);
-      ch.acceptable = issue.options.map((o) => o.id).filter((id) => acc.has(id));
-    }
-    ch.salience = Number(data.get("salience"));
-    ch.red_line = data.get("red_line") === "on";
-    return ch;
-  }
   function describe(ch, cells, names) {
     const c = cells[ch.party + "|" + ch.issue];
     const where = (names[ch.party] || ch.party) + " on " + (c ? c.issue.name : ch.issue);
@@ -277,7 +261,7 @@
     editor.addEventListener("submit", (ev) => {
       ev.preventDefault();
       if (!current) return;
-      changes.push(readChange(editor, current.cell.party, current.issue));
+      changes.push(window.zopaReadChange(editor, current.cell.party, current.issue));
       show();
       say("concessions-status", "Change added (not saved yet): submit your proposal when it is complete.");
     });

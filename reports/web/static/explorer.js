@@ -150,21 +150,7 @@
     dialog.showModal();
   }
   function readChange(form) {
-    const issue = editing.issue;
-    const ch = { party: editing.party, issue: issue.id };
-    const data = new FormData(form);
-    if (issue.scale === "interval") {
-      ch.ideal = Number(data.get("ideal"));
-      ch.acceptable = { min: Number(data.get("lo")), max: Number(data.get("hi")) };
-    } else {
-      ch.ideal = data.get("ideal");
-      const acc = new Set(data.getAll("acceptable"));
-      acc.add(ch.ideal);
-      ch.acceptable = issue.options.map((o) => o.id).filter((id) => acc.has(id));
-    }
-    ch.salience = Number(data.get("salience"));
-    ch.red_line = data.get("red_line") === "on";
-    return ch;
+    return window.zopaReadChange(form, editing.party, editing.issue);
   }
   dialog.addEventListener("close", () => {
     const form = $("#editor-form");
