@@ -11,7 +11,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from reports.cli.kit import UsageError, add_format, csv_text, emit, format_table, json_text
+from reports.cli.kit import (
+    UsageError,
+    add_format,
+    csv_text,
+    emit,
+    format_table,
+    json_text,
+    plain_or_none,
+)
 
 __all__ = ["register"]
 
@@ -177,16 +185,16 @@ def cmd_agree(args: argparse.Namespace) -> int:
             "units": agr.units,
             "alpha": alpha,
             "by_issue": [
-                {"issue": i, **{k: _plain(v) for k, v in row.items()}}
+                {"issue": i, **{k: plain_or_none(v) for k, v in row.items()}}
                 for i, row in agr.by_issue.to_dict("index").items()
             ],
             "reference": agr.reference,
             "versus": {
-                c: {k: _plain(v) for k, v in row.items()}
+                c: {k: plain_or_none(v) for k, v in row.items()}
                 for c, row in agr.versus.to_dict("index").items()
             },
             "disputed": [
-                {k: _plain(v) for k, v in row.items()}
+                {k: plain_or_none(v) for k, v in row.items()}
                 for row in agr.disputed[agr.disputed["disagreement"] > 0].to_dict("records")
             ],
             "ties": con.ties.to_dict("records"),
@@ -210,14 +218,6 @@ def cmd_agree(args: argparse.Namespace) -> int:
         else:
             _say(out, status)
     return 0
-
-
-def _plain(v: Any) -> Any:
-    if hasattr(v, "item") and not isinstance(v, str | bytes):
-        v = v.item()
-    if isinstance(v, float) and v != v:
-        return None
-    return v
 
 
 def _fmt(x: float | None) -> str:
@@ -265,7 +265,7 @@ def _table(case: Any, agr: Any, draws: int, seed: int) -> str:
         for coder, row in agr.versus.iterrows():
             cells = []
             for v in variables:
-                share, a = _plain(row[f"{v}_agree"]), _plain(row[f"{v}_alpha"])
+                share, a = plain_or_none(row[f"{v}_agree"]), plain_or_none(row[f"{v}_alpha"])
                 cell = "–" if share is None else f"{share:.0%}"
                 if agr.key and a is not None:
                     cell += f" (α {a:.2f})"
