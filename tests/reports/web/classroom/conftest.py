@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from reports.web.app import create_app
 from reports.web.classroom.db import Database
 from tests.reports.web.classroom.pg import PostgresServer, pg_bin
-from tests.reports.web.conftest import need
+from tests.reports.web.conftest import need, start_server
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +54,12 @@ def db(db_url: str) -> Iterator[Database]:
 def client(db: Database) -> Iterator[TestClient]:
     with TestClient(create_app(db=db), raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture
+def class_server(tmp_path: Path) -> Iterator[str]:
+    """``zopa serve`` on a SQLite class database of its own: its base URL (the browser tests')."""
+    proc, url = start_server("--db", f"sqlite:///{tmp_path / 'classes.sqlite3'}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +97,24 @@ def engine_alpha(
         [engine.load_case(f) for f in folders], names=list(codings), draws=0
     )
     return {v: agr.alpha[v].value for v in ("ideal", "acceptable", "salience", "red_line")}
+
+
+def shot(page: Any, name: str) -> None:
+    """A full-page screenshot into ``$ZOPA_SCREENSHOTS`` when it is set."""
+    where = os.environ.get("ZOPA_SCREENSHOTS")
+    if where:
+        Path(where).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(where) / f"{name}.png"), full_page=True)
+
+
+def browser_page(browser: Any, width: int = 1280, height: int = 720) -> tuple[Any, Any, list[str]]:
+    """A new browser context and page, and the console errors and page errors it meets (not 403s)."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if m.type == "error" and "403" not in m.text else None,
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return ctx, page, problems

@@ -7,15 +7,11 @@ Screenshots at 1280×720 and 390 px wide go to ``$ZOPA_SCREENSHOTS`` when set.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 import engine
-from tests.reports.web.classroom.helpers import engine_alpha
-from tests.reports.web.conftest import start_server
+from tests.reports.web.classroom.helpers import browser_page, engine_alpha, shot
 
 pytestmark = pytest.mark.browser
 
@@ -36,37 +32,10 @@ CODINGS = {
 }
 
 
-@pytest.fixture
-def class_server(tmp_path):
-    proc, url = start_server("--db", f"sqlite:///{tmp_path / 'classes.sqlite3'}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
-def _shot(page, name: str) -> None:
-    where = os.environ.get("ZOPA_SCREENSHOTS")
-    if where:
-        Path(where).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(where) / f"{name}.png"), full_page=True)
-
-
-def _context(browser, width=1280, height=720):
-    ctx = browser.new_context(viewport={"width": width, "height": height})
-    page = ctx.new_page()
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: problems.append(m.text) if m.type == "error" and "403" not in m.text else None,
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return ctx, page, problems
-
-
 def test_a_whole_class_in_the_browser(browser, class_server, tmp_path):
-    teacher_ctx, teacher, t_problems = _context(browser)
+    teacher_ctx, teacher, t_problems = browser_page(browser)
     teacher.goto(class_server + "class")
-    _shot(teacher, "new-1280")
+    shot(teacher, "new-1280")
     teacher.select_option("select[name=case]", "ukraine-russia")
     teacher.fill("input[name=parties]", "russia, ukraine")
     teacher.fill("input[name=issues]", "nato")
@@ -81,7 +50,7 @@ def test_a_whole_class_in_the_browser(browser, class_server, tmp_path):
     contexts = []
     for n, (name, coding) in enumerate(CODINGS.items()):
         width = 390 if n == 0 else 1280
-        ctx, page, problems = _context(browser, width, 844 if width == 390 else 720)
+        ctx, page, problems = browser_page(browser, width, 844 if width == 390 else 720)
         contexts.append((ctx, page, problems))
         page.goto(join_url)
         page.fill("input[name=name]", name)
@@ -99,7 +68,7 @@ def test_a_whole_class_in_the_browser(browser, class_server, tmp_path):
         page.click("#submit-coding")
         expect(page.locator("#status")).to_contain_text("Saved", timeout=30_000)
         if n == 0:
-            _shot(page, "student-390")
+            shot(page, "student-390")
         # a student cannot open the teacher's page, with no token or with their own
         assert page.goto(f"{class_server}class/{code}/teacher").status == 403
         token = page.evaluate(f"JSON.parse(sessionStorage.getItem('zopa-student-{code}')).token")
@@ -140,13 +109,13 @@ def test_a_whole_class_in_the_browser(browser, class_server, tmp_path):
     )  # both units: Cat's salience differs
     expect(teacher.locator("#disputed figcaption").first).to_contain_text("russia × nato")
     assert "<i>carefully</i>" in teacher.locator("#disputed").inner_text()
-    _shot(teacher, "teacher-1280")
+    shot(teacher, "teacher-1280")
     teacher.set_viewport_size({"width": 390, "height": 844})
-    _shot(teacher, "teacher-390")
+    shot(teacher, "teacher-390")
     # the students see the results once revealed
     ctx, page, _ = contexts[1]
     expect(page.locator("#results")).to_be_visible(timeout=30_000)
-    _shot(page, "student-results-1280")
+    shot(page, "student-results-1280")
     assert teacher.goto(teacher_link).status == 200
     for _, _, problems in contexts:
         assert problems == []

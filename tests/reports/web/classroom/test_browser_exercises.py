@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.reports.web.classroom.test_browser_class import _context, _shot, class_server  # noqa: F401
+from tests.reports.web.classroom.helpers import browser_page, shot
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def _api(url: str, token: str, body: dict | None = None) -> dict:
 
 
 def _student(browser, url: str, code: str, name: str, width: int):
-    ctx, page, problems = _context(browser, width, 844 if width == 390 else 720)
+    ctx, page, problems = browser_page(browser, width, 844 if width == 390 else 720)
     page.goto(f"{url}join/{code}")
     page.fill("input[name=name]", name)
     page.click("#join-form button[type=submit]")
@@ -94,7 +94,7 @@ def _student(browser, url: str, code: str, name: str, width: int):
     return ctx, page, problems
 
 
-def test_concessions_and_debrief_in_the_browser(browser, class_server):  # noqa: F811
+def test_concessions_and_debrief_in_the_browser(browser, class_server):
     req = urllib.request.Request(
         class_server + "api/classes",
         data=json.dumps({"case": "harbour-lease"}).encode(),
@@ -103,7 +103,7 @@ def test_concessions_and_debrief_in_the_browser(browser, class_server):  # noqa:
     with urllib.request.urlopen(req, timeout=30) as r:
         made = json.loads(r.read())
     code, token = made["code"], made["teacher_token"]
-    teacher_ctx, teacher, t_problems = _context(browser)
+    teacher_ctx, teacher, t_problems = browser_page(browser)
     teacher.goto(made["teacher_url"])
     expect(teacher.locator("#toggle-debrief")).to_have_text("Open the debrief", timeout=30_000)
     teacher.click("#toggle-coding")
@@ -119,7 +119,7 @@ def test_concessions_and_debrief_in_the_browser(browser, class_server):  # noqa:
         _student(browser, class_server, code, name, 390 if n == 0 else 1280)
         for n, name in enumerate(STUDENTS)
     ]
-    _shot(students[0][1], "exercises-student-390")
+    shot(students[0][1], "exercises-student-390")
 
     ranked = teacher.locator("#concessions-ranked tbody tr")
     expect(ranked).to_have_count(2, timeout=30_000)
@@ -148,9 +148,9 @@ def test_concessions_and_debrief_in_the_browser(browser, class_server):  # noqa:
     expect(
         teacher.locator("#roster td[data-exercise=debrief][data-submitted=true]")
     ).to_have_count(2)
-    _shot(teacher, "exercises-teacher-1280")
+    shot(teacher, "exercises-teacher-1280")
     teacher.set_viewport_size({"width": 390, "height": 844})
-    _shot(teacher, "exercises-teacher-390")
+    shot(teacher, "exercises-teacher-390")
     teacher.set_viewport_size({"width": 1280, "height": 720})
 
     # before the reveal a student sees no class results; after it, both exercises'
@@ -160,10 +160,10 @@ def test_concessions_and_debrief_in_the_browser(browser, class_server):  # noqa:
     expect(ben.locator("#concessions-results tbody tr")).to_have_count(2, timeout=30_000)
     expect(ben.locator("#debrief-results table.packages tbody tr")).to_have_count(2)
     expect(ben.locator("#debrief-results img.frontier-plot")).to_be_visible()
-    _shot(ben, "exercises-student-results-1280")
+    shot(ben, "exercises-student-results-1280")
     _, group, _ = students[0]
     expect(group.locator("#debrief-results")).to_be_visible(timeout=30_000)
-    _shot(group, "exercises-student-results-390")
+    shot(group, "exercises-student-results-390")
     # a closed exercise: the form says so and takes nothing
     teacher.click("#toggle-debrief")
     expect(group.locator("#debrief .closed-note")).to_be_visible(timeout=30_000)

@@ -10,29 +10,18 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import urllib.request
 import zipfile
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 import engine
-from tests.reports.web.classroom.helpers import CODINGS
-from tests.reports.web.conftest import start_server
+from tests.reports.web.classroom.helpers import CODINGS, shot
 
 pytestmark = pytest.mark.browser
 
 NAMES = {"Ann <b>bold</b>": CODINGS["Ann"], "=2+2": CODINGS["Ben"]}
-
-
-@pytest.fixture
-def class_server(tmp_path):
-    proc, url = start_server("--db", f"sqlite:///{tmp_path / 'classes.sqlite3'}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def _call(url: str, body: dict, method: str = "POST", token: str | None = None) -> dict:
@@ -42,13 +31,6 @@ def _call(url: str, body: dict, method: str = "POST", token: str | None = None) 
     req = urllib.request.Request(url, json.dumps(body).encode(), headers, method=method)
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.loads(r.read())
-
-
-def _shot(page, name: str) -> None:
-    where = os.environ.get("ZOPA_SCREENSHOTS")
-    if where:
-        Path(where).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(where) / f"{name}.png"), full_page=True)
 
 
 def test_the_teacher_downloads_the_class(browser, class_server, tmp_path):
@@ -95,11 +77,11 @@ def test_the_teacher_downloads_the_class(browser, class_server, tmp_path):
     expect(page.locator("#students")).to_contain_text("Ann <b>bold</b>")
     # the inline stylesheet applied (the report's policy allows inline style only)
     assert page.locator(".callout").evaluate("e => getComputedStyle(e).borderLeftStyle") == "solid"
-    _shot(page, "class-report-1280")
+    shot(page, "class-report-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the report is {width} px wide at 390 px"
-    _shot(page, "class-report-390")
+    shot(page, "class-report-390")
     assert problems == []
     ctx.close()
 
@@ -138,7 +120,7 @@ def test_a_debrief_class_from_the_class_page_and_its_report(browser, class_serve
     page.locator("input[name=exercises][value=coding]").uncheck()
     page.locator("input[name=exercises][value=concessions]").check()
     debrief_box.check()
-    _shot(page, "class-new-1280")
+    shot(page, "class-new-1280")
     page.click("#create")
     page.wait_for_url("**/teacher?token=*")
     expect(page.locator("#class-runs")).to_have_text(
@@ -164,9 +146,9 @@ def test_a_debrief_class_from_the_class_page_and_its_report(browser, class_serve
     )
     expect(page.locator("#roster-head th")).to_have_text(["#", "Name", "Concessions", "Debrief"])
     expect(page.locator("#debrief-body table.packages tbody tr")).to_have_count(2)
-    _shot(page, "class-teacher-debrief-1280")
+    shot(page, "class-teacher-debrief-1280")
     page.set_viewport_size({"width": 390, "height": 844})
-    _shot(page, "class-teacher-debrief-390")
+    shot(page, "class-teacher-debrief-390")
     page.set_viewport_size({"width": 1280, "height": 720})
 
     page.get_by_role("link", name="Class report (HTML)").click()
@@ -181,10 +163,10 @@ def test_a_debrief_class_from_the_class_page_and_its_report(browser, class_serve
     assert plot.get_attribute("src").startswith("data:image/svg+xml;base64,")
     assert page.evaluate("document.querySelector('#debrief figure img').naturalWidth") > 300
     assert page.locator("#alpha").count() == 0  # the class codes nothing
-    _shot(page, "class-report-debrief-1280")
+    shot(page, "class-report-debrief-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the report is {width} px wide at 390 px"
-    _shot(page, "class-report-debrief-390")
+    shot(page, "class-report-debrief-390")
     assert problems == []
     ctx.close()
