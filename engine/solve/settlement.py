@@ -44,6 +44,7 @@ from typing import Any, Literal
 
 from engine.model.case import Case, as_date
 from engine.solve.concessions import rank_concessions
+from engine.solve.cost_vectors import leximin_values
 from engine.solve.nash_settlement import GAIN_EPS as GAIN_EPS
 from engine.solve.nash_settlement import NASH_GAP as NASH_GAP
 from engine.solve.nash_settlement import NASH_TIE as NASH_TIE
@@ -286,9 +287,13 @@ def settle(
     with linkage), but hand-written cases (tens of parties and issues, a
     handful of options each) solve in milliseconds by branch-and-bound. The
     tie rule adds one MILP per party and per issue with more than one
-    candidate; its first stage under ``total`` (the smallest largest cost
-    among the cheapest packages) is a partition problem and the slowest
-    (about a second on the shipped case). The enumeration of optima adds one
+    candidate. Its leximin stages under ``total`` (the smallest largest cost
+    among the cheapest packages, …) are a partition problem, which
+    branch-and-bound proves slowly (about a second on the shipped case); they
+    are computed instead from the party-cost vectors of the cheapest
+    packages, summed group of linked issues by group
+    (:mod:`engine.solve.cost_vectors`, milliseconds), and solved as MILPs
+    only when that enumeration would be too large. The enumeration of optima adds one
     MILP per optimal package up to ``alternatives`` + 2 (``nash``: one per
     combination its tightened approximation still proposes), ``fair`` one
     more, ``nash`` one per approximation round, and the deletion filter one
@@ -354,7 +359,10 @@ def _settle_total(prog: _Programme, k: int) -> Settlement:
     best = _evaluate(prog, prog.package(res.x))
     opt = sum(best.costs.values())
     rows: list[_Row] = [(total, -math.inf, opt + COST_TOLERANCE)]
-    packages, capped = _optima(prog, rows, prog.clean(res.x), cap=k + 1)
+    packages, capped = _optima(
+        prog, rows, prog.clean(res.x), cap=k + 1,
+        leximin=lambda: leximin_values(prog, opt + COST_TOLERANCE),
+    )  # fmt: skip
     optima = _with_optima(
         prog, packages, capped, k,
         lambda pc, t: t <= opt + COST_TOLERANCE, [({"*": 1.0}, opt)],
@@ -379,10 +387,11 @@ def _settle_fair(prog: _Programme, k: int) -> Settlement:
     tstar = sum(second.costs.values())
     rows.append((total, -math.inf, tstar + COST_TOLERANCE))
     stages = [(_Lin({z: 1.0}), False), (total, False)]
-    packages, capped = _optima(
-        prog, rows, prog.clean(res2.x), lambda x: _polish_linear(prog, x, zrows, stages), k + 1
-    )
     zt, tt = zstar + COST_TOLERANCE, tstar + COST_TOLERANCE
+    packages, capped = _optima(
+        prog, rows, prog.clean(res2.x), lambda x: _polish_linear(prog, x, zrows, stages), k + 1,
+        leximin=lambda: leximin_values(prog, tt, lambda pc, t: max(pc, default=0.0) <= zt),
+    )  # fmt: skip
     bounds = [*(({p: 1.0}, zstar) for p in prog.parties), ({"*": 1.0}, tstar)]
     optima = _with_optima(
         prog, packages, capped, k,

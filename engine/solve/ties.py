@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from engine.model.case import Outcome
+from engine.solve.cost_vectors import stage_parties
 from engine.solve.programme import _is, _Lin, _Programme, _Row
 from engine.solve.results import (
     COST_TOLERANCE,
@@ -112,7 +113,7 @@ def _leximin_stages(prog: _Programme) -> list[tuple[_Lin, list[_Row]]]:
     Tamir 2003); each stage returns its expression and the rows that
     define its auxiliary variables. The last stage (k = n) is the total.
     """
-    parties = [p for p in prog.parties if any(pos.party == p for pos in prog.positions)]
+    parties = stage_parties(prog)
     stages: list[tuple[_Lin, list[_Row]]] = []
     for k in range(1, len(parties)):
         t = prog.var(0.0, math.inf, False)  # t ends at the k-th largest cost, which is ≥ 0
@@ -152,7 +153,12 @@ def _order(prog: _Programme, issue_id: str) -> _Lin:
     return lin
 
 
-def _tie_first(prog: _Programme, rows: Sequence[_Row], x: np.ndarray) -> np.ndarray:
+def _tie_first(
+    prog: _Programme,
+    rows: Sequence[_Row],
+    x: np.ndarray,
+    leximin: Sequence[float] | None = None,
+) -> np.ndarray:
     """The first optimum by the tie rule (:data:`TIE_RULE`), by lexicographic stages.
 
     ``rows`` hold the objective at its optimum. The stages minimise, each
@@ -163,14 +169,21 @@ def _tie_first(prog: _Programme, rows: Sequence[_Row], x: np.ndarray) -> np.ndar
     stage fixes its chosen candidate (and, on a segment, holds the number
     within 1e-9 of the issue's width), so the optimum of the last stage is
     the tie rule's first package whatever the number of optima. ``x`` (an
-    optimum) is returned if the solver fails on a stage.
+    optimum) is returned if the solver fails on a stage. ``leximin``: the
+    leximin stages' optimal values when already known
+    (:func:`engine.solve.cost_vectors.leximin_values`); each is then held
+    without a solve.
     """
     held: list[_Row] = list(rows)
     fixed: dict[int, float] = {}
     stages = [(expr, aux, COST_TOLERANCE) for expr, aux in _leximin_stages(prog)]
+    known = list(leximin or [])
     stages.append((_concession_count(prog), [], 0.5))
-    for expr, aux, slack in stages:
+    for n, (expr, aux, slack) in enumerate(stages):
         held.extend(aux)
+        if n < len(known):
+            held.append((expr, -math.inf, known[n] + slack))
+            continue
         res = prog.solve(expr, held)
         if res.x is None or res.value is None:  # pragma: no cover - solver trouble
             return prog.clean(x)
@@ -203,6 +216,7 @@ def _optima(
     x: np.ndarray,
     polish: Callable[[np.ndarray], np.ndarray] | None = None,
     cap: int = MAX_OPTIMA,
+    leximin: Callable[[], Sequence[float] | None] | None = None,
 ) -> tuple[list[dict[str, Outcome]], bool]:
     """The tie rule's first optimal package, then other optima (up to ``cap`` in all).
 
@@ -218,10 +232,12 @@ def _optima(
     follow the first in the tie rule's order.
     ``polish`` maps a solution to its canonical numbers (segments); two
     candidate combinations giving the same package count once.
+    ``leximin`` returns the leximin stages' values when it can find them
+    without the solver (:func:`engine.solve.cost_vectors.leximin_values`).
     """
     if prog.solve(_Lin(), [*rows, _nogood(prog, x)]).x is None:  # the only optimum
         return [prog.package(polish(x) if polish is not None else x)], False
-    x = _tie_first(prog, rows, x)
+    x = _tie_first(prog, rows, x, leximin() if leximin is not None else None)
     cuts: list[_Row] = []
     found: dict[tuple[Outcome, ...], dict[str, Outcome]] = {}
     capped = False
