@@ -123,7 +123,6 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, tuple[str, ...] | None,
 def cmd_report(args: argparse.Namespace) -> int:
     from reports.render.content import build_report
     from reports.render.markup import render_html, render_markdown
-    from reports.render.pdf import render_pdf
 
     formats = _formats(args.format)
     case, at, parties, scenario = _inputs(args)
@@ -136,6 +135,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         files["report.md"] = text
         files.update(figs)
     if "pdf" in formats:
+        from reports.render.pdf import render_pdf  # reportlab: only when a PDF is asked for
+
         files["report.pdf"] = render_pdf(rep)
     out = Path(args.output)
     status = write_bundle(out, files, force=args.force)
