@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.model.case import Outcome
+from engine.model.case import Issue, Outcome
 from engine.solve.cost_vectors import stage_parties
 from engine.solve.programme import _is, _Lin, _Programme, _Row
 from engine.solve.results import (
@@ -165,7 +165,8 @@ def _tie_first(
     held at its optimum before the next: the leximin stages of the party
     costs (:func:`_leximin_stages`, held within :data:`COST_TOLERANCE`),
     the number of concessions (an integer), then each issue's place in case
-    order (an option's index, or the number on interval issues). An issue's
+    order (an option's index, or the number on interval issues), a run of
+    issues at a time (:func:`_order_chunks`). An issue's
     stage fixes its chosen candidate (and, on a segment, holds the number
     within 1e-9 of the issue's width), so the optimum of the last stage is
     the tie rule's first package whatever the number of optima. ``x`` (an
@@ -189,19 +190,64 @@ def _tie_first(
             return prog.clean(x)
         x = res.x
         held.append((expr, -math.inf, res.value + slack))
-    for iss in prog.issues:
-        if len(prog.atoms[iss.id]) == 1:
-            continue
-        order = _order(prog, iss.id)
+    for chunk in _order_chunks(prog):
+        order = _order(prog, chunk[0].id) if len(chunk) == 1 else _places(prog, chunk)
         res = prog.solve(order, held, fixed=fixed)
         if res.x is None or res.value is None:  # pragma: no cover - solver trouble
             break
         x = prog.clean(res.x)
-        k = prog.chosen(x)[iss.id]
-        fixed[prog.y[iss.id][k]] = 1.0
-        if prog.atoms[iss.id][k].segment:
-            held.append((order, -math.inf, res.value + 1e-9 * iss.width))
+        for iss in chunk:
+            k = prog.chosen(x)[iss.id]
+            fixed[prog.y[iss.id][k]] = 1.0
+            if prog.atoms[iss.id][k].segment:
+                held.append((order, -math.inf, res.value + 1e-9 * iss.width))
     return prog.clean(x)
+
+
+#: The largest mixed-radix number one order stage minimises (far from solver tolerance).
+_MAX_RADIX = 10_000
+
+
+def _order_chunks(prog: _Programme) -> list[list[Issue]]:
+    """The issues with a choice, in case order, in runs that one order stage can settle.
+
+    An issue with segments (a number inside a cell) has a stage of its own;
+    consecutive issues without segments share one while the product of
+    their numbers of candidates stays within :data:`_MAX_RADIX`.
+    """
+    chunks: list[list[Issue]] = []
+    size = _MAX_RADIX + 1
+    for iss in prog.issues:
+        atoms = prog.atoms[iss.id]
+        if len(atoms) == 1:
+            continue
+        if any(a.segment for a in atoms):
+            chunks.append([iss])
+            size = _MAX_RADIX + 1
+        elif size * len(atoms) <= _MAX_RADIX:
+            chunks[-1].append(iss)
+            size *= len(atoms)
+        else:
+            chunks.append([iss])
+            size = len(atoms)
+    return chunks
+
+
+def _places(prog: _Programme, chunk: Sequence[Issue]) -> _Lin:
+    """The chosen candidates' places as one mixed-radix number, the first issue most significant.
+
+    Without segments a candidate's place in ``prog.atoms`` is its place in
+    the tie rule's order (options in the issue's order, numbers ascending),
+    so minimising Σ_i w_i · place_i with w_i the product of the later
+    issues' numbers of candidates minimises the places lexicographically.
+    """
+    lin = _Lin()
+    weight = 1.0
+    for iss in reversed(chunk):
+        for k, v in enumerate(prog.y[iss.id]):
+            lin.add(v, weight * k)
+        weight *= len(prog.y[iss.id])
+    return lin
 
 
 def _nogood(prog: _Programme, x: np.ndarray) -> _Row:
