@@ -68,6 +68,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_date_scenario_parties(
         p, "add a before/after section for this scenario (an id of the case, or a YAML file)"
     )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="worker processes drawing the figures for HTML and Markdown while the report is "
+        "computed (default: the CPUs available, at most 4, on Linux; 1 draws them one by one)",
+    )
 
     p = kit.add_command(
         sub,
@@ -111,6 +120,18 @@ def _formats(raw: str) -> tuple[str, ...]:
     return wanted
 
 
+def _jobs(raw: str) -> int:
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(
+            f"'{raw}' is not a number of processes; give a whole number ≥ 1"
+        )
+    return n
+
+
 def _inputs(args: argparse.Namespace) -> tuple[Any, Any, tuple[str, ...] | None, Any]:
     """The case, the date, the parties and the scenario named on the command line."""
     case = kit.case_of(args)
@@ -126,7 +147,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     formats = _formats(args.format)
     case, at, parties, scenario = _inputs(args)
-    rep = build_report(case, at=at, parties=parties, scenario=scenario)
+    from reports.render.drawing import default_jobs
+
+    svg = "html" in formats or "md" in formats
+    jobs = (args.jobs or default_jobs()) if svg else 1
+    rep = build_report(case, at=at, parties=parties, scenario=scenario, jobs=jobs)
     files: dict[str, bytes | str] = {}
     if "html" in formats:
         files["report.html"] = render_html(rep)

@@ -50,6 +50,7 @@ from reports.figures.settlement import (
     size_settlement_outcomes,
 )
 from reports.figures.zones import alt_zone_chart, plot_zone_chart, size_zone_chart, zone_chart_data
+from reports.render.drawing import SvgDrawer
 from reports.render.figure import MIN_PRINT_PT, Figure, Part, position_map_rows
 from reports.render.findings import headline_findings, party_names, settlement_section
 from reports.render.method import METHOD, SCALES
@@ -131,6 +132,7 @@ def build_report(
     parties: Iterable[str] | None = None,
     scenario: Scenario | None = None,
     figures_on: bool = True,
+    jobs: int = 1,
 ) -> Report:
     """Compute the report's content and figures.
 
@@ -147,6 +149,12 @@ def build_report(
         as it is (before the scenario).
     figures_on : bool
         Render figures (off only for fast tests of the text).
+    jobs : int
+        Worker processes that draw the figures' SVG (for HTML and Markdown)
+        while the later sections are computed
+        (:class:`~reports.render.drawing.SvgDrawer`; Linux only). The default
+        1 draws each SVG in this process when it is first needed; give 1 when
+        no SVG will be used (a PDF alone).
 
     Returns
     -------
@@ -172,9 +180,12 @@ def build_report(
         steps.append(("scenario", _scenario))
     steps.append(("headline findings", _headlines))
     rep.sections["figures_on"] = figures_on
-    for i, (what, step) in enumerate(steps, 1):
-        _progress(what, i, len(steps))
-        step(rep)
+    with SvgDrawer(jobs if figures_on else 1) as drawer:
+        for i, (what, step) in enumerate(steps, 1):
+            _progress(what, i, len(steps))
+            step(rep)
+            drawer.submit(rep.figures.values())
+        drawer.finish()
     rep.sections["method"] = {"scales": SCALES, "terms": METHOD}
     return rep
 

@@ -59,6 +59,15 @@ class Figure:
         self._svg: str | None = None
 
     @property
+    def has_svg(self) -> bool:
+        """Is the SVG drawn already?"""
+        return self._svg is not None
+
+    def set_svg(self, svg: str) -> None:
+        """Keep an SVG of this figure drawn elsewhere (:class:`reports.render.drawing.SvgDrawer`)."""
+        self._svg = svg
+
+    @property
     def svg(self) -> str:
         """The figure as SVG text (drawn once, at its natural size)."""
         if self._svg is None:

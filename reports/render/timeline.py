@@ -91,20 +91,24 @@ def timeline_section(rep: Report) -> None:
 
 def timeline_panels(data: Any) -> tuple[Part, ...]:
     """The timeline's three panels, each a figure of its own (for the PDF's pages)."""
-    n_s = max(len(data.snapshots), 4)
-    width = max(4.2 + 0.85 * n_s, 7.0)
     return (
-        Part("total conflict", data, plot_conflict_timeline, lambda d: (width, 3.6)),
-        Part(
-            "agreement zones by issue",
-            data,
-            plot_zone_timeline,
-            lambda d: (width, 1.6 + 0.3 * len(d.issues)),
-        ),
-        Part(
-            "position changes by party",
-            data,
-            plot_change_timeline,
-            lambda d: (width, 1.4 + 0.42 * max(len(d.parties), 1)),
-        ),
+        Part("total conflict", data, plot_conflict_timeline, _size_conflict_panel),
+        Part("agreement zones by issue", data, plot_zone_timeline, _size_zone_panel),
+        Part("position changes by party", data, plot_change_timeline, _size_change_panel),
     )
+
+
+def _panel_width(data: Any) -> float:
+    return max(4.2 + 0.85 * max(len(data.snapshots), 4), 7.0)
+
+
+def _size_conflict_panel(data: Any) -> tuple[float, float]:
+    return (_panel_width(data), 3.6)
+
+
+def _size_zone_panel(data: Any) -> tuple[float, float]:
+    return (_panel_width(data), 1.6 + 0.3 * len(data.issues))
+
+
+def _size_change_panel(data: Any) -> tuple[float, float]:
+    return (_panel_width(data), 1.4 + 0.42 * max(len(data.parties), 1))

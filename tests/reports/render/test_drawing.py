@@ -1,0 +1,80 @@
+"""Figures drawn by worker processes (reports.render.drawing): same bytes, errors surface, no workers when asked."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+import engine
+from reports.render import drawing
+from reports.render.content import build_report
+from reports.render.drawing import SvgDrawer, default_jobs
+from reports.render.figure import Figure
+from reports.render.markup import render_html
+from tests.conftest import CASES
+
+LINUX = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="workers fork on Linux only"
+)
+
+
+def _broken(data, ax):
+    raise RuntimeError(f"cannot draw {data}")
+
+
+def _size(data):
+    return (2.0, 1.0)
+
+
+def _alt(data):
+    return f"alt {data}"
+
+
+def _figure(name: str, plot) -> Figure:
+    return Figure(name, name, "", name, plot, _size, _alt)
+
+
+@LINUX
+def test_workers_give_the_same_report_bytes():
+    case = engine.load_case(CASES / "tiny")
+    serial = build_report(case)
+    parallel = build_report(case, jobs=2)
+    assert all(f.has_svg for f in parallel.figures.values()), "every SVG drawn by a worker"
+    assert not any(f.has_svg for f in serial.figures.values()), "drawn only when asked for"
+    assert render_html(serial) == render_html(parallel)
+
+
+@LINUX
+def test_a_workers_error_is_raised_by_finish():
+    with SvgDrawer(2) as drawer:
+        drawer.submit([_figure("bad", _broken)])
+        with pytest.raises(RuntimeError, match="cannot draw bad"):
+            drawer.finish()
+
+
+def test_one_job_starts_no_worker(monkeypatch):
+    started = []
+    monkeypatch.setattr(drawing.multiprocessing, "get_context", lambda *a: started.append(a))
+    fig = _figure("bad", _broken)
+    with SvgDrawer(1) as drawer:
+        drawer.submit([fig])
+        drawer.finish()
+    assert started == [] and not fig.has_svg
+
+
+def test_default_jobs_is_within_bounds(monkeypatch):
+    assert 1 <= default_jobs() <= drawing.MAX_DEFAULT_JOBS
+    monkeypatch.setattr(drawing, "_can_fork", lambda: False)
+    assert default_jobs() == 1
+
+
+def test_jobs_must_be_a_positive_whole_number(capsys):
+    from reports.cli.main import main
+
+    for bad in ("0", "-2", "two"):
+        with pytest.raises(SystemExit) as exc:
+            main(["report", "-j", bad])
+        assert exc.value.code == 2
+        err = capsys.readouterr().err
+        assert "-j/--jobs" in err and f"'{bad}' is not a number of processes" in err
