@@ -173,8 +173,8 @@ def build_report(
         ("agreement zones", _zones),
         ("matrices", _matrices),
         ("incompatibility graph", _graph),
+        ("timeline", timeline_section),  # before the settlement search: its figure draws meanwhile
         ("settlement packages", _settlements),
-        ("timeline", timeline_section),
     ]
     if scenario is not None:
         steps.append(("scenario", _scenario))
