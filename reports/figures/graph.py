@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 import engine
 from engine import Case
 from reports.figures import style
+from reports.figures.fit import fit_column
 from reports.figures.graph_marks import (
     draw_conflict_arcs,
     draw_linkages,
@@ -403,6 +404,7 @@ def plot_graph(data: GraphData, *, ax: Axes | None = None) -> Axes:
         _label_graph_axes(ax, data)
         add_title(ax, title, _graph_subtitle(data))
         legend_below(ax, graph_handles(), ncol=4)
+        fit_column(ax)
         return ax
 
 

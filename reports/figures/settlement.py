@@ -14,6 +14,7 @@ from matplotlib.patches import Patch, Rectangle
 from engine import Case
 from engine.solve.settlement import Settlement
 from reports.figures import style
+from reports.figures.fit import fit_column
 from reports.figures.frames import id_names
 from reports.figures.labels import join_names, n_lines, wrap
 from reports.figures.layout import (
@@ -308,6 +309,7 @@ def plot_settlement(data: SettlementData, *, ax: Axes | None = None) -> Axes:
         ax.set_ylabel("Party", fontweight="bold")
         add_title(ax, title, " ".join(notes))
         legend_below(ax, handles, ncol=3, title="Package (objective)")
+        fit_column(ax)
         return ax
 
 
@@ -415,6 +417,7 @@ def plot_settlement_outcomes(data: SettlementData, *, ax: Axes | None = None) ->
         add_title(
             ax, title, "Shading and 'cost' give the parties' total concession cost on the issue."
         )
+        fit_column(ax)
         return ax
 
 

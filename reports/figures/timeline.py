@@ -8,13 +8,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 
 import engine
 from engine import Case
 from reports.figures import style
+from reports.figures.fit import fit_column
 from reports.figures.labels import Parties, fit, issue_short, party_label, wrap
 from reports.figures.layout import (
+    Boxes,
     add_title,
     frame_tick_labels,
     hide_spines,
@@ -338,6 +340,7 @@ def plot_conflict_timeline(
         ax.spines[["top", "right"]].set_visible(False)
         _snapshot_axis(ax, data, ticks, _NOT_TO_SCALE)
         add_title(ax, title)
+        fit_column(ax)
         return ax
 
 
@@ -365,26 +368,26 @@ def plot_zone_timeline(data: TimelineData, *, ax: Axes | None = None, ticks: boo
         n_s, n_i = len(data.snapshots), len(data.issues)
         if not n_s or not n_i:
             return no_data(ax, title, "No snapshots or issues.")
-        for _, z in data.zones.iterrows():
+        cells = Boxes()
+        for z in data.zones.to_dict("records"):
             state = str(z["state"])
             x, y = int(z["position"]), int(z["row"])
-            ax.add_patch(
-                Rectangle(
-                    (x - 0.46, y - 0.42),
-                    0.92,
-                    0.84,
-                    facecolor=_ZONE_FACE[state],
-                    edgecolor="#D0D0D0" if state == "not compared" else "white",
-                    hatch="..." if state == "not compared" else None,
-                    hatchcolor="#D6D6D6",
-                    lw=0.8,
-                )
+            cells.add(
+                (x - 0.46, y - 0.42),
+                0.92,
+                0.84,
+                facecolor=_ZONE_FACE[state],
+                edgecolor="#D0D0D0" if state == "not compared" else "white",
+                hatch="..." if state == "not compared" else None,
+                hatchcolor="#D6D6D6",
+                lw=0.8,
             )
             glyph, col = _ZONE_GLYPH[state]
             if glyph:
                 ax.text(
                     x, y, glyph, ha="center", va="center", color=col, fontsize=9, fontweight="bold"
                 )
+        cells.draw(ax)
         ax.set_xlim(-0.5, n_s - 0.5)
         ax.set_ylim(n_i - 0.5, -0.5)
         ax.set_yticks(data.issues["row"].tolist())
@@ -407,6 +410,7 @@ def plot_zone_timeline(data: TimelineData, *, ax: Axes | None = None, ticks: boo
             ),
         ]
         add_title(ax, title, pad=legend_under_title(ax, handles))
+        fit_column(ax)
         return ax
 
 
@@ -437,7 +441,7 @@ def plot_change_timeline(
         if not n_s or not n_p:
             return no_data(ax, title, "No snapshots or parties.")
         shade_alternate_rows(ax, n_p, n_s)
-        for _, c in data.counts.iterrows():
+        for c in data.counts.to_dict("records"):
             x, y = int(c["position"]), int(c["row"])
             for kind, glyph, col, (dx, dy) in _CHANGE_GLYPHS:
                 n = int(c[kind])
@@ -471,6 +475,7 @@ def plot_change_timeline(
             marker_handle("new position", "P", color="#6E6E6E"),
         ]
         add_title(ax, title, pad=legend_under_title(ax, handles))
+        fit_column(ax)
         return ax
 
 
@@ -522,6 +527,7 @@ def plot_timeline(data: TimelineData, *, ax: Axes | None = None) -> Axes:
         plot_change_timeline(data, ax=changes, ticks=True)
         for a in (zones, changes):
             a.set_xlim(main.get_xlim())
+        fit_column([main, zones, changes])
         return main
 
 
