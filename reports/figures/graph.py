@@ -30,6 +30,7 @@ from reports.figures.layout import (
     no_data,
     shade_alternate_rows,
     ticks_on_top,
+    vertical_rules,
 )
 
 __all__ = ["GraphData", "alt_graph", "graph_data", "plot_graph", "size_graph"]
@@ -387,8 +388,7 @@ def plot_graph(data: GraphData, *, ax: Axes | None = None) -> Axes:
             return no_data(ax, title, "No positions: the graph is empty.")
         n_c, n_r = len(data.columns), len(data.rows)
         shade_alternate_rows(ax, n_r, n_c)
-        for c in range(n_c):
-            ax.axvline(c, color="#E6E6E6", lw=0.8, zorder=0.2)
+        vertical_rules(ax, range(n_c), color="#E6E6E6", lw=0.8, zorder=0.2)
         if len(data.empty_cells):
             ax.scatter(
                 data.empty_cells["column"],

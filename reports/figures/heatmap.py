@@ -355,6 +355,7 @@ def _draw_cells(ax: Axes, data: HeatmapData, cmap: Colormap, norm: Normalize) ->
             fontweight=weight,
             color=color,
             zorder=3,
+            in_layout=False,  # inside its cell: no need to measure it for the layout
         )
 
 

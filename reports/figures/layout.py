@@ -37,6 +37,7 @@ __all__ = [
     "red_line_handles",
     "shade_alternate_rows",
     "ticks_on_top",
+    "vertical_rules",
 ]
 
 
@@ -362,6 +363,17 @@ class Boxes:
                 ),
                 autolim=False,
             )
+
+
+def vertical_rules(ax: Axes, xs: Any, **kw: Any) -> None:
+    """Full-height vertical lines at data positions ``xs``, as one collection.
+
+    Looks like one ``ax.axvline`` per position, without an artist and a
+    data-limit update each; ``kw`` goes to :meth:`~matplotlib.axes.Axes.vlines`.
+    """
+    xs = list(xs)
+    if xs:
+        ax.vlines(xs, 0, 1, transform=ax.get_xaxis_transform(), **kw)
 
 
 def hide_spines(ax: Axes) -> None:

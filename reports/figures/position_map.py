@@ -34,6 +34,7 @@ from reports.figures.layout import (
     red_line_handles,
     shade_alternate_rows,
     ticks_on_top,
+    vertical_rules,
 )
 
 __all__ = [
@@ -365,8 +366,7 @@ def plot_position_map(data: PositionMapData, *, ax: Axes | None = None) -> Axes:
         if n_p == 0 or n_i == 0:
             return no_data(ax, title, "No parties or issues to show.")
         shade_alternate_rows(ax, n_i, n_p, x=0, y=0)
-        for c in range(1, n_p):
-            ax.axvline(c, color="#E0E0E0", lw=0.8, zorder=0.5)
+        vertical_rules(ax, range(1, n_p), color="#E0E0E0", lw=0.8, zorder=0.5)
         marks = _Marks()
         for cell in data.cells.to_dict("records"):
             _draw_cell(ax, marks, cell)
@@ -431,6 +431,7 @@ def _draw_cell(ax: Axes, marks: _Marks, cell: dict[str, Any]) -> None:
             fontsize=7,
             color=style.TEXT_MUTED,
             zorder=2,
+            in_layout=False,
         )
         return
     color = party_color(cell["color_index"])

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 
 from engine import Case
 from engine.solve.settlement import Settlement
@@ -18,6 +18,7 @@ from reports.figures.fit import fit_column
 from reports.figures.frames import id_names
 from reports.figures.labels import join_names, n_lines, wrap
 from reports.figures.layout import (
+    Boxes,
     add_title,
     hide_spines,
     legend_below,
@@ -436,16 +437,17 @@ def _draw_outcome_cells(
     """One cell per (issue, package): the outcome, shaded by its concession cost."""
     cmap = colormaps[style.CMAPS["conflict"]]
     cmax = max(float(out["cost"].max()), 0.5)
-    table = out.set_index(["issue", "label"])
+    table = {(o["issue"], o["label"]): o for o in out.to_dict("records")}
+    boxes = Boxes()
     for r, i in enumerate(issues):
         y0, h = tops[r], tops[r + 1] - tops[r]
         for c, lab in enumerate(labels):
-            if (i, lab) not in table.index:
+            if (i, lab) not in table:
                 continue
-            cell = table.loc[(i, lab)]
+            cell = table[(i, lab)]
             cost = float(cell["cost"])
             face = cmap(0.55 * cost / cmax)
-            ax.add_patch(Rectangle((c, y0), 1, h, facecolor=face, edgecolor="white", lw=1.5))
+            boxes.add((c, y0), 1, h, facecolor=face, edgecolor="white", lw=1.5)
             txt = wrap(cell["outcome_label"], 26, 3) + (f"\ncost {cost:.2f}" if cost > 0 else "")
             ax.text(
                 c + 0.04,
@@ -455,7 +457,9 @@ def _draw_outcome_cells(
                 va="center",
                 fontsize=8,
                 color=style.contrast_text(face),
+                in_layout=False,  # inside its cell: no need to measure it for the layout
             )
+    boxes.draw(ax)
 
 
 def alt_settlement_outcomes(data: SettlementData) -> str:

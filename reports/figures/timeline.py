@@ -25,6 +25,7 @@ from reports.figures.layout import (
     new_axes,
     no_data,
     shade_alternate_rows,
+    vertical_rules,
 )
 
 __all__ = [
@@ -385,7 +386,15 @@ def plot_zone_timeline(data: TimelineData, *, ax: Axes | None = None, ticks: boo
             glyph, col = _ZONE_GLYPH[state]
             if glyph:
                 ax.text(
-                    x, y, glyph, ha="center", va="center", color=col, fontsize=9, fontweight="bold"
+                    x,
+                    y,
+                    glyph,
+                    ha="center",
+                    va="center",
+                    color=col,
+                    fontsize=9,
+                    fontweight="bold",
+                    in_layout=False,  # inside its cell: no need to measure it for the layout
                 )
         cells.draw(ax)
         ax.set_xlim(-0.5, n_s - 0.5)
@@ -455,6 +464,7 @@ def plot_change_timeline(
                         color=col,
                         fontsize=8.5,
                         fontweight="bold",
+                        in_layout=False,
                     )
         ax.set_xlim(-0.5, n_s - 0.5)
         ax.set_ylim(n_p - 0.5, -0.5)
@@ -465,8 +475,7 @@ def plot_change_timeline(
         ax.set_ylabel("Party")
         ax.tick_params(length=0)
         hide_spines(ax)
-        for xv in range(1, n_s):
-            ax.axvline(xv - 0.5, color="#E6E6E6", lw=0.8, zorder=0)
+        vertical_rules(ax, [xv - 0.5 for xv in range(1, n_s)], color="#E6E6E6", lw=0.8, zorder=0)
         _snapshot_axis(ax, data, ticks, _NOT_TO_SCALE, _label_inches(names, 8.5) + 0.1)
         handles = [
             marker_handle("softened (accepts more)", "^", color=style.OKABE_ITO["blue"]),
