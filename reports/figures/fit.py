@@ -76,8 +76,9 @@ class ColumnFit(Artist):
     positions: the same left and right edges for all (the widest margins
     win), heights in proportion to ``weights``, and ``w_pad``/``h_pad``
     inches between each tight box and the figure's edge or the next box.
-    Axes whose tick labels come from a locator (not fixed) are measured a
-    second time at their new size, as their labels may change with it.
+    The margins are measured a second time, at the new size, when a panel
+    has insets (a colour bar is sized and spaced with its Axes) or when
+    ticks that a locator chooses (not fixed ones) moved with the new size.
 
     If the figure has gained other Axes since, it steps aside and leaves
     every position as it is.
@@ -107,9 +108,11 @@ class ColumnFit(Artist):
         fig = self.get_figure(root=True)
         if not self.get_visible() or list(fig.axes) != self._panels:
             return
+        ticks = _auto_ticks(self._panels)
         self._place(renderer)
-        if any(_auto_ticks(ax) for ax in self._panels):
-            self._place(renderer)
+        insets = any(ax.child_axes for ax in self._panels)
+        if insets or _auto_ticks(self._panels) != ticks:
+            self._place(renderer)  # sized with their Axes, or relabelled: measure again
         self.stale = False
 
     def _place(self, renderer: Any) -> None:
@@ -146,14 +149,18 @@ class ColumnFit(Artist):
             top -= h + m[2] + h_pad
 
 
-def _auto_ticks(ax: Axes) -> bool:
-    """Whether an Axes (or an inset of it) labels ticks that a locator chooses."""
-    for a in (ax, *ax.child_axes):
+def _auto_ticks(panels: list[Axes]) -> tuple[tuple[float, ...], ...]:
+    """Where a locator puts labelled ticks on the panels and their insets (fixed ticks left out).
+
+    A locator chooses ticks for the Axes' size, so these may change when an
+    Axes is placed; fixed ticks never do.
+    """
+    locs = []
+    for a in (x for ax in panels for x in (ax, *ax.child_axes)):
         for axis in (a.xaxis, a.yaxis):
-            labelled = any(
-                t.label1.get_visible() or t.label2.get_visible()
-                for t in axis.get_major_ticks()[:1]
-            )
-            if labelled and not isinstance(axis.get_major_locator(), FixedLocator):
-                return True
-    return False
+            if isinstance(axis.get_major_locator(), FixedLocator):
+                continue
+            first = axis.get_major_ticks(1)
+            if first and (first[0].label1.get_visible() or first[0].label2.get_visible()):
+                locs.append(tuple(axis.get_majorticklocs()))
+    return tuple(locs)
