@@ -373,8 +373,8 @@ def alt_settlement(data: SettlementData) -> str:
 def size_settlement_outcomes(data: SettlementData) -> tuple[float, float]:
     """Width and height (inches) of the outcome table: one column per package."""
     labels = list(data.objectives.loc[data.objectives["feasible"], "label"])
-    issues = list(dict.fromkeys(data.outcomes["issue"])) if len(data.outcomes) else []
-    lines = sum(_issue_lines(data.outcomes, i) for i in issues)
+    by_issue = _issue_lines(data.outcomes)
+    issues, lines = list(by_issue), sum(by_issue.values())
     return (
         round(3.4 + 2.3 * max(len(labels), 1), 1),
         round(max(1.6 + 0.19 * lines + 0.12 * len(issues), 2.5), 1),
@@ -401,7 +401,8 @@ def plot_settlement_outcomes(data: SettlementData, *, ax: Axes | None = None) ->
             return no_data(ax, title, "No feasible package to show.")
         issues = list(dict.fromkeys(out["issue"]))
         names = dict(zip(out["issue"], out["issue_name"], strict=False))
-        heights = [_issue_lines(out, i) * 0.19 + 0.14 for i in issues]
+        by_issue = _issue_lines(out)
+        heights = [by_issue[i] * 0.19 + 0.14 for i in issues]
         tops = np.concatenate([[0.0], np.cumsum(heights)])
         _draw_outcome_cells(ax, out, issues, labels, tops)
         ax.set_xlim(0, len(labels))
@@ -422,13 +423,15 @@ def plot_settlement_outcomes(data: SettlementData, *, ax: Axes | None = None) ->
         return ax
 
 
-def _issue_lines(outcomes: pd.DataFrame, issue: str) -> int:
-    """Text lines of an issue's row: its wrapped name or its longest wrapped outcome."""
-    sub = outcomes[outcomes["issue"] == issue]
-    return max(
-        [n_lines(wrap(t, 26, 3)) for t in sub["outcome_label"]]
-        + [n_lines(wrap(sub["issue_name"].iloc[0], 30, 3))]
-    )
+def _issue_lines(outcomes: pd.DataFrame) -> dict[str, int]:
+    """Issue → text lines of its row: its wrapped name or its longest wrapped outcome."""
+    lines: dict[str, int] = {}
+    for o in outcomes.to_dict("records"):
+        i = o["issue"]
+        if i not in lines:
+            lines[i] = n_lines(wrap(o["issue_name"], 30, 3))
+        lines[i] = max(lines[i], n_lines(wrap(o["outcome_label"], 26, 3)))
+    return lines
 
 
 def _draw_outcome_cells(
