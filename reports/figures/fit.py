@@ -80,8 +80,9 @@ class ColumnFit(Artist):
     has insets (a colour bar is sized and spaced with its Axes) or when
     ticks that a locator chooses (not fixed ones) moved with the new size.
 
-    If the figure has gained other Axes since, it steps aside and leaves
-    every position as it is.
+    If the figure has gained other Axes since, or an Axes has a locator
+    (``savefig(bbox_inches="tight")`` pins them with one while it saves),
+    it steps aside and leaves every position as it is.
 
     Parameters
     ----------
@@ -108,6 +109,8 @@ class ColumnFit(Artist):
         fig = self.get_figure(root=True)
         if not self.get_visible() or list(fig.axes) != self._panels:
             return
+        if any(ax.get_axes_locator() is not None for ax in self._panels):
+            return  # placed by someone else (e.g. savefig's bbox_inches="tight")
         ticks = _auto_ticks(self._panels)
         self._place(renderer)
         insets = any(ax.child_axes for ax in self._panels)

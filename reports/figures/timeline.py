@@ -510,8 +510,8 @@ def plot_timeline(data: TimelineData, *, ax: Axes | None = None) -> Axes:
     Total conflict (:func:`plot_conflict_timeline`), agreement zones per
     issue (:func:`plot_zone_timeline`) and position changes per party
     (:func:`plot_change_timeline`). The given ``ax`` is the *slot*: its
-    place in its figure's grid is split into the three panels (``ax``
-    itself is removed); an ``ax`` not placed by a grid gets the conflict
+    place in its figure's grid is split into the three panels, and ``ax``
+    becomes the top one; an ``ax`` not placed by a grid gets the conflict
     panel alone.
 
     Returns
@@ -527,8 +527,8 @@ def plot_timeline(data: TimelineData, *, ax: Axes | None = None) -> Axes:
         fig = ax.figure
         ratios = [3.2, 1.0 + 0.3 * len(data.issues), 0.8 + 0.42 * max(len(data.parties), 1)]
         gs = spec.subgridspec(3, 1, height_ratios=ratios)
-        ax.remove()
-        main = fig.add_subplot(gs[0])
+        main = ax
+        main.set_subplotspec(gs[0])
         zones = fig.add_subplot(gs[1])
         changes = fig.add_subplot(gs[2])
         plot_conflict_timeline(data, ax=main, ticks=False)
