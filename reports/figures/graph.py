@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 import engine
 from engine import Case
 from reports.figures import style
+from reports.figures.fit import fit_column
 from reports.figures.graph_marks import (
     draw_conflict_arcs,
     draw_linkages,
@@ -29,6 +30,7 @@ from reports.figures.layout import (
     no_data,
     shade_alternate_rows,
     ticks_on_top,
+    vertical_rules,
 )
 
 __all__ = ["GraphData", "alt_graph", "graph_data", "plot_graph", "size_graph"]
@@ -386,8 +388,7 @@ def plot_graph(data: GraphData, *, ax: Axes | None = None) -> Axes:
             return no_data(ax, title, "No positions: the graph is empty.")
         n_c, n_r = len(data.columns), len(data.rows)
         shade_alternate_rows(ax, n_r, n_c)
-        for c in range(n_c):
-            ax.axvline(c, color="#E6E6E6", lw=0.8, zorder=0.2)
+        vertical_rules(ax, range(n_c), color="#E6E6E6", lw=0.8, zorder=0.2)
         if len(data.empty_cells):
             ax.scatter(
                 data.empty_cells["column"],
@@ -403,6 +404,7 @@ def plot_graph(data: GraphData, *, ax: Axes | None = None) -> Axes:
         _label_graph_axes(ax, data)
         add_title(ax, title, _graph_subtitle(data))
         legend_below(ax, graph_handles(), ncol=4)
+        fit_column(ax)
         return ax
 
 

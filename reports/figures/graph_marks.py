@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.patches import FancyArrowPatch, PathPatch
+from matplotlib.collections import PathCollection
+from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path
 
 from reports.figures import style
@@ -37,7 +38,10 @@ EDGE_FULL = 1.0
 
 def edge_color(f: float) -> tuple[float, float, float, float]:
     """Light grey for weak conflicts to near-black for strong ones (f in [0, 1])."""
-    return colormaps["Greys"](0.3 + 0.55 * f)
+    return _GREYS(0.3 + 0.55 * f)
+
+
+_GREYS = colormaps["Greys"]
 
 
 def edge_width(f: float) -> float:
@@ -51,24 +55,35 @@ def node_size(salience: Any) -> Any:
 
 
 def draw_conflict_arcs(ax: Axes, conf: pd.DataFrame) -> None:
-    """An arc over its row per conflict, darker and thicker with its weight."""
-    for _, e in conf.iterrows():
+    """An arc over its row per conflict, darker and thicker with its weight.
+
+    Stronger arcs lie on top of weaker ones, and arcs of weight fraction
+    over 0.5 on top of the linkages (z-order 2.5); the arcs are two
+    collections (below and above the linkages), each in order of weight.
+    """
+    arcs = []
+    for e in conf.to_dict("records"):
         x0, x1, y, h = e["x0"], e["x1"], e["y0"], e["height"]
         path = Path(
             [(x0, y), ((x0 + x1) / 2, y - 2 * h), (x1, y)],
             [Path.MOVETO, Path.CURVE3, Path.CURVE3],
         )
-        f = min(float(e["weight"]) / EDGE_FULL, 1.0)
-        ax.add_patch(
-            PathPatch(
-                path,
-                facecolor="none",
-                edgecolor=edge_color(f),
-                lw=edge_width(f),
-                capstyle="round",
-                zorder=2 + f,
+        arcs.append((min(float(e["weight"]) / EDGE_FULL, 1.0), path))
+    arcs.sort(key=lambda a: a[0])  # stable: equal weights keep their order
+    for below, zorder in ((True, 2.0), (False, 3.0)):
+        chosen = [(f, p) for f, p in arcs if (f <= 0.5) == below]
+        if chosen:
+            ax.add_collection(
+                PathCollection(
+                    [p for _, p in chosen],
+                    facecolors="none",
+                    edgecolors=[edge_color(f) for f, _ in chosen],
+                    linewidths=[edge_width(f) for f, _ in chosen],
+                    capstyle="round",
+                    zorder=zorder,
+                ),
+                autolim=False,
             )
-        )
 
 
 def draw_linkages(ax: Axes, link: pd.DataFrame) -> None:

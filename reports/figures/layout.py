@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import ScaledTranslation
@@ -14,6 +16,7 @@ from reports.figures import style
 from reports.figures.labels import wrap
 
 __all__ = [
+    "Boxes",
     "acceptable_handle",
     "add_title",
     "color_spines",
@@ -34,6 +37,7 @@ __all__ = [
     "red_line_handles",
     "shade_alternate_rows",
     "ticks_on_top",
+    "vertical_rules",
 ]
 
 
@@ -260,12 +264,15 @@ def draw_no_position(
 
 
 def plot_ideal(
-    ax: Axes, x: float, y: float, *, red: bool, size: float, red_size: float, edge: float
+    ax: Axes, x: Any, y: Any, *, red: bool, size: float, red_size: float, edge: float
 ) -> None:
-    """A party's ideal: a black diamond, or a dark-red ``X`` for a red line."""
+    """A party's ideal: a black diamond, or a dark-red ``X`` for a red line.
+
+    ``x`` and ``y`` may be sequences: one mark each, all in one artist.
+    """
     ax.plot(
-        [x],
-        [y],
+        np.atleast_1d(x),
+        np.atleast_1d(y),
         ls="",
         marker=style.RED_LINE_MARKER if red else style.IDEAL_MARKER,
         markersize=red_size if red else size,
@@ -280,11 +287,93 @@ def shade_alternate_rows(
     ax: Axes, n_rows: int, width: float, *, x: float = -0.5, y: float = -0.5
 ) -> None:
     """A light band behind every other row (rows 1, 3, …), ``width`` wide from ``x``."""
-    for r in range(n_rows):
-        if r % 2:
-            ax.add_patch(
-                Rectangle((x, r + y), width, 1, facecolor="#F4F4F4", edgecolor="none", zorder=0)
+    bands = Boxes()
+    for r in range(1, n_rows, 2):
+        bands.add((x, r + y), width, 1, facecolor="#F4F4F4", zorder=0)
+    bands.draw(ax)
+
+
+class Boxes:
+    """Rectangles drawn as one collection per look instead of one patch each.
+
+    A patch costs its own artist (and, added with ``ax.add_patch``, an
+    update of the data limits); hundreds of cells drawn as patches are most
+    of a figure's drawing time. Rectangles that share a z-order, line
+    width, line style, hatch and clipping go into one collection, each with
+    its own face and edge colour; within a collection they are drawn in the
+    order added, and collections stack by z-order as patches do. The Axes'
+    limits are not updated: set them.
+
+    Examples
+    --------
+    >>> from reports.figures import style
+    >>> fig, ax = style.new_figure(2, 2)
+    >>> boxes = Boxes()
+    >>> boxes.add((0, 0), 1, 1, facecolor="white", edgecolor="grey", lw=0.8)
+    >>> boxes.add((1, 0), 1, 1, facecolor="black", edgecolor="grey", lw=0.8)
+    >>> boxes.draw(ax)
+    >>> len(ax.collections)
+    1
+    """
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[Any, ...], tuple[list[Any], list[Any], list[Any]]] = {}
+
+    def add(
+        self,
+        xy: tuple[float, float],
+        width: float,
+        height: float,
+        *,
+        facecolor: Any,
+        edgecolor: Any = "none",
+        lw: float = 0.0,
+        zorder: float = 1.0,
+        hatch: str | None = None,
+        hatchcolor: Any = None,
+        linestyle: Any = "solid",
+        clip_on: bool = True,
+    ) -> None:
+        """One rectangle: lower-left corner ``xy``, ``width`` by ``height`` in data units."""
+        key = (float(zorder), float(lw), hatch or None, hatchcolor if hatch else None)
+        key += (linestyle, bool(clip_on))
+        verts, faces, edges = self._groups.setdefault(key, ([], [], []))
+        x0, y0 = float(xy[0]), float(xy[1])
+        x1, y1 = x0 + float(width), y0 + float(height)
+        verts.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+        faces.append(facecolor)
+        edges.append(edgecolor)
+
+    def draw(self, ax: Axes) -> None:
+        """Add the collections to ``ax`` (lowest z-order first)."""
+        for key in sorted(self._groups, key=lambda k: k[0]):
+            verts, faces, edges = self._groups[key]
+            zorder, lw, hatch, hatchcolor, linestyle, clip_on = key
+            extra = {"hatch": hatch, "hatchcolors": hatchcolor} if hatch else {}
+            ax.add_collection(
+                PolyCollection(
+                    verts,
+                    facecolors=faces,
+                    edgecolors=edges,
+                    linewidths=lw,
+                    linestyles=linestyle,
+                    zorder=zorder,
+                    clip_on=clip_on,
+                    **extra,
+                ),
+                autolim=False,
             )
+
+
+def vertical_rules(ax: Axes, xs: Any, **kw: Any) -> None:
+    """Full-height vertical lines at data positions ``xs``, as one collection.
+
+    Looks like one ``ax.axvline`` per position, without an artist and a
+    data-limit update each; ``kw`` goes to :meth:`~matplotlib.axes.Axes.vlines`.
+    """
+    xs = list(xs)
+    if xs:
+        ax.vlines(xs, 0, 1, transform=ax.get_xaxis_transform(), **kw)
 
 
 def hide_spines(ax: Axes) -> None:

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.collections import LineCollection
+from matplotlib.patches import Patch
 
 import engine
 from engine import Case, Issue, Span
 from reports.figures import style
+from reports.figures.fit import fit_column
 from reports.figures.frames import option_position, parties_frame, requires_text, scale_position
 from reports.figures.labels import Parties, issue_short, n_lines, party_label, wrap
 from reports.figures.layout import (
+    Boxes,
     acceptable_handle,
     add_title,
     color_spines,
-    draw_no_position,
     ideal_handle,
     legend_below,
     line_handle,
@@ -32,6 +34,7 @@ from reports.figures.layout import (
     red_line_handles,
     shade_alternate_rows,
     ticks_on_top,
+    vertical_rules,
 )
 
 __all__ = [
@@ -363,14 +366,16 @@ def plot_position_map(data: PositionMapData, *, ax: Axes | None = None) -> Axes:
         if n_p == 0 or n_i == 0:
             return no_data(ax, title, "No parties or issues to show.")
         shade_alternate_rows(ax, n_i, n_p, x=0, y=0)
-        for c in range(1, n_p):
-            ax.axvline(c, color="#E0E0E0", lw=0.8, zorder=0.5)
-        for _, cell in data.cells.iterrows():
-            _draw_cell(ax, cell)
-        _draw_party_swatches(ax, data.parties)
+        vertical_rules(ax, range(1, n_p), color="#E0E0E0", lw=0.8, zorder=0.5)
+        marks = _Marks()
+        for cell in data.cells.to_dict("records"):
+            _draw_cell(ax, marks, cell)
+        _party_swatches(marks.boxes, data.parties)
+        marks.draw(ax)
         _label_map_axes(ax, data)
         add_title(ax, title)
         _map_legend(ax, n_p)
+        fit_column(ax)
         return ax
 
 
@@ -378,20 +383,64 @@ def plot_position_map(data: PositionMapData, *, ax: Axes | None = None) -> Axes:
 _X_PAD, _STRIP_W, _STRIP_TOP, _STRIP_H = 0.1, 0.8, 0.16, 0.42
 
 
-def _draw_cell(ax: Axes, cell: pd.Series) -> None:
+@dataclass
+class _Marks:
+    """The map's marks, gathered cell by cell and drawn as a few collections."""
+
+    boxes: Boxes = field(default_factory=Boxes)
+    ideals: list[tuple[float, float, bool]] = field(default_factory=list)
+    salience: list[tuple[float, float, float]] = field(default_factory=list)
+
+    def draw(self, ax: Axes) -> None:
+        """The strips, then the salience bars (grey track, dark bar) and the ideals."""
+        self.boxes.draw(ax)
+        track = [[(x0, y), (x0 + _STRIP_W, y)] for x0, y, _ in self.salience]
+        bars = [[(x0, y), (x0 + _STRIP_W * s, y)] for x0, y, s in self.salience if s > 0]
+        for segments, color, z in ((track, "#E3E3E3", 1), (bars, "#4D4D4D", 2)):
+            if segments:
+                lines = LineCollection(segments, colors=color, lw=2.6, capstyle="butt", zorder=z)
+                ax.add_collection(lines, autolim=False)
+        for red in (False, True):
+            xy = [(x, y) for x, y, r in self.ideals if r == red]
+            if xy:
+                xs, ys = zip(*xy, strict=True)
+                plot_ideal(ax, xs, ys, red=red, size=6.5, red_size=8, edge=1.0)
+
+
+def _draw_cell(ax: Axes, marks: _Marks, cell: dict[str, Any]) -> None:
     """One party's position on one issue: its strip, ideal, linkage mark and salience."""
     c, r = int(cell["column"]), int(cell["row"])
     x0, y0 = c + _X_PAD, r + _STRIP_TOP
     if not cell["has_position"]:
-        draw_no_position(ax, (x0, y0), _STRIP_W, _STRIP_H, fontsize=7)
+        marks.boxes.add(
+            (x0, y0),
+            _STRIP_W,
+            _STRIP_H,
+            facecolor=style.NO_POSITION,
+            edgecolor="#9A9A9A",
+            linestyle=(0, (3, 2)),
+            lw=0.8,
+            zorder=1,
+        )
+        ax.text(
+            x0 + _STRIP_W / 2,
+            y0 + _STRIP_H / 2,
+            "no position",
+            ha="center",
+            va="center",
+            fontsize=7,
+            color=style.TEXT_MUTED,
+            zorder=2,
+            in_layout=False,
+        )
         return
     color = party_color(cell["color_index"])
     red = bool(cell["red_line"])
     if cell["scale"] == "interval":
-        ix = _draw_interval_strip(ax, cell, x0, y0, color, red)
+        ix = _interval_strip(marks.boxes, cell, x0, y0, color, red)
     else:
-        ix = _draw_option_strip(ax, cell, x0, y0, color, red)
-    plot_ideal(ax, ix, y0 + _STRIP_H / 2, red=red, size=6.5, red_size=8, edge=1.0)
+        ix = _option_strip(marks.boxes, cell, x0, y0, color, red)
+    marks.ideals.append((ix, y0 + _STRIP_H / 2, red))
     if cell["requires"]:
         ax.text(
             x0 + _STRIP_W,
@@ -405,97 +454,69 @@ def _draw_cell(ax: Axes, cell: pd.Series) -> None:
             color=style.TEXT,
             zorder=4,
         )
-    _draw_salience(ax, x0, r + 0.76, float(cell["salience"]))
+    marks.salience.append((x0, r + 0.76, float(cell["salience"])))
 
 
-def _draw_interval_strip(
-    ax: Axes, cell: pd.Series, x0: float, y0: float, color: str, red: bool
+def _interval_strip(
+    boxes: Boxes, cell: dict[str, Any], x0: float, y0: float, color: str, red: bool
 ) -> float:
     """The scale from min to max, the acceptable interval filled; returns the ideal's x."""
-    ax.add_patch(
-        Rectangle(
-            (x0, y0), _STRIP_W, _STRIP_H, facecolor="white", edgecolor="#9A9A9A", lw=0.8, zorder=1
-        )
-    )
+    boxes.add((x0, y0), _STRIP_W, _STRIP_H, facecolor="white", edgecolor="#9A9A9A", lw=0.8)
     lo, hi = float(cell["lo_norm"]), float(cell["hi_norm"])
-    ax.add_patch(
-        Rectangle(
-            (x0 + lo * _STRIP_W, y0),
-            max((hi - lo) * _STRIP_W, 0.025),
-            _STRIP_H,
-            facecolor=color,
-            edgecolor=style.RED_LINE if red else "none",
-            lw=1.6,
-            hatch=style.RED_LINE_HATCH if red else None,
-            hatchcolor=style.RED_LINE,
-            zorder=2,
-        )
+    boxes.add(
+        (x0 + lo * _STRIP_W, y0),
+        max((hi - lo) * _STRIP_W, 0.025),
+        _STRIP_H,
+        facecolor=color,
+        edgecolor=style.RED_LINE if red else "none",
+        lw=1.6,
+        hatch=style.RED_LINE_HATCH if red else None,
+        hatchcolor=style.RED_LINE,
+        zorder=2,
     )
     return x0 + float(cell["ideal_norm"]) * _STRIP_W
 
 
-def _draw_option_strip(
-    ax: Axes, cell: pd.Series, x0: float, y0: float, color: str, red: bool
+def _option_strip(
+    boxes: Boxes, cell: dict[str, Any], x0: float, y0: float, color: str, red: bool
 ) -> float:
     """One box per option, acceptable ones filled (chips when unordered); returns the ideal's x."""
     w = _STRIP_W / int(cell["k"])
     gap = 0.14 * w if cell["scale"] == "nominal" else 0.0
     for j, ok in enumerate(cell["accepts"]):
-        ax.add_patch(
-            Rectangle(
-                (x0 + j * w + gap / 2, y0),
-                w - gap,
-                _STRIP_H,
-                facecolor=color if ok else "white",
-                edgecolor="#9A9A9A" if not ok else ("white" if not red else style.RED_LINE),
-                lw=0.6 if not red else 1.2,
-                hatch=style.RED_LINE_HATCH if red and ok else None,
-                hatchcolor=style.RED_LINE,
-                zorder=1.5 if not ok else 2,
-            )
+        boxes.add(
+            (x0 + j * w + gap / 2, y0),
+            w - gap,
+            _STRIP_H,
+            facecolor=color if ok else "white",
+            edgecolor="#9A9A9A" if not ok else ("white" if not red else style.RED_LINE),
+            lw=0.6 if not red else 1.2,
+            hatch=style.RED_LINE_HATCH if red and ok else None,
+            hatchcolor=style.RED_LINE,
+            zorder=1.5 if not ok else 2,
         )
     if red:
-        ax.add_patch(
-            Rectangle(
-                (x0, y0),
-                _STRIP_W,
-                _STRIP_H,
-                facecolor="none",
-                edgecolor=style.RED_LINE,
-                lw=1.8,
-                zorder=2.5,
-            )
+        boxes.add(
+            (x0, y0),
+            _STRIP_W,
+            _STRIP_H,
+            facecolor="none",
+            edgecolor=style.RED_LINE,
+            lw=1.8,
+            zorder=2.5,
         )
     return x0 + (float(cell["ideal_index"]) + 0.5) * w
 
 
-def _draw_salience(ax: Axes, x0: float, y: float, salience: float) -> None:
-    """A grey bar under the strip, dark up to the salience (full width = 1)."""
-    ax.plot([x0, x0 + _STRIP_W], [y] * 2, color="#E3E3E3", lw=2.6, solid_capstyle="butt", zorder=1)
-    if salience > 0:
-        ax.plot(
-            [x0, x0 + _STRIP_W * salience],
-            [y] * 2,
-            color="#4D4D4D",
-            lw=2.6,
-            solid_capstyle="butt",
-            zorder=2,
-        )
-
-
-def _draw_party_swatches(ax: Axes, parties: pd.DataFrame) -> None:
+def _party_swatches(boxes: Boxes, parties: pd.DataFrame) -> None:
     """A strip of each party's colour under its column header."""
     for _, p in parties.iterrows():
-        ax.add_patch(
-            Rectangle(
-                (int(p["column"]) + _X_PAD, -0.22),
-                _STRIP_W,
-                0.12,
-                facecolor=party_color(p["color_index"]),
-                edgecolor="none",
-                clip_on=False,
-                zorder=1,
-            )
+        boxes.add(
+            (int(p["column"]) + _X_PAD, -0.22),
+            _STRIP_W,
+            0.12,
+            facecolor=party_color(p["color_index"]),
+            clip_on=False,
         )
 
 

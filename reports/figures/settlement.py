@@ -9,14 +9,16 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 
 from engine import Case
 from engine.solve.settlement import Settlement
 from reports.figures import style
+from reports.figures.fit import fit_column
 from reports.figures.frames import id_names
 from reports.figures.labels import join_names, n_lines, wrap
 from reports.figures.layout import (
+    Boxes,
     add_title,
     hide_spines,
     legend_below,
@@ -308,6 +310,7 @@ def plot_settlement(data: SettlementData, *, ax: Axes | None = None) -> Axes:
         ax.set_ylabel("Party", fontweight="bold")
         add_title(ax, title, " ".join(notes))
         legend_below(ax, handles, ncol=3, title="Package (objective)")
+        fit_column(ax)
         return ax
 
 
@@ -370,8 +373,8 @@ def alt_settlement(data: SettlementData) -> str:
 def size_settlement_outcomes(data: SettlementData) -> tuple[float, float]:
     """Width and height (inches) of the outcome table: one column per package."""
     labels = list(data.objectives.loc[data.objectives["feasible"], "label"])
-    issues = list(dict.fromkeys(data.outcomes["issue"])) if len(data.outcomes) else []
-    lines = sum(_issue_lines(data.outcomes, i) for i in issues)
+    by_issue = _issue_lines(data.outcomes)
+    issues, lines = list(by_issue), sum(by_issue.values())
     return (
         round(3.4 + 2.3 * max(len(labels), 1), 1),
         round(max(1.6 + 0.19 * lines + 0.12 * len(issues), 2.5), 1),
@@ -398,7 +401,8 @@ def plot_settlement_outcomes(data: SettlementData, *, ax: Axes | None = None) ->
             return no_data(ax, title, "No feasible package to show.")
         issues = list(dict.fromkeys(out["issue"]))
         names = dict(zip(out["issue"], out["issue_name"], strict=False))
-        heights = [_issue_lines(out, i) * 0.19 + 0.14 for i in issues]
+        by_issue = _issue_lines(out)
+        heights = [by_issue[i] * 0.19 + 0.14 for i in issues]
         tops = np.concatenate([[0.0], np.cumsum(heights)])
         _draw_outcome_cells(ax, out, issues, labels, tops)
         ax.set_xlim(0, len(labels))
@@ -415,16 +419,19 @@ def plot_settlement_outcomes(data: SettlementData, *, ax: Axes | None = None) ->
         add_title(
             ax, title, "Shading and 'cost' give the parties' total concession cost on the issue."
         )
+        fit_column(ax)
         return ax
 
 
-def _issue_lines(outcomes: pd.DataFrame, issue: str) -> int:
-    """Text lines of an issue's row: its wrapped name or its longest wrapped outcome."""
-    sub = outcomes[outcomes["issue"] == issue]
-    return max(
-        [n_lines(wrap(t, 26, 3)) for t in sub["outcome_label"]]
-        + [n_lines(wrap(sub["issue_name"].iloc[0], 30, 3))]
-    )
+def _issue_lines(outcomes: pd.DataFrame) -> dict[str, int]:
+    """Issue → text lines of its row: its wrapped name or its longest wrapped outcome."""
+    lines: dict[str, int] = {}
+    for o in outcomes.to_dict("records"):
+        i = o["issue"]
+        if i not in lines:
+            lines[i] = n_lines(wrap(o["issue_name"], 30, 3))
+        lines[i] = max(lines[i], n_lines(wrap(o["outcome_label"], 26, 3)))
+    return lines
 
 
 def _draw_outcome_cells(
@@ -433,16 +440,17 @@ def _draw_outcome_cells(
     """One cell per (issue, package): the outcome, shaded by its concession cost."""
     cmap = colormaps[style.CMAPS["conflict"]]
     cmax = max(float(out["cost"].max()), 0.5)
-    table = out.set_index(["issue", "label"])
+    table = {(o["issue"], o["label"]): o for o in out.to_dict("records")}
+    boxes = Boxes()
     for r, i in enumerate(issues):
         y0, h = tops[r], tops[r + 1] - tops[r]
         for c, lab in enumerate(labels):
-            if (i, lab) not in table.index:
+            if (i, lab) not in table:
                 continue
-            cell = table.loc[(i, lab)]
+            cell = table[(i, lab)]
             cost = float(cell["cost"])
             face = cmap(0.55 * cost / cmax)
-            ax.add_patch(Rectangle((c, y0), 1, h, facecolor=face, edgecolor="white", lw=1.5))
+            boxes.add((c, y0), 1, h, facecolor=face, edgecolor="white", lw=1.5)
             txt = wrap(cell["outcome_label"], 26, 3) + (f"\ncost {cost:.2f}" if cost > 0 else "")
             ax.text(
                 c + 0.04,
@@ -452,7 +460,9 @@ def _draw_outcome_cells(
                 va="center",
                 fontsize=8,
                 color=style.contrast_text(face),
+                in_layout=False,  # inside its cell: no need to measure it for the layout
             )
+    boxes.draw(ax)
 
 
 def alt_settlement_outcomes(data: SettlementData) -> str:

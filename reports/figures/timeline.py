@@ -8,13 +8,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 
 import engine
 from engine import Case
 from reports.figures import style
+from reports.figures.fit import fit_column
 from reports.figures.labels import Parties, fit, issue_short, party_label, wrap
 from reports.figures.layout import (
+    Boxes,
     add_title,
     frame_tick_labels,
     hide_spines,
@@ -23,6 +25,7 @@ from reports.figures.layout import (
     new_axes,
     no_data,
     shade_alternate_rows,
+    vertical_rules,
 )
 
 __all__ = [
@@ -338,6 +341,7 @@ def plot_conflict_timeline(
         ax.spines[["top", "right"]].set_visible(False)
         _snapshot_axis(ax, data, ticks, _NOT_TO_SCALE)
         add_title(ax, title)
+        fit_column(ax)
         return ax
 
 
@@ -365,26 +369,34 @@ def plot_zone_timeline(data: TimelineData, *, ax: Axes | None = None, ticks: boo
         n_s, n_i = len(data.snapshots), len(data.issues)
         if not n_s or not n_i:
             return no_data(ax, title, "No snapshots or issues.")
-        for _, z in data.zones.iterrows():
+        cells = Boxes()
+        for z in data.zones.to_dict("records"):
             state = str(z["state"])
             x, y = int(z["position"]), int(z["row"])
-            ax.add_patch(
-                Rectangle(
-                    (x - 0.46, y - 0.42),
-                    0.92,
-                    0.84,
-                    facecolor=_ZONE_FACE[state],
-                    edgecolor="#D0D0D0" if state == "not compared" else "white",
-                    hatch="..." if state == "not compared" else None,
-                    hatchcolor="#D6D6D6",
-                    lw=0.8,
-                )
+            cells.add(
+                (x - 0.46, y - 0.42),
+                0.92,
+                0.84,
+                facecolor=_ZONE_FACE[state],
+                edgecolor="#D0D0D0" if state == "not compared" else "white",
+                hatch="..." if state == "not compared" else None,
+                hatchcolor="#D6D6D6",
+                lw=0.8,
             )
             glyph, col = _ZONE_GLYPH[state]
             if glyph:
                 ax.text(
-                    x, y, glyph, ha="center", va="center", color=col, fontsize=9, fontweight="bold"
+                    x,
+                    y,
+                    glyph,
+                    ha="center",
+                    va="center",
+                    color=col,
+                    fontsize=9,
+                    fontweight="bold",
+                    in_layout=False,  # inside its cell: no need to measure it for the layout
                 )
+        cells.draw(ax)
         ax.set_xlim(-0.5, n_s - 0.5)
         ax.set_ylim(n_i - 0.5, -0.5)
         ax.set_yticks(data.issues["row"].tolist())
@@ -407,6 +419,7 @@ def plot_zone_timeline(data: TimelineData, *, ax: Axes | None = None, ticks: boo
             ),
         ]
         add_title(ax, title, pad=legend_under_title(ax, handles))
+        fit_column(ax)
         return ax
 
 
@@ -437,7 +450,7 @@ def plot_change_timeline(
         if not n_s or not n_p:
             return no_data(ax, title, "No snapshots or parties.")
         shade_alternate_rows(ax, n_p, n_s)
-        for _, c in data.counts.iterrows():
+        for c in data.counts.to_dict("records"):
             x, y = int(c["position"]), int(c["row"])
             for kind, glyph, col, (dx, dy) in _CHANGE_GLYPHS:
                 n = int(c[kind])
@@ -451,6 +464,7 @@ def plot_change_timeline(
                         color=col,
                         fontsize=8.5,
                         fontweight="bold",
+                        in_layout=False,
                     )
         ax.set_xlim(-0.5, n_s - 0.5)
         ax.set_ylim(n_p - 0.5, -0.5)
@@ -461,8 +475,7 @@ def plot_change_timeline(
         ax.set_ylabel("Party")
         ax.tick_params(length=0)
         hide_spines(ax)
-        for xv in range(1, n_s):
-            ax.axvline(xv - 0.5, color="#E6E6E6", lw=0.8, zorder=0)
+        vertical_rules(ax, [xv - 0.5 for xv in range(1, n_s)], color="#E6E6E6", lw=0.8, zorder=0)
         _snapshot_axis(ax, data, ticks, _NOT_TO_SCALE, _label_inches(names, 8.5) + 0.1)
         handles = [
             marker_handle("softened (accepts more)", "^", color=style.OKABE_ITO["blue"]),
@@ -471,6 +484,7 @@ def plot_change_timeline(
             marker_handle("new position", "P", color="#6E6E6E"),
         ]
         add_title(ax, title, pad=legend_under_title(ax, handles))
+        fit_column(ax)
         return ax
 
 
@@ -496,8 +510,8 @@ def plot_timeline(data: TimelineData, *, ax: Axes | None = None) -> Axes:
     Total conflict (:func:`plot_conflict_timeline`), agreement zones per
     issue (:func:`plot_zone_timeline`) and position changes per party
     (:func:`plot_change_timeline`). The given ``ax`` is the *slot*: its
-    place in its figure's grid is split into the three panels (``ax``
-    itself is removed); an ``ax`` not placed by a grid gets the conflict
+    place in its figure's grid is split into the three panels, and ``ax``
+    becomes the top one; an ``ax`` not placed by a grid gets the conflict
     panel alone.
 
     Returns
@@ -513,8 +527,8 @@ def plot_timeline(data: TimelineData, *, ax: Axes | None = None) -> Axes:
         fig = ax.figure
         ratios = [3.2, 1.0 + 0.3 * len(data.issues), 0.8 + 0.42 * max(len(data.parties), 1)]
         gs = spec.subgridspec(3, 1, height_ratios=ratios)
-        ax.remove()
-        main = fig.add_subplot(gs[0])
+        main = ax
+        main.set_subplotspec(gs[0])
         zones = fig.add_subplot(gs[1])
         changes = fig.add_subplot(gs[2])
         plot_conflict_timeline(data, ax=main, ticks=False)
@@ -522,6 +536,7 @@ def plot_timeline(data: TimelineData, *, ax: Axes | None = None) -> Axes:
         plot_change_timeline(data, ax=changes, ticks=True)
         for a in (zones, changes):
             a.set_xlim(main.get_xlim())
+        fit_column([main, zones, changes])
         return main
 
 
