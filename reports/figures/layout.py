@@ -8,8 +8,10 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
+from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 from matplotlib.transforms import ScaledTranslation
 
 from reports.figures import style
@@ -118,6 +120,7 @@ def legend_below(
         handlelength=2.2,
         handleheight=1.2,
         columnspacing=1.6,
+        handler_map={TextMark: _TextMarkHandler(), **kw.pop("handler_map", {})},
         **kw,
     )
     if title:
@@ -183,6 +186,37 @@ def red_line_handles() -> list[Any]:
             markersize=9,
         ),
     ]
+
+
+class TextMark:
+    """A legend entry whose key is a short text drawn as in the figure (e.g. the map's *if*).
+
+    A mathtext marker cannot do it: the report's style reads no mathtext
+    (``text.parse_math`` is off, since names come from case files).
+    """
+
+    def __init__(self, label: str, text: str, **text_kw: Any) -> None:
+        self._label, self.text, self.text_kw = label, text, text_kw
+
+    def get_label(self) -> str:
+        return self._label
+
+
+class _TextMarkHandler(HandlerBase):
+    def create_artists(  # type: ignore[override]
+        self,
+        legend: Any,
+        orig_handle: TextMark,
+        xdescent: float,
+        ydescent: float,
+        width: float,
+        height: float,
+        fontsize: float,
+        trans: Any,
+    ) -> list[Text]:
+        x, y = width / 2 - xdescent, height / 2 - ydescent
+        kw = {"ha": "center", "va": "center", **orig_handle.text_kw}
+        return [Text(x, y, orig_handle.text, transform=trans, **kw)]
 
 
 def marker_handle(label: str, marker: str, **kw: Any) -> Line2D:

@@ -19,13 +19,13 @@ from reports.figures.frames import option_position, parties_frame, requires_text
 from reports.figures.labels import Parties, issue_short, n_lines, party_label, wrap
 from reports.figures.layout import (
     Boxes,
+    TextMark,
     acceptable_handle,
     add_title,
     color_spines,
     ideal_handle,
     legend_below,
     line_handle,
-    marker_handle,
     new_axes,
     no_data,
     no_position_handle,
@@ -546,11 +546,13 @@ def _map_legend(ax: Axes, n_p: int) -> None:
         line_handle(
             "salience (full cell width = 1)", color="#4D4D4D", lw=2.6, solid_capstyle="butt"
         ),
-        marker_handle(
+        TextMark(
             "acceptance requires an outcome on another issue",
-            r"$\mathbf{\mathit{if}}$",
+            "if",
+            fontsize=7.5,
+            fontstyle="italic",
+            fontweight="bold",
             color=style.TEXT,
-            markersize=9,
         ),
     ]
     legend_below(
