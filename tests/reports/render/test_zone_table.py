@@ -260,7 +260,7 @@ def test_the_markup_has_table_headers_and_words_for_every_cell(tiny):
     assert out.count('<td class="zt-cell">') == 15
     assert out.count('<span class="sr-only">') == 15
     assert "Parties accepting it (of 3)" in out
-    assert '<span class="zt-rl">✕ red line</span>' in out
+    assert '<span class="zt-rl"><span aria-hidden="true">✕ </span>red line</span>' in out
     assert 'aria-hidden="true">✕</span>' in out and 'aria-hidden="true">◆</span>' in out
     assert out.count("zt-sq") == 1 and '<span class="zt-tag">status quo</span>' in out
 

@@ -53,6 +53,11 @@ def test_zone_tables_fit_a_phone(browser, report_file):
         " return [s.overflowWrap, s.wordBreak, s.hyphens]; })()"
     )
     assert style == ["normal", "normal", "manual"], "words in a zone table are never broken"
+    # the phone layout (a grid per row) keeps the table's roles for screen readers
+    tree = page.locator("#fig-zone-crimea table").aria_snapshot()
+    assert '- columnheader "Ukraine salience 1.00 red line"' in tree
+    assert '- rowheader "Returned to Ukraine\'s control"' in tree
+    assert '- cell "acceptable, its ideal, red line"' in tree
     shot(page, "report-zones-390")
     assert not problems
     ctx.close()
