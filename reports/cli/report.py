@@ -24,8 +24,9 @@ report.pdf (figures sized for the page: no text under 7 pt). The output folder k
 a later run replaces them, but never a file you made or edited there (it
 stops and names the file; --force overrides). Same input, same bytes.
 
-Contents: headline findings; position map; an agreement-zone chart per
-issue; overlap and conflict heatmaps; the incompatibility graph; settlement
+Contents: headline findings; position map; an agreement-zone chart per issue
+(in the HTML a table drawn with CSS, in the Markdown and PDF a picture);
+overlap and conflict heatmaps; the incompatibility graph; settlement
 packages (total, fair, Nash) with each party's concessions; the timeline
 across the case's snapshots; with --scenario, a before/after section; every
 source, numbered and linked; and the method (every definition used).

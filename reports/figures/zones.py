@@ -30,8 +30,17 @@ from reports.figures.layout import (
     plot_ideal,
     red_line_handles,
 )
+from reports.figures.zone_text import (
+    ZONE_LEGEND,
+    alt_zone_chart,
+    zone_finding,
+    zone_heading,
+    zone_legend,
+)
 
 __all__ = [
+    "STATUS_QUO",
+    "ZONE_EDGE",
     "ZoneChartData",
     "alt_zone_chart",
     "plot_zone_chart",
@@ -39,6 +48,10 @@ __all__ = [
     "zone_chart_data",
     "zone_finding",
 ]
+
+#: The zone band's outline, and the status quo's dashed line.
+ZONE_EDGE = "#7A6A00"
+STATUS_QUO = "#4D4D4D"
 
 
 @dataclass(frozen=True, eq=False)
@@ -297,35 +310,6 @@ def _status_quo(issue: Issue) -> tuple[float, str]:
     return float(issue.index(str(sq))), issue.label(str(sq))
 
 
-def zone_finding(data: ZoneChartData) -> str:
-    """The chart's finding in one sentence (used as subtitle and alt text).
-
-    Examples
-    --------
-    >>> import engine
-    >>> from reports.figures.zones import zone_chart_data
-    >>> zone_finding(zone_chart_data(engine.load_case("tests/cases/tiny"), "ord"))
-    'No agreement zone; blocked by Party A alone, or by Party B alone.'
-    """
-    if data.n_parties == 0:
-        return "No party has a position on this issue."
-    if data.n_parties == 1:
-        holder = data.parties.loc[data.parties["has_position"], "party_name"].iloc[0]
-        return f"Only {holder} has a position (accepts {data.zone})."
-    if not data.zone_empty:
-        return f"Agreement zone: {data.zone} (accepted by all {data.n_parties} parties with a position)."
-    groups = data.blocker_names
-    if groups and len(groups[0]) == 1:
-        return (
-            "No agreement zone; blocked by "
-            + ", or by ".join(f"{g[0]} alone" for g in groups)
-            + "."
-        )
-    shown = "; or ".join(" + ".join(g) for g in groups[:4])
-    more = f" (and {len(groups) - 4} more groups)" if len(groups) > 4 else ""
-    return f"No agreement zone; it opens only without {shown}{more}."
-
-
 def _zone_option_width(data: ZoneChartData) -> int:
     """Characters per line of the option labels (up to ~60-character labels in two lines)."""
     return 36
@@ -376,10 +360,7 @@ def plot_zone_chart(data: ZoneChartData, *, ax: Axes | None = None) -> Axes:
     """
     with style.zopa_style():
         ax = new_axes(ax, size_zone_chart(data))
-        title = f"Agreement zone — {data.issue_name}"
-        finding = zone_finding(data)
-        if data.note:
-            finding += " " + data.note
+        title, finding = zone_heading(data)
         if len(data.parties) == 0:
             return no_data(ax, title, "No parties to show.")
         for c in range(1, len(data.parties)):
@@ -387,7 +368,7 @@ def plot_zone_chart(data: ZoneChartData, *, ax: Axes | None = None) -> Axes:
         _draw_zone_band(ax, data)
         has_sq = not math.isnan(data.status_quo)
         if has_sq:
-            ax.axhline(data.status_quo, color="#4D4D4D", lw=1.0, ls=(0, (5, 3)), zorder=0.8)
+            ax.axhline(data.status_quo, color=STATUS_QUO, lw=1.0, ls=(0, (5, 3)), zorder=0.8)
         _draw_spans(ax, data)
         _draw_ideals(ax, data)
         _label_party_axis(ax, data)
@@ -397,12 +378,11 @@ def plot_zone_chart(data: ZoneChartData, *, ax: Axes | None = None) -> Axes:
             _label_option_axis(ax, data)
         ax.tick_params(axis="x", length=0)
         add_title(ax, title, finding)
-        _zone_legend(ax, data, has_sq)
+        _zone_legend(ax, data)
         return ax
 
 
 _BAR_W = 0.56
-_ZONE_EDGE = "#7A6A00"
 
 
 def _draw_zone_band(ax: Axes, data: ZoneChartData) -> None:
@@ -411,9 +391,9 @@ def _draw_zone_band(ax: Axes, data: ZoneChartData) -> None:
         if data.scale != "interval":
             lo, hi = lo - 0.5, hi + 0.5
         elif hi <= lo:
-            ax.axhline(lo, color=_ZONE_EDGE, lw=2.5, zorder=0.5)
+            ax.axhline(lo, color=ZONE_EDGE, lw=2.5, zorder=0.5)
             continue
-        ax.axhspan(lo, hi, facecolor=style.ZONE, edgecolor=_ZONE_EDGE, lw=1.0, zorder=0.5)
+        ax.axhspan(lo, hi, facecolor=style.ZONE, edgecolor=ZONE_EDGE, lw=1.0, zorder=0.5)
 
 
 def _draw_spans(ax: Axes, data: ZoneChartData) -> None:
@@ -537,34 +517,17 @@ def _label_option_axis(ax: Axes, data: ZoneChartData) -> None:
         ax.axhline(j - 0.5, color="#EEEEEE", lw=0.8, zorder=0.2)
 
 
-def _zone_legend(ax: Axes, data: ZoneChartData, has_sq: bool) -> None:
+def _zone_legend(ax: Axes, data: ZoneChartData) -> None:
+    keys = zone_legend(data)
     handles: list[Any] = [
-        acceptable_handle("acceptable to the party"),
-        ideal_handle("its ideal", 8),
+        acceptable_handle(ZONE_LEGEND["acceptable"]),
+        ideal_handle(ZONE_LEGEND["ideal"], 8),
         *red_line_handles(),
-        Patch(facecolor=style.ZONE, edgecolor=_ZONE_EDGE, label="agreement zone (all accept)"),
+        Patch(facecolor=style.ZONE, edgecolor=ZONE_EDGE, label=ZONE_LEGEND["zone"]),
     ]
-    if has_sq:
-        label = f"status quo: {wrap(data.status_quo_label, 40, 1)}"
-        handles.append(line_handle(label, color="#4D4D4D", lw=1.0, ls=(0, (5, 3))))
-    if (~data.parties["has_position"]).any():
+    if "status_quo" in keys:
+        label = f"{ZONE_LEGEND['status_quo']}: {wrap(data.status_quo_label, 40, 1)}"
+        handles.append(line_handle(label, color=STATUS_QUO, lw=1.0, ls=(0, (5, 3))))
+    if "no_position" in keys:
         handles.append(no_position_handle())
     legend_below(ax, handles, ncol=3)
-
-
-def alt_zone_chart(data: ZoneChartData) -> str:
-    """Alternative text, e.g. "Agreement-zone chart for NATO membership: no zone; blocked by Russia alone."
-
-    Examples
-    --------
-    >>> import engine
-    >>> from reports.figures.zones import zone_chart_data
-    >>> print(alt_zone_chart(zone_chart_data(engine.load_case("tests/cases/tiny"), "num")))
-    Agreement-zone chart for Interval issue (3 parties with a position): no agreement zone; blocked by Party A alone, or by Party C alone.
-    """
-    finding = zone_finding(data)
-    return (
-        f"Agreement-zone chart for {data.issue_name} ({data.n_parties} "
-        f"part{'y' if data.n_parties == 1 else 'ies'} with a position): "
-        f"{finding[0].lower()}{finding[1:]}"
-    )

@@ -60,7 +60,11 @@ def _context(rep: Report, figure_src: Callable[[Figure], str]) -> dict[str, Any]
 
 
 def render_html(rep: Report) -> str:
-    """One self-contained HTML file: inline CSS, figures as SVG data URIs, no scripts, no fetches."""
+    """One self-contained HTML file: inline CSS, figures as SVG data URIs, no scripts, no fetches.
+
+    The agreement zones are tables drawn with CSS (:mod:`reports.render.zone_table`), not
+    pictures: the HTML never draws a matplotlib zone chart.
+    """
     import base64
 
     def src(fig: Figure) -> str:
@@ -68,7 +72,11 @@ def render_html(rep: Report) -> str:
             "ascii"
         )
 
-    return template("report.html.j2").render(**_context(rep, src), css=stylesheet())
+    from reports.render.zone_table import zone_table
+
+    return template("report.html.j2").render(
+        **_context(rep, src), css=stylesheet(), zone_table=zone_table
+    )
 
 
 def render_markdown(rep: Report, figure_dir: str = "figures") -> tuple[str, dict[str, bytes]]:

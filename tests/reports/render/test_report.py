@@ -197,7 +197,11 @@ def test_html_is_self_contained(tiny_full):
     assert not re.search(r'src="(?!data:)', html), "every image must be inline"
     assert not re.search(r"url\((?!data:)", html)
     n_imgs = len(re.findall(r"<img ", html))
-    assert n_imgs == len(tiny_full.figures) >= 6
+    zones = [k for k in tiny_full.figures if k.startswith("zone-")]
+    assert len(zones) == 3
+    # the agreement zones are tables drawn with CSS; every other figure is an inline picture
+    assert html.count('<table class="zt-table') == len(zones)
+    assert n_imgs == len(tiny_full.figures) - len(zones) >= 6
     assert all(f.alt for f in tiny_full.figures.values())
     assert len(re.findall(r'alt="[^"]{20,}"', html)) == n_imgs
 
@@ -239,11 +243,14 @@ def test_zopa_report_on_the_shipped_case(tmp_path, monkeypatch, capsys):
         assert f'<section id="{section}">' in html
     case = engine.load_case("ukraine-russia")
     zones = engine.agreement_zones(case)
-    assert html.count('id="fig-zone-') == int((zones["n_parties"] >= 2).sum())
+    n_zones = int((zones["n_parties"] >= 2).sum())
+    assert html.count('<figure class="zt" id="fig-zone-') == n_zones
+    assert html.count('<table class="zt-table') == n_zones
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
     md = (out / "report.md").read_text(encoding="utf-8")
     assert md.startswith("# Russia–Ukraine peace talks")
     assert (out / "figures" / "position-map.svg").is_file()
+    assert (out / "figures" / "zone-crimea.svg").is_file()  # Markdown keeps the zone charts
 
 
 def test_report_usage_errors(capsys):
