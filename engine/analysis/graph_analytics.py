@@ -18,8 +18,6 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
-import scipy.optimize
-import scipy.sparse
 
 __all__ = [
     "Relaxation",
@@ -203,6 +201,8 @@ def _milp(
     c: np.ndarray, A: Any, extra: list[tuple[np.ndarray, float]], node_limit: int
 ) -> np.ndarray | None:
     """min c·x s.t. A x ≥ 1, a·x ≤ b for (a, b) in extra, x ∈ {0, 1}; None unless optimal."""
+    import scipy.optimize  # on first use: scipy is a slow import the graph rarely needs
+
     cons = [scipy.optimize.LinearConstraint(A, lb=1.0, ub=np.inf)]
     cons += [scipy.optimize.LinearConstraint(a[None, :], lb=-np.inf, ub=b) for a, b in extra]
     res = scipy.optimize.milp(
@@ -242,6 +242,8 @@ def _cover_exact(
     nodes: list[str], edges: list[tuple[int, int]], w: np.ndarray, node_limit: int
 ) -> tuple[np.ndarray | None, str]:
     """Exact minimum weighted vertex cover, tie-broken; (x, note) or (None, why)."""
+    import scipy.sparse
+
     n, m = len(nodes), len(edges)
     rows = np.repeat(np.arange(m), 2)
     cols = np.array(edges, dtype=np.int64).ravel()

@@ -16,15 +16,16 @@ import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
 
 from engine.model.case import Acceptable, Case, Issue, OptionSet, Outcome, Position, Span
 from engine.model.errors import ZopaError
 from engine.model.values import value_breakpoints, value_of
+
+if TYPE_CHECKING:
+    from scipy.optimize import Bounds, LinearConstraint
 
 _TIME_LIMIT = 60.0
 _SOLVER = "HiGHS branch-and-bound (scipy.optimize.milp)"
@@ -209,6 +210,8 @@ class _Programme:
             c[v] = -k if maximize else k
         constraints = _constraints(rows, n)
         self.solves += 1
+        from scipy.optimize import Bounds  # scipy on first solve: a report imports it on a thread
+
         res = _milp(c, np.array(self.integer), Bounds(lb, ub), constraints)
         return _read(res, objective.const, maximize)
 
@@ -407,6 +410,9 @@ def _constraints(rows: Sequence[_Row], n: int) -> list[LinearConstraint]:
             vals.append(coef)
         lo.append(a - lin.const)
         hi.append(b - lin.const)
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import coo_matrix
+
     a_mat = coo_matrix((vals, (ri, ci)), shape=(len(rows), n)).tocsr()
     return [LinearConstraint(a_mat, np.array(lo), np.array(hi))]
 
@@ -415,6 +421,8 @@ def _milp(
     c: np.ndarray, integrality: np.ndarray, bounds: Bounds, constraints: list[LinearConstraint]
 ) -> Any:
     """HiGHS on the programme, with the gaps and time limit of the settlement search."""
+    from scipy.optimize import milp
+
     with warnings.catch_warnings():  # mip_abs_gap is passed to HiGHS verbatim
         warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
         return milp(

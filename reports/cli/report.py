@@ -152,7 +152,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     svg = "html" in formats or "md" in formats
     jobs = (args.jobs or default_jobs()) if svg else 1
-    rep = build_report(case, at=at, parties=parties, scenario=scenario, jobs=jobs)
+    rep = build_report(case, at=at, parties=parties, scenario=scenario, jobs=jobs, formats=formats)
     files: dict[str, bytes | str] = {}
     if "html" in formats:
         files["report.html"] = render_html(rep)

@@ -105,6 +105,7 @@ def zone_chart_data(
     at: Any = None,
     parties: Parties = None,
     show_missing: bool = True,
+    zones: pd.DataFrame | None = None,
 ) -> ZoneChartData:
     """The parties' acceptable spans on one issue, and the agreement zone.
 
@@ -121,6 +122,10 @@ def zone_chart_data(
         when False they are left out of ``parties`` and named in ``missing``.
         Either way a party keeps its colour (``color_index`` is its place
         among the selected parties), so colours match across figures.
+    zones : DataFrame, optional
+        :func:`engine.agreement_zones` of the same case, date and parties,
+        when the caller has it already (a chart per issue need not compute
+        every issue's zone again).
 
     Returns
     -------
@@ -177,7 +182,9 @@ def zone_chart_data(
     chosen = case.resolve_parties(parties)
     state = case.at(at)
     date = case.as_of if at is None else engine.as_date(at, "at")
-    z = engine.agreement_zones(case, at=date, parties=chosen).loc[issue.id]
+    if zones is None:
+        zones = engine.agreement_zones(case, at=date, parties=chosen)
+    z = zones.loc[issue.id]
     names = {p: party_label(case.party(p)) for p in chosen}
     prow: list[dict[str, Any]] = []
     spans: list[dict[str, Any]] = []

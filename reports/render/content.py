@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +117,19 @@ class Report:
         return self.case
 
 
+#: The sections in the order the report shows them (they are computed in another).
+_DOCUMENT_ORDER = (
+    "positions",
+    "agreement zones",
+    "matrices",
+    "incompatibility graph",
+    "settlement packages",
+    "timeline",
+    "scenario",
+    "headline findings",
+)
+
+
 def _progress(step: str, i: int, n: int) -> None:
     """Progress on a terminal only (never in files or pipes)."""
     if sys.stderr.isatty():
@@ -133,6 +147,7 @@ def build_report(
     scenario: Scenario | None = None,
     figures_on: bool = True,
     jobs: int = 1,
+    formats: Collection[str] = ("html",),
 ) -> Report:
     """Compute the report's content and figures.
 
@@ -153,8 +168,13 @@ def build_report(
         Worker processes that draw the figures' SVG (for HTML and Markdown)
         while the later sections are computed
         (:class:`~reports.render.drawing.SvgDrawer`; Linux only). The default
-        1 draws each SVG in this process when it is first needed; give 1 when
-        no SVG will be used (a PDF alone).
+        1 draws each SVG in this process when it is first needed. With more
+        than 1, the settlement search also runs on a thread of its own from
+        the start (the MILP solver releases the GIL).
+    formats : collection of str
+        The formats the report will be written in (``html``, ``md``,
+        ``pdf``): the workers draw only the SVGs these show (the PDF draws
+        PNGs; the HTML shows the agreement zones as tables).
 
     Returns
     -------
@@ -180,12 +200,21 @@ def build_report(
         steps.append(("scenario", _scenario))
     steps.append(("headline findings", _headlines))
     rep.sections["figures_on"] = figures_on
-    with SvgDrawer(jobs if figures_on else 1) as drawer:
+    shown = ("html" in formats, "md" in formats)
+    with SvgDrawer(jobs if figures_on else 1) as drawer, ThreadPoolExecutor(1) as thread:
+        if jobs > 1:  # the solver releases the GIL: the search runs beside the other sections
+            search = thread.submit(settlement_section, rep)
+            steps[5] = ("settlement packages", lambda r: _settlements(r, search.result()))
+        added: dict[str, list[str]] = {}
         for i, (what, step) in enumerate(steps, 1):
             _progress(what, i, len(steps))
+            before = set(rep.figures)
             step(rep)
-            drawer.submit(rep.figures.values())
+            added[what] = [n for n in rep.figures if n not in before]
+            drawer.submit(f for f in rep.figures.values() if shown[1] or (shown[0] and f.in_html))
         drawer.finish()
+    order = [n for what in _DOCUMENT_ORDER for n in added.get(what, [])]
+    rep.figures = {n: rep.figures[n] for n in order}
     rep.sections["method"] = {"scales": SCALES, "terms": METHOD}
     return rep
 
@@ -293,7 +322,9 @@ def _zones(rep: Report) -> None:
             text = f"Agreement zone among all {n} parties with positions: {z['zone']}."
         fig = None
         if rep.sections["figures_on"] and n > 1:
-            data = zone_chart_data(case, issue.id, at=at, parties=rep.parties, show_missing=False)
+            data = zone_chart_data(
+                case, issue.id, at=at, parties=rep.parties, show_missing=False, zones=zones
+            )
             caption = f"No position: {', '.join(data.missing)}." if data.missing else ""
             fig = Figure(
                 f"zone-{issue.id}",
@@ -303,6 +334,7 @@ def _zones(rep: Report) -> None:
                 plot_zone_chart,
                 size_zone_chart,
                 alt_zone_chart,
+                in_html=False,  # the HTML shows the zone as a table (reports.render.zone_table)
             )
             rep.figures[f"zone-{issue.id}"] = fig
         rows.append(
@@ -453,9 +485,10 @@ def _graph(rep: Report) -> None:
         )
 
 
-def _settlements(rep: Report) -> None:
+def _settlements(rep: Report, section: dict[str, Any] | None = None) -> None:
+    """The settlement section (``section``: already computed by :func:`settlement_section`)."""
     case = rep.case
-    rep.sections["settlement"] = settlement_section(rep)
+    rep.sections["settlement"] = section if section is not None else settlement_section(rep)
     results = rep.sections["settlement"]["results"]
     if rep.sections["figures_on"]:
         shown = {k: v for k, v in results.items() if v.feasible}

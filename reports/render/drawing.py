@@ -20,6 +20,7 @@ figure is drawn in this process when its SVG is first asked for.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -30,6 +31,9 @@ from typing import Any
 from reports.render.figure import Figure
 
 __all__ = ["SvgDrawer", "default_jobs"]
+
+#: How much lower a worker's priority is than the main process's (``os.nice``).
+WORKER_NICENESS = 10
 
 #: The most worker processes :func:`default_jobs` proposes.
 MAX_DEFAULT_JOBS = 4
@@ -50,6 +54,12 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
+def _yield_cpu() -> None:
+    """A worker runs at a lower priority: the main process's sections (the settlement search
+    above all) are the longer chain, and the workers have time to spare."""
+    os.nice(WORKER_NICENESS)
+
+
 def _svg(figure: Figure) -> str:
     """The worker's task: draw one figure's SVG."""
     return figure.svg
@@ -64,8 +74,11 @@ class SvgDrawer:
     def __init__(self, jobs: int) -> None:
         self._pool: Pool | None = None
         self._pending: dict[str, tuple[Figure, AsyncResult[Any]]] = {}
+        self._frozen = False
         if jobs > 1 and _can_fork():
-            self._pool = multiprocessing.get_context("fork").Pool(jobs)
+            gc.freeze()  # before fork: the workers' collections neither walk nor copy these
+            self._frozen = True
+            self._pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_yield_cpu)
 
     def __enter__(self) -> SvgDrawer:
         return self
@@ -75,6 +88,9 @@ class SvgDrawer:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def submit(self, figures: Iterable[Figure]) -> None:
         """Hand each figure not yet drawn nor submitted to a worker (a no-op without workers)."""

@@ -37,7 +37,9 @@ class Figure:
     :meth:`png` draws a PNG at any size (the PDF sizes each figure for its
     page, so that no text prints under :data:`MIN_PRINT_PT`). ``parts`` are
     the pieces the PDF draws instead when the whole figure would not fit a
-    page at a legible scale (empty: the PDF draws the whole).
+    page at a legible scale (empty: the PDF draws the whole). ``in_html``:
+    the HTML report shows this figure as a picture (False: it shows the same
+    content otherwise, so an HTML-only report never draws it).
     """
 
     def __init__(
@@ -50,12 +52,14 @@ class Figure:
         size: Callable[[Any], tuple[float, float]],
         alt: Callable[[Any], str],
         parts: tuple[Part, ...] = (),
+        in_html: bool = True,
     ) -> None:
         self.name, self.title, self.caption = name, title, caption
         self.data, self.plot, self.size = data, plot, size
         self.width, self.height = size(data)
         self.alt = alt(data)
         self.parts = parts
+        self.in_html = in_html
         self._svg: str | None = None
 
     @property

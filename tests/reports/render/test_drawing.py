@@ -11,7 +11,7 @@ from reports.render import drawing
 from reports.render.content import build_report
 from reports.render.drawing import SvgDrawer, default_jobs
 from reports.render.figure import Figure
-from reports.render.markup import render_html
+from reports.render.markup import render_html, render_markdown
 from tests.conftest import CASES
 
 LINUX = pytest.mark.skipif(
@@ -39,10 +39,23 @@ def _figure(name: str, plot) -> Figure:
 def test_workers_give_the_same_report_bytes():
     case = engine.load_case(CASES / "tiny")
     serial = build_report(case)
-    parallel = build_report(case, jobs=2)
+    parallel = build_report(case, jobs=2, formats=("html", "md"))
     assert all(f.has_svg for f in parallel.figures.values()), "every SVG drawn by a worker"
     assert not any(f.has_svg for f in serial.figures.values()), "drawn only when asked for"
     assert render_html(serial) == render_html(parallel)
+    assert render_markdown(serial) == render_markdown(parallel)
+
+
+@LINUX
+def test_workers_draw_only_what_the_formats_show():
+    case = engine.load_case(CASES / "tiny")
+    html = build_report(case, jobs=2, formats=("html",))
+    drawn = {n for n, f in html.figures.items() if f.has_svg}
+    tables = {n for n, f in html.figures.items() if not f.in_html}
+    assert tables and all(n.startswith("zone-") for n in tables), "zones are tables in the HTML"
+    assert drawn == set(html.figures) - tables
+    pdf = build_report(case, jobs=2, formats=("pdf",))
+    assert not any(f.has_svg for f in pdf.figures.values()), "the PDF draws PNGs"
 
 
 @LINUX
