@@ -76,7 +76,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         metavar="N",
         help="worker processes drawing the figures for HTML and Markdown while the report is "
-        "computed (default: the CPUs available, at most 4, on Linux; 1 draws them one by one)",
+        "computed, the settlement search in a process of its own (default: the CPUs available, "
+        "at most 4, on Linux; 1: one step after another)",
     )
 
     p = kit.add_command(
@@ -150,8 +151,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     case, at, parties, scenario = _inputs(args)
     from reports.render.drawing import default_jobs
 
-    svg = "html" in formats or "md" in formats
-    jobs = (args.jobs or default_jobs()) if svg else 1
+    jobs = args.jobs or default_jobs()
     rep = build_report(case, at=at, parties=parties, scenario=scenario, jobs=jobs, formats=formats)
     files: dict[str, bytes | str] = {}
     if "html" in formats:

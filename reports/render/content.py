@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Callable, Collection, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,8 +168,8 @@ def build_report(
         while the later sections are computed
         (:class:`~reports.render.drawing.SvgDrawer`; Linux only). The default
         1 draws each SVG in this process when it is first needed. With more
-        than 1, the settlement search also runs on a thread of its own from
-        the start (the MILP solver releases the GIL).
+        than 1, the settlement search also runs from the start in a process
+        of its own.
     formats : collection of str
         The formats the report will be written in (``html``, ``md``,
         ``pdf``): the workers draw only the SVGs these show (the PDF draws
@@ -201,10 +200,8 @@ def build_report(
     steps.append(("headline findings", _headlines))
     rep.sections["figures_on"] = figures_on
     shown = ("html" in formats, "md" in formats)
-    with SvgDrawer(jobs if figures_on else 1) as drawer, ThreadPoolExecutor(1) as thread:
-        if jobs > 1:  # the solver releases the GIL: the search runs beside the other sections
-            search = thread.submit(settlement_section, rep)
-            steps[5] = ("settlement packages", lambda r: _settlements(r, search.result()))
+    with SvgDrawer(jobs, early=lambda: settlement_section(rep)) as drawer:
+        steps[5] = ("settlement packages", lambda r: _settlements(r, drawer.early_result()))
         added: dict[str, list[str]] = {}
         for i, (what, step) in enumerate(steps, 1):
             _progress(what, i, len(steps))

@@ -1,31 +1,43 @@
-"""The report's SVG figures drawn by worker processes while the report is computed.
+"""The report's work spread over the machine's cores: figures and the settlement search.
 
 Drawing is most of the time of ``zopa report`` and each figure is drawn on its
 own, from its data, so the figures can be drawn on the machine's other cores
-while the main process computes the sections that come later (the
-settlement search, the timeline). :class:`SvgDrawer` starts a pool of worker
-processes; each :class:`~reports.render.figure.Figure` handed to
-:meth:`SvgDrawer.submit` is pickled (its data and its drawing functions) and
-drawn by a worker; :meth:`SvgDrawer.finish` stores each SVG in its figure, as
-if it had been drawn in this process. A figure's SVG depends only on its
-data (ids are renumbered by :func:`reports.figures.style.renumber_ids`), so
-the bytes do not depend on the number of workers
-(``tests/reports/render/test_drawing.py``).
+while the main process computes the sections that come later.
+:class:`SvgDrawer` starts a pool of worker processes; each
+:class:`~reports.render.figure.Figure` handed to :meth:`SvgDrawer.submit` is
+pickled (its data and its drawing functions) and drawn by a worker;
+:meth:`SvgDrawer.finish` stores each SVG in its figure, as if it had been
+drawn in this process. A figure's SVG depends only on its data (ids are
+renumbered by :func:`reports.figures.style.renumber_ids`), so the bytes do
+not depend on the number of workers (``tests/reports/render/test_drawing.py``).
 
-Workers are forked (``multiprocessing`` "fork" start method, so they start
+The settlement search is the longest single task; given as ``early``, it
+runs from the start in a forked process of its own, at normal priority (the
+figure workers run at a lower one), and :meth:`SvgDrawer.early_result`
+returns what it returned (pickled back; results hold read-only mappings,
+pickled as such by :func:`_pickle_proxy`). A process rather than a thread:
+the search's Python would wait for the main thread's (one interpreter lock),
+and HiGHS instances are not safe to run side by side in one process.
+
+Processes are forked (``multiprocessing`` "fork" start method, so they start
 in milliseconds with every module already imported), which only Linux
-offers safely; elsewhere, or with ``jobs`` ≤ 1, nothing is started and each
-figure is drawn in this process when its SVG is first asked for.
+offers safely; elsewhere, or with ``jobs`` ≤ 1, nothing is started: each
+figure is drawn in this process when its SVG is first asked for, and
+``early`` runs when its result is.
 """
 
 from __future__ import annotations
 
+import copyreg
 import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable
+import traceback
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
 from multiprocessing.pool import AsyncResult, Pool
+from types import MappingProxyType
 from typing import Any
 
 from reports.render.figure import Figure
@@ -65,25 +77,78 @@ def _svg(figure: Figure) -> str:
     return figure.svg
 
 
+def _proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+def _pickle_proxy(m: MappingProxyType[Any, Any]) -> tuple[Any, ...]:
+    """A read-only mapping pickles as one (pickle refuses ``mappingproxy`` otherwise)."""
+    return (_proxy, (dict(m),))
+
+
+copyreg.pickle(MappingProxyType, _pickle_proxy)
+
+
+def _run_early(task: Callable[[], Any], conn: Connection) -> None:
+    """In the forked process: run the task, send back its result or its error."""
+    try:
+        out: tuple[str, Any] = ("ok", task())
+    except BaseException as exc:  # the main process re-raises it
+        out = ("error", (exc, traceback.format_exc()))
+    try:
+        conn.send(out)
+    except Exception as exc:  # an unpicklable result or error
+        conn.send(("error", (RuntimeError(f"{type(exc).__name__}: {exc}"), "")))
+    conn.close()
+
+
 class SvgDrawer:
     """Draw figures' SVG in ``jobs`` worker processes (none when ``jobs`` ≤ 1 or workers cannot fork).
 
-    Use as a context manager: leaving it stops the workers, also on error.
+    ``early``: a task to run from the start in a process of its own
+    (:meth:`early_result`). Use as a context manager: leaving it stops every
+    process, also on error.
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, early: Callable[[], Any] | None = None) -> None:
         self._pool: Pool | None = None
         self._pending: dict[str, tuple[Figure, AsyncResult[Any]]] = {}
         self._frozen = False
+        self._early = early
+        self._early_proc: Any = None
+        self._early_conn: Connection | None = None
         if jobs > 1 and _can_fork():
-            gc.freeze()  # before fork: the workers' collections neither walk nor copy these
+            gc.freeze()  # before fork: the children's collections neither walk nor copy these
             self._frozen = True
-            self._pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_yield_cpu)
+            ctx = multiprocessing.get_context("fork")
+            if early is not None:  # forked first, while this process has one thread
+                self._early_conn, child = ctx.Pipe(duplex=False)
+                self._early_proc = ctx.Process(target=_run_early, args=(early, child))
+                self._early_proc.start()
+                child.close()
+            self._pool = ctx.Pool(jobs, initializer=_yield_cpu)
+
+    def early_result(self) -> Any:
+        """What ``early`` returned (computed here and now when no process runs it)."""
+        if self._early_conn is None:
+            assert self._early is not None, "no early task was given"
+            return self._early()
+        status, value = self._early_conn.recv()
+        self._early_conn.close()
+        self._early_conn = None
+        self._early_proc.join()
+        if status == "error":
+            raise value[0]
+        self._early = lambda: value
+        return value
 
     def __enter__(self) -> SvgDrawer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._early_proc is not None and self._early_proc.is_alive():
+            self._early_proc.terminate()
+            self._early_proc.join()
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from types import MappingProxyType
 
 import pytest
 
@@ -91,3 +93,40 @@ def test_jobs_must_be_a_positive_whole_number(capsys):
         assert exc.value.code == 2
         err = capsys.readouterr().err
         assert "-j/--jobs" in err and f"'{bad}' is not a number of processes" in err
+
+
+def _answer():
+    return {"outcomes": MappingProxyType({"crimea": "frozen"}), "pid": os.getpid()}
+
+
+def _fails():
+    raise ValueError("no package")
+
+
+@LINUX
+def test_the_early_task_runs_in_a_process_of_its_own():
+    with SvgDrawer(2, early=_answer) as drawer:
+        got = drawer.early_result()
+        assert drawer.early_result() is got  # kept once received
+    assert got["pid"] != os.getpid(), "computed in another process"
+    assert isinstance(got["outcomes"], MappingProxyType)  # read-only mappings survive the trip
+    assert dict(got["outcomes"]) == {"crimea": "frozen"}
+
+
+@LINUX
+def test_the_early_tasks_error_is_raised_here():
+    with SvgDrawer(2, early=_fails) as drawer, pytest.raises(ValueError, match="no package"):
+        drawer.early_result()
+
+
+def test_without_workers_the_early_task_runs_when_asked():
+    calls = []
+
+    def task():
+        calls.append(os.getpid())
+        return 42
+
+    with SvgDrawer(1, early=task) as drawer:
+        assert calls == []
+        assert drawer.early_result() == 42
+    assert calls == [os.getpid()]
