@@ -87,6 +87,7 @@ def _settlement_view(rep: Report, s: Settlement) -> dict[str, Any]:
         "max": num(s.max_cost),
         "value": num(s.objective_value, 4),
         "gap": num(s.gap, 6),
+        "optimality": package_optimality(rep, s) if s.feasible else "",
         "outcomes": outcomes,
         "party_costs": [(rep.name(p), num(s.party_costs.get(p))) for p in s.parties],
         "concessions": concessions,
@@ -249,12 +250,33 @@ def _pair_sentences(rep: Report) -> list[str]:
     ]
 
 
+def package_optimality(rep: Report, s: Settlement) -> str:
+    """Under a package: is it the only optimum, how many are there, which numbers are as good."""
+    if s.unique:
+        return "the only optimal package"
+    rule = "the first by the tie rule (see Method)"
+    if s.n_optimal and s.n_optimal > 1:
+        n = f"at least {s.n_optimal}" if s.more_optimal else str(s.n_optimal)
+        parts = [f"one of {n} optimal packages, {rule}"]
+    elif s.unique is False:
+        parts = [f"one of several optimal packages, {rule}"]
+    else:
+        parts = ["other optima were not enumerated"]
+    for i, (lo, hi) in s.ranges.items():
+        issue = rep.case.issue(i)
+        parts.append(
+            f"any {issue.short_name} from {lo:g} to {hi:g} {issue.unit} is as good".rstrip()
+        )
+    return "; ".join(parts)
+
+
 def optimum_text(s: Settlement) -> str:
     """Whether a package is the only optimum, or one of several chosen by the tie rule."""
     if s.unique:
         return "the only optimal package"
     if s.n_optimal and s.n_optimal > 1:
-        return f"one of {s.n_optimal} optimal packages, chosen by the tie rule: {s.tie_rule}"
+        n = f"at least {s.n_optimal}" if s.more_optimal else str(s.n_optimal)
+        return f"one of {n} optimal packages, chosen by the tie rule: {s.tie_rule}"
     if s.unique is False:
         return f"one of several optimal packages, chosen by the tie rule: {s.tie_rule}"
     return "optimality proven by the solver; other optima were not enumerated"

@@ -7,6 +7,8 @@ Each entry is ``(term, words, formula)``; formulas are plain Unicode text.
 
 from __future__ import annotations
 
+from engine.solve.ties import TIE_RULE
+
 __all__ = ["METHOD", "SCALES"]
 
 SCALES = [
@@ -130,6 +132,14 @@ METHOD = [
         "least sum; nash: the largest product of the parties' utility gains over the status quo. "
         "All three are solved exactly (integer programmes; the solver's bound proves optimality).",
         "total: min Σ_p cost_p;  fair: min max_p cost_p;  nash: max Π_p (U_p − d_p)",
+    ),
+    (
+        "Ties between optimal packages",
+        'When several packages are optimal, each package says how many there are ("at least n" '
+        "when the count stopped at n), and the one shown is the first by a fixed tie rule, never "
+        "the solver's order: " + TIE_RULE + ". Where a range of values of a numeric issue is "
+        "equally good, the range is given.",
+        "",
     ),
     (
         "Utility",

@@ -430,7 +430,7 @@ def _package(v: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Any]:
         return [_p(f"{v['status']}: no package.", st["body"])]
     story: list[Any] = [
         _p(
-            f"Total cost {v['total']}; largest party cost {v['max']}; solver status {v['status']} (bound gap {v['gap']}).",
+            f"Total cost {v['total']}; largest party cost {v['max']}; {v['optimality']} (solver status: {v['status']}, bound gap {v['gap']}).",
             st["body"],
         ),
         _table(

@@ -101,8 +101,10 @@ def test_the_package_headline_states_its_cost_and_whether_it_is_the_only_optimum
     line = next(h for h in rep.headlines if h.startswith(lead))
     assert f"total concession cost {st.total_cost:.2f}" in line
     assert optimum_text(st) in line
-    if st.n_optimal and st.n_optimal > 1:
-        assert f"one of {st.n_optimal} optimal packages" in line
+    if st.n_optimal and st.n_optimal > 1:  # a capped count is a lower bound, and says so
+        n = f"at least {st.n_optimal}" if st.more_optimal else str(st.n_optimal)
+        assert f"one of {n} optimal packages" in line
+    assert st.more_optimal is ("at least" in optimum_text(st))
 
 
 def test_graph_summary_counts_what_it_says(case_rep):
@@ -131,3 +133,24 @@ def test_the_method_weighs_an_issue_one_party_states_at_half_its_salience():
     shared = 0.55 + 0.4
     assert float(cov.loc["a", "c"]) == pytest.approx(shared / (shared + 0.4 / 2))
     assert float(cov.loc["a", "c"]) != pytest.approx(shared / (shared + 0.4))
+
+
+def test_each_package_says_whether_it_is_the_only_optimum(case_rep):
+    case, rep = case_rep
+    st = rep.sections["settlement"]
+    checked = 0
+    for key, views in (("", st["views"]), (" (red lines set aside)", st["relaxed"])):
+        for obj, view in views.items():
+            s = st["results"][f"{obj}{key}"]
+            if not s.feasible:
+                assert view["optimality"] == ""
+                continue
+            text = view["optimality"]
+            checked += 1
+            assert (text == "the only optimal package") is bool(s.unique)
+            if s.n_optimal > 1:
+                n = f"at least {s.n_optimal}" if s.more_optimal else str(s.n_optimal)
+                assert text.startswith(f"one of {n} optimal packages, the first by the tie rule")
+            for i, (lo, hi) in s.ranges.items():
+                assert f"any {case.issue(i).short_name} from {lo:g} to {hi:g}" in text
+    assert checked >= 1
