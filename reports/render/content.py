@@ -169,7 +169,7 @@ def build_report(
         (:class:`~reports.render.drawing.SvgDrawer`; Linux only). The default
         1 draws each SVG in this process when it is first needed. With more
         than 1, the settlement search also runs from the start in a process
-        of its own.
+        of its own. Nothing is forked from a process running other threads.
     formats : collection of str
         The formats the report will be written in (``html``, ``md``,
         ``pdf``): the workers draw only the SVGs these show (the PDF draws

@@ -21,9 +21,11 @@ and HiGHS instances are not safe to run side by side in one process.
 
 Processes are forked (``multiprocessing`` "fork" start method, so they start
 in milliseconds with every module already imported), which only Linux
-offers safely; elsewhere, or with ``jobs`` ≤ 1, nothing is started: each
-figure is drawn in this process when its SVG is first asked for, and
-``early`` runs when its result is.
+offers safely, and only from a process running one thread (a lock another
+thread holds at the fork would stay held in the child); elsewhere, in a
+process with other threads (a web server), or with ``jobs`` ≤ 1, nothing is
+started: each figure is drawn in this process when its SVG is first asked
+for, and ``early`` runs when its result is.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
@@ -117,7 +120,7 @@ class SvgDrawer:
         self._early = early
         self._early_proc: Any = None
         self._early_conn: Connection | None = None
-        if jobs > 1 and _can_fork():
+        if jobs > 1 and _can_fork() and threading.active_count() == 1:
             gc.freeze()  # before fork: the children's collections neither walk nor copy these
             self._frozen = True
             ctx = multiprocessing.get_context("fork")

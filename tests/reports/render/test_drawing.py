@@ -130,3 +130,12 @@ def test_without_workers_the_early_task_runs_when_asked():
         assert calls == []
         assert drawer.early_result() == 42
     assert calls == [os.getpid()]
+
+
+def test_no_fork_while_another_thread_runs(monkeypatch):
+    started = []
+    monkeypatch.setattr(drawing.multiprocessing, "get_context", lambda *a: started.append(a))
+    monkeypatch.setattr(drawing.threading, "active_count", lambda: 2)
+    with SvgDrawer(2, early=lambda: 7) as drawer:
+        assert drawer.early_result() == 7
+    assert started == []
