@@ -251,6 +251,16 @@ def no_position_handle() -> Patch:
     )
 
 
+#: How a box reads "no position" (light grey, dashed grey outline), wherever it is drawn.
+NO_POSITION_BOX: dict[str, Any] = {
+    "facecolor": style.NO_POSITION,
+    "edgecolor": "#9A9A9A",
+    "linestyle": (0, (3, 2)),
+    "lw": 0.8,
+    "zorder": 1,
+}
+
+
 def draw_no_position(
     ax: Axes,
     xy: tuple[float, float],
@@ -274,11 +284,7 @@ def draw_no_position(
             xy,
             width,
             height,
-            facecolor=style.NO_POSITION,
-            edgecolor="#9A9A9A",
-            linestyle=(0, (3, 2)),
-            lw=0.8,
-            zorder=1,
+            **NO_POSITION_BOX,
             **where,
             **kw,
         )

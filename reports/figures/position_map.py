@@ -18,6 +18,7 @@ from reports.figures.fit import fit_column
 from reports.figures.frames import option_position, parties_frame, requires_text, scale_position
 from reports.figures.labels import Parties, issue_short, n_lines, party_label, wrap
 from reports.figures.layout import (
+    NO_POSITION_BOX,
     Boxes,
     TextMark,
     acceptable_handle,
@@ -412,16 +413,7 @@ def _draw_cell(ax: Axes, marks: _Marks, cell: dict[str, Any]) -> None:
     c, r = int(cell["column"]), int(cell["row"])
     x0, y0 = c + _X_PAD, r + _STRIP_TOP
     if not cell["has_position"]:
-        marks.boxes.add(
-            (x0, y0),
-            _STRIP_W,
-            _STRIP_H,
-            facecolor=style.NO_POSITION,
-            edgecolor="#9A9A9A",
-            linestyle=(0, (3, 2)),
-            lw=0.8,
-            zorder=1,
-        )
+        marks.boxes.add((x0, y0), _STRIP_W, _STRIP_H, **NO_POSITION_BOX)
         ax.text(
             x0 + _STRIP_W / 2,
             y0 + _STRIP_H / 2,
