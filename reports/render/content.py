@@ -201,7 +201,15 @@ def build_report(
     rep.sections["figures_on"] = figures_on
     shown = ("html" in formats, "md" in formats)
     with SvgDrawer(jobs, early=lambda: settlement_section(rep)) as drawer:
-        steps[5] = ("settlement packages", lambda r: _settlements(r, drawer.early_result()))
+        steps = [
+            (
+                what,
+                (lambda r: _settlements(r, drawer.early_result()))
+                if step is _settlements
+                else step,
+            )
+            for what, step in steps
+        ]
         added: dict[str, list[str]] = {}
         for i, (what, step) in enumerate(steps, 1):
             _progress(what, i, len(steps))
