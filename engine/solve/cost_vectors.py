@@ -31,9 +31,9 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 
-from engine.model.case import Acceptable, Outcome, Position
-from engine.solve.programme import _point, _Programme
-from engine.solve.results import COST_TOLERANCE, _loss
+from engine.model.case import Outcome, Position
+from engine.solve.programme import _Programme
+from engine.solve.results import COST_TOLERANCE, _position_eval
 
 #: The most outcome combinations enumerated for one group of linked issues.
 MAX_COMBINATIONS = 4096
@@ -103,13 +103,8 @@ def _group_table(
 
 def _cost(prog: _Programme, pos: Position, package: dict[str, Outcome]) -> float | None:
     """The position's cost of the package (``None``: its red line is crossed)."""
-    issue = prog.case.issue(pos.issue)
-    o = package[pos.issue]
-    met = all(package[j] in s for j, s in pos.requires)
-    applies: Acceptable = pos.acceptable if met else _point(issue, pos.ideal)
-    if pos.red_line and o not in applies:
-        return None
-    return pos.salience * _loss(issue, pos, o, applies)
+    cost, _, within = _position_eval(prog.case.issue(pos.issue), pos, package)
+    return None if pos.red_line and not within else cost
 
 
 def _key(vec: _Vector) -> _Vector:

@@ -414,19 +414,30 @@ class _Eval:
     crossed: list[tuple[str, str]]
 
 
+def _position_eval(
+    issue: Issue, pos: Position, package: Mapping[str, Outcome]
+) -> tuple[float, bool, bool]:
+    """One position against a package (which holds its issue and the issues it requires).
+
+    Returns its cost (salience × loss), whether its ``requires`` conditions
+    hold, and whether the outcome is within what then applies (the
+    acceptable set, or the ideal alone): a red line is crossed when it is not.
+    """
+    o = package[pos.issue]
+    met = all(package[j] in s for j, s in pos.requires)
+    applies = pos.acceptable if met else _point(issue, pos.ideal)
+    return pos.salience * _loss(issue, pos, o, applies), met, o in applies
+
+
 def _evaluate(prog: _Programme, package: Mapping[str, Outcome]) -> _Eval:
     """Costs of a package, straight from the definitions (not from the solver's variables)."""
     costs, met, within, crossed = {}, {}, {}, []
     for pos in prog.positions:
         key = (pos.party, pos.issue)
-        issue = prog.case.issue(pos.issue)
-        o = package[pos.issue]
-        ok = all(package[j] in s for j, s in pos.requires)
-        applies = pos.acceptable if ok else _point(issue, pos.ideal)
-        met[key] = ok
-        within[key] = o in applies
-        costs[key] = pos.salience * _loss(issue, pos, o, applies)
-        if pos.red_line and o not in applies:
+        costs[key], met[key], within[key] = _position_eval(
+            prog.case.issue(pos.issue), pos, package
+        )
+        if pos.red_line and not within[key]:
             crossed.append(key)
     return _Eval(costs, met, within, crossed)
 
