@@ -251,17 +251,8 @@ def _pair_sentences(rep: Report) -> list[str]:
 
 
 def package_optimality(rep: Report, s: Settlement) -> str:
-    """Under a package: is it the only optimum, how many are there, which numbers are as good."""
-    if s.unique:
-        return "the only optimal package"
-    rule = "the first by the tie rule (see Method)"
-    if s.n_optimal and s.n_optimal > 1:
-        n = f"at least {s.n_optimal}" if s.more_optimal else str(s.n_optimal)
-        parts = [f"one of {n} optimal packages, {rule}"]
-    elif s.unique is False:
-        parts = [f"one of several optimal packages, {rule}"]
-    else:
-        parts = ["other optima were not enumerated"]
+    """Under a package: :func:`optimum_text` in short, then the numbers that are as good."""
+    parts = [optimum_text(s, rule="the first by the tie rule (see Method)")]
     for i, (lo, hi) in s.ranges.items():
         issue = rep.case.issue(i)
         parts.append(
@@ -270,15 +261,19 @@ def package_optimality(rep: Report, s: Settlement) -> str:
     return "; ".join(parts)
 
 
-def optimum_text(s: Settlement) -> str:
-    """Whether a package is the only optimum, or one of several chosen by the tie rule."""
+def optimum_text(s: Settlement, rule: str | None = None) -> str:
+    """Whether a package is the only optimum, or one of how many, chosen by the tie rule.
+
+    ``rule``: how the tie rule is named (default: in full, ``s.tie_rule``).
+    """
     if s.unique:
         return "the only optimal package"
+    rule = rule or f"chosen by the tie rule: {s.tie_rule}"
     if s.n_optimal and s.n_optimal > 1:
         n = f"at least {s.n_optimal}" if s.more_optimal else str(s.n_optimal)
-        return f"one of {n} optimal packages, chosen by the tie rule: {s.tie_rule}"
+        return f"one of {n} optimal packages, {rule}"
     if s.unique is False:
-        return f"one of several optimal packages, chosen by the tie rule: {s.tie_rule}"
+        return f"one of several optimal packages, {rule}"
     return "optimality proven by the solver; other optima were not enumerated"
 
 
