@@ -118,3 +118,10 @@ def browser_page(browser: Any, width: int = 1280, height: int = 720) -> tuple[An
     )
     page.on("pageerror", lambda e: problems.append(str(e)))
     return ctx, page, problems
+
+
+def assert_no_sideways_scroll(page: Any) -> None:
+    """The page is no wider than its viewport (nothing scrolls sideways)."""
+    viewport = page.viewport_size["width"]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport, f"the page is {width} px wide at {viewport} px"
