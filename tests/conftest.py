@@ -44,3 +44,17 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture
+def forking_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the report fork its workers although earlier tests left idle threads behind.
+
+    Web tests leave AnyIO's idle worker thread and asyncio's child watcher in
+    this process, so :mod:`reports.render.drawing` would refuse to fork and a
+    test of the workers would test nothing; the refusal itself is tested in
+    ``tests/reports/render/test_drawing.py``.
+    """
+    from reports.render import drawing
+
+    monkeypatch.setattr(drawing, "_single_threaded", lambda: True)

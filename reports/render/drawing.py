@@ -75,6 +75,11 @@ def _yield_cpu() -> None:
     os.nice(WORKER_NICENESS)
 
 
+def _single_threaded() -> bool:
+    """Does this process run one thread (so that forking it is safe)?"""
+    return threading.active_count() == 1
+
+
 def _svg(figure: Figure) -> str:
     """The worker's task: draw one figure's SVG."""
     return figure.svg
@@ -120,7 +125,7 @@ class SvgDrawer:
         self._early = early
         self._early_proc: Any = None
         self._early_conn: Connection | None = None
-        if jobs > 1 and _can_fork() and threading.active_count() == 1:
+        if jobs > 1 and _can_fork() and _single_threaded():
             gc.freeze()  # before fork: the children's collections neither walk nor copy these
             self._frozen = True
             ctx = multiprocessing.get_context("fork")

@@ -25,6 +25,7 @@ def test_renumbered_ids_depend_only_on_the_drawing():
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("forking_allowed")
 def test_every_report_figure_is_byte_identical_when_drawn_again():
     case = engine.load_case("ukraine-russia")
     first = build_report(case)

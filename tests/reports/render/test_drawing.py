@@ -19,6 +19,7 @@ from tests.conftest import CASES
 LINUX = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="workers fork on Linux only"
 )
+FORKS = pytest.mark.usefixtures("forking_allowed")  # idle threads left by web tests
 
 
 def _broken(data, ax):
@@ -38,6 +39,7 @@ def _figure(name: str, plot) -> Figure:
 
 
 @LINUX
+@FORKS
 def test_workers_give_the_same_report_bytes():
     case = engine.load_case(CASES / "tiny")
     serial = build_report(case)
@@ -49,6 +51,7 @@ def test_workers_give_the_same_report_bytes():
 
 
 @LINUX
+@FORKS
 def test_workers_draw_only_what_the_formats_show():
     case = engine.load_case(CASES / "tiny")
     html = build_report(case, jobs=2, formats=("html",))
@@ -61,6 +64,7 @@ def test_workers_draw_only_what_the_formats_show():
 
 
 @LINUX
+@FORKS
 def test_a_workers_error_is_raised_by_finish():
     with SvgDrawer(2) as drawer:
         drawer.submit([_figure("bad", _broken)])
@@ -104,6 +108,7 @@ def _fails():
 
 
 @LINUX
+@FORKS
 def test_the_early_task_runs_in_a_process_of_its_own():
     with SvgDrawer(2, early=_answer) as drawer:
         got = drawer.early_result()
@@ -114,6 +119,7 @@ def test_the_early_task_runs_in_a_process_of_its_own():
 
 
 @LINUX
+@FORKS
 def test_the_early_tasks_error_is_raised_here():
     with SvgDrawer(2, early=_fails) as drawer, pytest.raises(ValueError, match="no package"):
         drawer.early_result()
