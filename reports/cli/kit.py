@@ -18,6 +18,7 @@ import engine
 from engine import CaseError, UnknownIdError, ZopaError
 from engine.model.errors import printable
 from reports.export.tables import csv_text, json_text, rounded
+from reports.render.text import num, plain_or_none
 
 if TYPE_CHECKING:  # the model loads numpy: not needed to build the parser
     from engine import Case, Scenario
@@ -354,20 +355,9 @@ def plain(v: Any) -> Any:
     return v
 
 
-def plain_or_none(v: Any) -> Any:
-    """A numpy scalar as the Python value it holds, NaN as ``None``; other values unchanged."""
-    if hasattr(v, "item") and not isinstance(v, str | bytes | tuple):
-        v = v.item()
-    if isinstance(v, float) and v != v:
-        return None
-    return v
-
-
 def number_text(x: Any, digits: int = 3) -> str:
-    """A number with fixed decimals; '–' for a missing one (None or NaN)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{x:.{digits}f}"
+    """A number with fixed decimals (3 by default); '–' for a missing one (None or NaN)."""
+    return num(x, digits)
 
 
 def outcome_text(o: Any) -> str:

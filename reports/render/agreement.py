@@ -16,6 +16,7 @@ import engine
 from engine import Case
 from engine.agreement import MEASURES, Agreement, reading
 from reports.render.markup import stylesheet, template
+from reports.render.text import num
 
 __all__ = ["heat_color", "render_agreement_html"]
 
@@ -44,12 +45,6 @@ def heat_color(agreement: float) -> tuple[str, str]:
     r, g, b = (round(255 + (c - 255) * t) for c in (0xB2, 0x18, 0x2B))
     lum = 0.2126 * (r / 255) ** 2.2 + 0.7152 * (g / 255) ** 2.2 + 0.0722 * (b / 255) ** 2.2
     return f"#{r:02x}{g:02x}{b:02x}", ("#000000" if lum > 0.2 else "#ffffff")
-
-
-def _num(x: Any, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{x:.{digits}f}"
 
 
 def render_agreement_html(case: Case, agr: Agreement, *, draws: int, seed: int) -> str:
@@ -87,8 +82,8 @@ def _alpha_rows(agr: Agreement) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": MEASURE_NAMES[m],
-                "value": _num(est.value),
-                "interval": "–" if est.low is None else f"{_num(est.low)} – {_num(est.high)}",
+                "value": num(est.value, 3),
+                "interval": "–" if est.low is None else f"{num(est.low, 3)} – {num(est.high, 3)}",
                 "units": est.units,
                 "level": est.level,
                 "reading": reading(est.value) if est.value is not None else est.reason,
@@ -124,7 +119,7 @@ def _disputed_rows(case: Case, agr: Agreement) -> list[dict[str, Any]]:
         {
             "unit": f"{case.party(r.party).short_name} × {case.issue(r.issue).short_name}",
             "date": r.date,
-            "score": _num(r.disagreement, 2),
+            "score": num(r.disagreement, 2),
             "variables": r.variables,
             "differs": r.differs,
         }
@@ -139,8 +134,8 @@ def _by_issue_rows(case: Case, agr: Agreement) -> list[dict[str, Any]]:
             "issue": case.issue(i).short_name,
             "scale": r.scale,
             "units": r.units,
-            "ideal": _num(r.ideal_alpha),
-            "acceptable": _num(r.acceptable_alpha),
+            "ideal": num(r.ideal_alpha, 3),
+            "acceptable": num(r.acceptable_alpha, 3),
             "agree": _share(r.ideal_agree),
         }
         for i, r in zip(agr.by_issue.index, agr.by_issue.itertuples(), strict=True)
@@ -153,7 +148,7 @@ def _versus_rows(agr: Agreement) -> list[dict[str, Any]]:
     return [
         {
             "coder": coder,
-            "cells": [(_share(row[f"{v}_agree"]), _num(row[f"{v}_alpha"])) for v in variables],
+            "cells": [(_share(row[f"{v}_agree"]), num(row[f"{v}_alpha"], 3)) for v in variables],
         }
         for coder, row in agr.versus.iterrows()
     ]

@@ -8,7 +8,7 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-__all__ = ["md_escape", "md_link", "num", "plural", "safe_url"]
+__all__ = ["md_escape", "md_link", "num", "plain_or_none", "plural", "safe_url"]
 
 
 def safe_url(url: str) -> str | None:
@@ -66,6 +66,15 @@ def num(x: Any, digits: int = 2) -> str:
     if isinstance(x, int | float):
         return f"{x:.{digits}f}"
     return str(x)
+
+
+def plain_or_none(v: Any) -> Any:
+    """A numpy scalar as the Python value it holds, NaN as ``None``; other values unchanged."""
+    if hasattr(v, "item") and not isinstance(v, str | bytes | tuple):
+        v = v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

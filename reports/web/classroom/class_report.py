@@ -28,14 +28,13 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import engine
 from reports.render.agreement import MEASURE_NAMES
 from reports.render.markup import stylesheet, template
-from reports.render.text import safe_url
+from reports.render.text import num, safe_url
 from reports.web.classroom.coding import VARIABLES_SHOWN
 from reports.web.classroom.entries import entries
 from reports.web.classroom.export_state import ClassState
@@ -51,12 +50,6 @@ _LABELS = {
     "salience": "Salience",
     "red_line": "Red line",
 }
-
-
-def _num(x: Any, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{x:.{digits}f}"
 
 
 #: The exercises' names in the report.
@@ -95,8 +88,8 @@ def _alpha_rows(agr: Mapping[str, Any]) -> list[dict[str, Any]]:
             {
                 "variable": v,
                 "name": MEASURE_NAMES[v],
-                "value": _num(agr["alpha"][v]),
-                "interval": "–" if iv is None else f"{_num(iv[0])} – {_num(iv[1])}",
+                "value": num(agr["alpha"][v], 3),
+                "interval": "–" if iv is None else f"{num(iv[0], 3)} – {num(iv[1], 3)}",
                 "reading": shown,
                 "cls": _READING_CLASS.get(shown, "bad" if agr["alpha"][v] is not None else ""),
             }
@@ -142,7 +135,7 @@ def _disputed(state: ClassState) -> list[dict[str, Any]]:
         out.append(
             {
                 "unit": _unit(state, d["party"], d["issue"]),
-                "score": _num(d["disagreement"], 2),
+                "score": num(d["disagreement"], 2),
                 "variables": d["variables"],
                 "cards": cards,
             }
@@ -177,7 +170,7 @@ def _who(entry: Mapping[str, Any]) -> str:
 
 
 def _removed(x: float) -> str:
-    return _num(x) if x >= 0 else f"−{_num(-x)} (adds conflict)"
+    return num(x, 3) if x >= 0 else f"−{num(-x, 3)} (adds conflict)"
 
 
 def _concessions(state: ClassState) -> dict[str, Any] | None:
@@ -188,7 +181,7 @@ def _concessions(state: ClassState) -> dict[str, Any] | None:
     rows = [
         {"rank": p["rank"], "tied_with": p["tied_with"], "name": p["name"], "who": _who(p),
          "what": p["what"], "rationale": p["rationale"],
-         "before": _num(p["total_conflict_before"]), "after": _num(p["total_conflict_after"]),
+         "before": num(p["total_conflict_before"], 3), "after": num(p["total_conflict_after"], 3),
          "removed": _removed(p["removed"]), "adds": p["removed"] < 0,
          "red_lines": [r["text"] for r in p["red_lines_crossed"]],
          "zones": [f"{z['name']}: opens at {z['zone']}" for z in p["zones_opened"]]
@@ -198,7 +191,7 @@ def _concessions(state: ClassState) -> dict[str, Any] | None:
     return {
         "parties": len(ranked["parties"]),
         "at": ranked["at"],
-        "total": _num(ranked["total_conflict"]),
+        "total": num(ranked["total_conflict"], 3),
         "rows": rows,
     }
 
@@ -220,10 +213,10 @@ def _debrief(state: ClassState) -> dict[str, Any] | None:
     rows = [
         {"number": e["number"], "name": e["name"], "who": _who(e),
          "package": [(i["short"], e["labels"][i["id"]]) for i in issues],
-         "points": [(_num(e["utilities"][p["id"]]), e["above_reservation"][p["id"]] is False,
+         "points": [(num(e["utilities"][p["id"]], 3), e["above_reservation"][p["id"]] is False,
                      p["reservation"]) for p in parties],
          "on_frontier": {True: "yes", False: "no", None: "–"}[e["on_frontier"]],
-         "distance": _num(e["distance"]), "nash_distance": _num(e["nash_distance"])}
+         "distance": num(e["distance"], 3), "nash_distance": num(e["nash_distance"], 3)}
         for e in scored["packages"]
     ]  # fmt: skip
     return {
@@ -237,7 +230,7 @@ def _debrief(state: ClassState) -> dict[str, Any] | None:
         if nash is None
         else {
             "package": [(i["short"], nash["labels"][i["id"]]) for i in issues],
-            "points": [(p["name"], _num(nash["utilities"][p["id"]])) for p in parties],
+            "points": [(p["name"], num(nash["utilities"][p["id"]], 3)) for p in parties],
         },
         "rows": rows,
     }

@@ -26,6 +26,7 @@ from engine.agreement import reading
 from engine.model.case import Position, Span, Statement
 from engine.model.errors import unknown_message
 from engine.model.parse import parse_position
+from reports.render.text import plain_or_none
 
 __all__ = [
     "MAX_JUSTIFICATION",
@@ -273,14 +274,6 @@ def key_case(case: Case, units: Sequence[Sequence[str]]) -> Case:
     return dataclasses.replace(_frame(case), statements=statements)
 
 
-def _num(v: Any) -> Any:
-    if hasattr(v, "item") and not isinstance(v, str | bytes):
-        v = v.item()
-    if isinstance(v, float) and v != v:
-        return None
-    return v
-
-
 def _show(case: Case, issue_id: str, v: Any) -> str:
     if v is None:
         return "–"
@@ -341,8 +334,8 @@ def class_agreement(
             {
                 "party": row.party,
                 "issue": row.issue,
-                "disagreement": _num(row.disagreement),
-                "variables": _num(row.variables)
+                "disagreement": plain_or_none(row.disagreement),
+                "variables": plain_or_none(row.variables)
                 if isinstance(row.variables, str)
                 else ", ".join(row.variables),
                 "codings": [
@@ -365,7 +358,7 @@ def class_agreement(
         vs = engine.coder_agreement([key, *cases], key=0, names=["key", *names], draws=0)
         for coder, row in vs.versus.iterrows():
             out["versus"].append(
-                {"name": coder, **{v: _num(row[f"{v}_agree"]) for v in VARIABLES_SHOWN}}
+                {"name": coder, **{v: plain_or_none(row[f"{v}_agree"]) for v in VARIABLES_SHOWN}}
             )
     return out
 
