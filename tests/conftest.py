@@ -51,10 +51,10 @@ def forking_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the report fork its workers although earlier tests left idle threads behind.
 
     Web tests leave AnyIO's idle worker thread and asyncio's child watcher in
-    this process, so :mod:`reports.render.drawing` would refuse to fork and a
+    this process, so :mod:`reports.render.helper` would refuse to fork and a
     test of the workers would test nothing; the refusal itself is tested in
     ``tests/reports/render/test_drawing.py``.
     """
-    from reports.render import drawing
+    from reports.render import helper
 
-    monkeypatch.setattr(drawing, "_single_threaded", lambda: True)
+    monkeypatch.setattr(helper, "_single_threaded", lambda: True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -144,15 +145,35 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, tuple[str, ...] | None,
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from reports.render.content import build_report
-    from reports.render.markup import render_html, render_markdown
+    from reports.render.helper import Helper, can_fork, default_jobs
 
     formats = _formats(args.format)
-    case, at, parties, scenario = _inputs(args)
-    from reports.render.drawing import default_jobs
-
     jobs = args.jobs or default_jobs()
-    rep = build_report(case, at=at, parties=parties, scenario=scenario, jobs=jobs, formats=formats)
+    # forked before the heavy imports, which it makes alongside this process, on the other core
+    helper = Helper(_HELPER_IMPORTS) if jobs > 1 and can_fork() else None
+    try:
+        return _report(args, formats, jobs, helper)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+#: What the helper process imports before the settlement search reaches it.
+_HELPER_IMPORTS = ("reports.render.content", "scipy.optimize")
+
+
+def _report(args: argparse.Namespace, formats: tuple[str, ...], jobs: int, helper: Any) -> int:
+    gc.disable()  # the modules and the case live to the end: collecting them wastes ~0.1 s
+    try:
+        from reports.render.content import build_report
+        from reports.render.markup import render_html, render_markdown
+
+        case, at, parties, scenario = _inputs(args)
+    finally:
+        gc.enable()
+    rep = build_report(
+        case, at=at, parties=parties, scenario=scenario, jobs=jobs, formats=formats, helper=helper
+    )
     files: dict[str, bytes | str] = {}
     if "html" in formats:
         files["report.html"] = render_html(rep)

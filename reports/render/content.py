@@ -53,6 +53,7 @@ from reports.figures.zones import alt_zone_chart, plot_zone_chart, size_zone_cha
 from reports.render.drawing import SvgDrawer
 from reports.render.figure import MIN_PRINT_PT, Figure, Part, position_map_rows
 from reports.render.findings import headline_findings, party_names, settlement_section
+from reports.render.helper import Helper
 from reports.render.method import METHOD, SCALES
 from reports.render.text import md_escape, num, plural, safe_url
 from reports.render.timeline import timeline_section
@@ -147,6 +148,7 @@ def build_report(
     figures_on: bool = True,
     jobs: int = 1,
     formats: Collection[str] = ("html",),
+    helper: Helper | None = None,
 ) -> Report:
     """Compute the report's content and figures.
 
@@ -174,6 +176,10 @@ def build_report(
         The formats the report will be written in (``html``, ``md``,
         ``pdf``): the workers draw only the SVGs these show (the PDF draws
         PNGs; the HTML shows the agreement zones as tables).
+    helper : Helper, optional
+        A :class:`~reports.render.helper.Helper` forked earlier (by the
+        command, before its imports) to run the settlement search; without
+        one, ``jobs`` > 1 forks one here.
 
     Returns
     -------
@@ -188,11 +194,11 @@ def build_report(
     negotiators, label = case.negotiators(chosen)
     rep = Report(case, date, chosen, negotiators, label, scenario)
     steps: list[tuple[str, Callable[[Report], None]]] = [
-        ("positions", _positions),
+        ("positions", _positions),  # first: it numbers the sources in order of citation
+        ("timeline", timeline_section),  # its figure is the slowest to draw: start it early
         ("agreement zones", _zones),
         ("matrices", _matrices),
         ("incompatibility graph", _graph),
-        ("timeline", timeline_section),  # before the settlement search: its figure draws meanwhile
         ("settlement packages", _settlements),
     ]
     if scenario is not None:
@@ -200,7 +206,7 @@ def build_report(
     steps.append(("headline findings", _headlines))
     rep.sections["figures_on"] = figures_on
     shown = ("html" in formats, "md" in formats)
-    with SvgDrawer(jobs, early=lambda: settlement_section(rep)) as drawer:
+    with SvgDrawer(jobs, early=(settlement_section, (rep,)), helper=helper) as drawer:
         steps = [
             (
                 what,

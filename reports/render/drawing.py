@@ -12,61 +12,34 @@ renumbered by :func:`reports.figures.style.renumber_ids`), so the bytes do
 not depend on the number of workers (``tests/reports/render/test_drawing.py``).
 
 The settlement search is the longest single task; given as ``early``, it
-runs from the start in a forked process of its own, at normal priority (the
-figure workers run at a lower one), and :meth:`SvgDrawer.early_result`
-returns what it returned (pickled back; results hold read-only mappings,
-pickled as such by :func:`_pickle_proxy`). A process rather than a thread:
-the search's Python would wait for the main thread's (one interpreter lock),
-and HiGHS instances are not safe to run side by side in one process.
+runs from the start in a :class:`~reports.render.helper.Helper`, a process of
+its own at normal priority (the figure workers run at a lower one). A
+process rather than a thread: the search's Python would wait for the main
+thread's (one interpreter lock), and HiGHS instances are not safe to run side
+by side in one process.
 
-Processes are forked (``multiprocessing`` "fork" start method, so they start
-in milliseconds with every module already imported), which only Linux
-offers safely, and only from a process running one thread (a lock another
-thread holds at the fork would stay held in the child); elsewhere, in a
-process with other threads (a web server), or with ``jobs`` ≤ 1, nothing is
-started: each figure is drawn in this process when its SVG is first asked
-for, and ``early`` runs when its result is.
+Nothing is forked off Linux, from a process running other threads (a web
+server), or with ``jobs`` ≤ 1 (:func:`~reports.render.helper.can_fork`): each
+figure is then drawn in this process when its SVG is first asked for, and
+``early`` runs when its result is.
 """
 
 from __future__ import annotations
 
-import copyreg
 import gc
 import multiprocessing
 import os
-import sys
-import threading
-import traceback
 from collections.abc import Callable, Iterable
-from multiprocessing.connection import Connection
 from multiprocessing.pool import AsyncResult, Pool
-from types import MappingProxyType
 from typing import Any
 
 from reports.render.figure import Figure
+from reports.render.helper import Helper, can_fork
 
-__all__ = ["SvgDrawer", "default_jobs"]
+__all__ = ["SvgDrawer"]
 
 #: How much lower a worker's priority is than the main process's (``os.nice``).
 WORKER_NICENESS = 10
-
-#: The most worker processes :func:`default_jobs` proposes.
-MAX_DEFAULT_JOBS = 4
-
-
-def default_jobs() -> int:
-    """The CPUs this process may use, at most :data:`MAX_DEFAULT_JOBS` (1 where workers cannot fork)."""
-    if not _can_fork():
-        return 1
-    try:
-        n = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        n = os.cpu_count() or 1
-    return max(1, min(n, MAX_DEFAULT_JOBS))
-
-
-def _can_fork() -> bool:
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _yield_cpu() -> None:
@@ -75,88 +48,61 @@ def _yield_cpu() -> None:
     os.nice(WORKER_NICENESS)
 
 
-def _single_threaded() -> bool:
-    """Does this process run one thread (so that forking it is safe)?"""
-    return threading.active_count() == 1
-
-
 def _svg(figure: Figure) -> str:
     """The worker's task: draw one figure's SVG."""
     return figure.svg
 
 
-def _proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(items)
-
-
-def _pickle_proxy(m: MappingProxyType[Any, Any]) -> tuple[Any, ...]:
-    """A read-only mapping pickles as one (pickle refuses ``mappingproxy`` otherwise)."""
-    return (_proxy, (dict(m),))
-
-
-copyreg.pickle(MappingProxyType, _pickle_proxy)
-
-
-def _run_early(task: Callable[[], Any], conn: Connection) -> None:
-    """In the forked process: run the task, send back its result or its error."""
-    try:
-        out: tuple[str, Any] = ("ok", task())
-    except BaseException as exc:  # the main process re-raises it
-        out = ("error", (exc, traceback.format_exc()))
-    try:
-        conn.send(out)
-    except Exception as exc:  # an unpicklable result or error
-        conn.send(("error", (RuntimeError(f"{type(exc).__name__}: {exc}"), "")))
-    conn.close()
-
-
 class SvgDrawer:
-    """Draw figures' SVG in ``jobs`` worker processes (none when ``jobs`` ≤ 1 or workers cannot fork).
+    """Draw figures' SVG in ``jobs`` worker processes (none when ``jobs`` ≤ 1 or nothing can fork).
 
-    ``early``: a task to run from the start in a process of its own
-    (:meth:`early_result`). Use as a context manager: leaving it stops every
-    process, also on error.
+    ``early``: a call ``(fn, args)`` to run from the start in a
+    :class:`~reports.render.helper.Helper` (``helper``, one forked earlier, or
+    one forked now); :meth:`early_result` returns what it returned. Without
+    processes the call runs when its result is asked for. Use as a context
+    manager: leaving it stops every process, also on error.
     """
 
-    def __init__(self, jobs: int, early: Callable[[], Any] | None = None) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        early: tuple[Callable[..., Any], tuple[Any, ...]] | None = None,
+        helper: Helper | None = None,
+    ) -> None:
         self._pool: Pool | None = None
         self._pending: dict[str, tuple[Figure, AsyncResult[Any]]] = {}
         self._frozen = False
         self._early = early
-        self._early_proc: Any = None
-        self._early_conn: Connection | None = None
-        if jobs > 1 and _can_fork() and _single_threaded():
+        self._helper = helper
+        parallel = jobs > 1 and can_fork()
+        if parallel:
             gc.freeze()  # before fork: the children's collections neither walk nor copy these
             self._frozen = True
-            ctx = multiprocessing.get_context("fork")
-            if early is not None:  # forked first, while this process has one thread
-                self._early_conn, child = ctx.Pipe(duplex=False)
-                self._early_proc = ctx.Process(target=_run_early, args=(early, child))
-                self._early_proc.start()
-                child.close()
-            self._pool = ctx.Pool(jobs, initializer=_yield_cpu)
+            if (
+                early is not None and helper is None
+            ):  # forked first, while this process has one thread
+                self._helper = Helper()
+        if early is not None and self._helper is not None:
+            self._helper.call(early[0], *early[1])
+        if parallel:
+            self._pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_yield_cpu)
 
     def early_result(self) -> Any:
-        """What ``early`` returned (computed here and now when no process runs it)."""
-        if self._early_conn is None:
-            assert self._early is not None, "no early task was given"
-            return self._early()
-        status, value = self._early_conn.recv()
-        self._early_conn.close()
-        self._early_conn = None
-        self._early_proc.join()
-        if status == "error":
-            raise value[0]
-        self._early = lambda: value
+        """What ``early`` returned (computed here and now when no helper runs it)."""
+        if self._helper is not None:
+            return self._helper.result()
+        assert self._early is not None, "no early call was given"
+        fn, args = self._early
+        value = fn(*args)
+        self._early = (lambda: value, ())
         return value
 
     def __enter__(self) -> SvgDrawer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._early_proc is not None and self._early_proc.is_alive():
-            self._early_proc.terminate()
-            self._early_proc.join()
+        if self._helper is not None:
+            self._helper.close()
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()

@@ -9,10 +9,11 @@ from types import MappingProxyType
 import pytest
 
 import engine
-from reports.render import drawing
+from reports.render import drawing, helper
 from reports.render.content import build_report
-from reports.render.drawing import SvgDrawer, default_jobs
+from reports.render.drawing import SvgDrawer
 from reports.render.figure import Figure
+from reports.render.helper import Helper, default_jobs
 from reports.render.markup import render_html, render_markdown
 from tests.conftest import CASES
 
@@ -83,8 +84,8 @@ def test_one_job_starts_no_worker(monkeypatch):
 
 
 def test_default_jobs_is_within_bounds(monkeypatch):
-    assert 1 <= default_jobs() <= drawing.MAX_DEFAULT_JOBS
-    monkeypatch.setattr(drawing, "_can_fork", lambda: False)
+    assert 1 <= default_jobs() <= helper.MAX_DEFAULT_JOBS
+    monkeypatch.setattr(helper, "_forkable", lambda: False)
     assert default_jobs() == 1
 
 
@@ -110,7 +111,7 @@ def _fails():
 @LINUX
 @FORKS
 def test_the_early_task_runs_in_a_process_of_its_own():
-    with SvgDrawer(2, early=_answer) as drawer:
+    with SvgDrawer(2, early=(_answer, ())) as drawer:
         got = drawer.early_result()
         assert drawer.early_result() is got  # kept once received
     assert got["pid"] != os.getpid(), "computed in another process"
@@ -121,7 +122,7 @@ def test_the_early_task_runs_in_a_process_of_its_own():
 @LINUX
 @FORKS
 def test_the_early_tasks_error_is_raised_here():
-    with SvgDrawer(2, early=_fails) as drawer, pytest.raises(ValueError, match="no package"):
+    with SvgDrawer(2, early=(_fails, ())) as drawer, pytest.raises(ValueError, match="no package"):
         drawer.early_result()
 
 
@@ -132,7 +133,7 @@ def test_without_workers_the_early_task_runs_when_asked():
         calls.append(os.getpid())
         return 42
 
-    with SvgDrawer(1, early=task) as drawer:
+    with SvgDrawer(1, early=(task, ())) as drawer:
         assert calls == []
         assert drawer.early_result() == 42
     assert calls == [os.getpid()]
@@ -141,7 +142,24 @@ def test_without_workers_the_early_task_runs_when_asked():
 def test_no_fork_while_another_thread_runs(monkeypatch):
     started = []
     monkeypatch.setattr(drawing.multiprocessing, "get_context", lambda *a: started.append(a))
-    monkeypatch.setattr(drawing.threading, "active_count", lambda: 2)
-    with SvgDrawer(2, early=lambda: 7) as drawer:
+    monkeypatch.setattr(helper.threading, "active_count", lambda: 2)
+    with SvgDrawer(2, early=(lambda: 7, ())) as drawer:
         assert drawer.early_result() == 7
     assert started == []
+
+
+@LINUX
+@FORKS
+def test_a_helper_forked_before_the_imports_runs_the_early_call():
+    """As ``zopa report`` does: the helper is forked first, then handed to the drawer."""
+    with Helper(("json",)) as early, SvgDrawer(2, early=(_answer, ()), helper=early) as drawer:
+        got = drawer.early_result()
+    assert got["pid"] != os.getpid() and dict(got["outcomes"]) == {"crimea": "frozen"}
+
+
+@LINUX
+@FORKS
+def test_a_helper_never_called_stops_quietly():
+    with Helper(("json",)) as idle:
+        pass
+    assert not idle._proc.is_alive()
